@@ -1,0 +1,123 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"testing"
+	"time"
+)
+
+func control(t *testing.T, method, u string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, u, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	b, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("control answer %q: %v", b, err)
+	}
+	return resp.StatusCode, m
+}
+
+func TestControlAPI(t *testing.T) {
+	e, srv := newServer(t, Config{Seed: true, Control: true})
+	c := srv.URL + controlPrefix
+	steps := []struct {
+		method, path string
+		status       int
+	}{
+		{http.MethodPost, "fail?command=get_room_info&n=1&code=100001", 200},
+		{http.MethodPost, "drop?command=update_room_info&n=1", 200},
+		{http.MethodPost, "drop?command=update_room_info&n=1&apply=1", 200},
+		{http.MethodPost, "latency?ms=0", 200},
+		{http.MethodPost, "fail?command=nope&n=1&code=1", 400},
+		{http.MethodPost, "fail?command=get_room_info&n=0&code=1", 400},
+		{http.MethodPost, "latency?ms=-1", 400},
+		{http.MethodGet, "reset", 405},
+		{http.MethodPost, "whatever", 404},
+		{http.MethodGet, "room?id=nope", 404},
+	}
+	for _, s := range steps {
+		if status, m := control(t, s.method, c+s.path); status != s.status {
+			t.Errorf("%s %s: status %d (%v), want %d", s.method, s.path, status, m, s.status)
+		}
+	}
+	wantCode(t, call(t, srv, CmdGetRoomInfo, `{"RoomId":"live_1001"}`), 100001)
+	if _, m := control(t, http.MethodGet, c+"calls?command=get_room_info"); m["calls"] != 1.0 {
+		t.Errorf("calls = %v", m)
+	}
+	upd := `{"RoomInfo":{"RoomId":"live_1001","RoomName":"Via control"}}`
+	for range 2 {
+		if _, err := post(t, srv.Client(), commandURL(srv, CmdUpdateRoomInfo, goodQuery(t)), upd); err == nil {
+			t.Error("update answered, want a drop")
+		}
+	}
+	if _, m := control(t, http.MethodGet, c+"room?id=live_1001"); m["updates"] != 1.0 || m["room"].(map[string]any)["RoomName"] != "Via control" {
+		t.Errorf("room = %v, want applied once (drop, then drop-after-apply)", m)
+	}
+	control(t, http.MethodPost, c+"reset")
+	if e.Calls(CmdGetRoomInfo) != 0 || e.UpdateCount("live_1001") != 0 {
+		t.Error("reset did not clear the counters")
+	}
+	control(t, http.MethodPost, c+"latency?ms=150")
+	start := time.Now()
+	call(t, srv, CmdGetRoomInfo, `{"RoomId":"live_1001"}`)
+	if time.Since(start) < 150*time.Millisecond {
+		t.Error("control latency not applied")
+	}
+}
+
+func TestControlDisabled(t *testing.T) {
+	e, srv := newServer(t, Config{})
+	a := doRaw(t, http.MethodPost, srv.URL+controlPrefix+"fail?command=get_room_info&n=1&code=1", "")
+	wantCode(t, a, 60009) // without Control the path is just an unknown resource
+	wantCode(t, call(t, srv, CmdGetRoomInfo, `{"RoomId":"x"}`), 100004)
+	if e.Calls(CmdGetRoomInfo) != 1 {
+		t.Error("control call had an effect")
+	}
+}
+
+func TestServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(Config{SDKAppID: testAppID, SecretKey: testKey, Seed: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, ln, e, slog.New(slog.DiscardHandler)) }()
+	q := goodQuery(t)
+	a := doRaw(t, http.MethodPost, "http://"+ln.Addr().String()+APIPrefix+CmdGetRoomInfo+"?"+q.Encode(), `{"RoomId":"live_1001"}`)
+	wantCode(t, a, 0)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after cancel")
+	}
+}
+
+func TestListenAndServeBadAddr(t *testing.T) {
+	if err := ListenAndServe(context.Background(), "256.0.0.1:bad", Config{}, nil); err == nil {
+		t.Error("want a listen error")
+	}
+}
+
+func TestNewSecretKey(t *testing.T) {
+	a, b := NewSecretKey(), NewSecretKey()
+	if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(a) || a == b {
+		t.Errorf("NewSecretKey: %q, %q", a, b)
+	}
+}
