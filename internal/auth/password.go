@@ -1,0 +1,134 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Password length limits. The maximum bounds the work an attacker can make
+// one login cost; 256 is far beyond any passphrase.
+const (
+	MinPasswordLen = 10  // characters
+	MaxPasswordLen = 256 // bytes
+)
+
+// HashParams are argon2id's cost parameters.
+type HashParams struct {
+	Memory  uint32 // KiB
+	Time    uint32 // passes
+	Threads uint8
+}
+
+// DefaultHashParams are OWASP's first argon2id configuration (19 MiB, 2
+// passes, 1 lane): about 30-40 ms per hash on one core of a small server, so
+// a login stays well under 100 ms on a 2-core box, and 19 MiB per login keeps
+// a burst of concurrent logins (also bounded by Options.MaxConcurrentHashes)
+// from exhausting memory.
+func DefaultHashParams() HashParams { return HashParams{Memory: 19 * 1024, Time: 2, Threads: 1} }
+
+const (
+	saltLen = 16
+	keyLen  = 32
+)
+
+// hashPassword returns the PHC string
+// $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash> (unpadded
+// standard base64), which carries its own parameters so they can be raised
+// later without invalidating stored hashes.
+func hashPassword(password string, p HashParams) (string, error) {
+	salt := make([]byte, saltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("auth: salt: %w", err)
+	}
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, keyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+var errBadHash = errors.New("auth: stored password hash is malformed")
+
+// verifyPassword checks password against a PHC string in constant time. It
+// also reports whether the hash used other parameters than want, so a
+// successful login can upgrade it.
+func verifyPassword(password, phc string, want HashParams) (ok, stale bool, err error) {
+	parts := strings.Split(phc, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return false, false, errBadHash
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, false, errBadHash
+	}
+	var p HashParams
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+		return false, false, errBadHash
+	}
+	// Bounds, so a tampered row cannot make one login allocate gigabytes.
+	if p.Memory < 8 || p.Memory > 1<<20 || p.Time < 1 || p.Time > 16 || p.Threads < 1 {
+		return false, false, errBadHash
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	sum, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(salt) < 8 || len(sum) < 16 || len(sum) > 64 {
+		return false, false, errBadHash
+	}
+	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(sum)))
+	return subtle.ConstantTimeCompare(got, sum) == 1, p != want, nil
+}
+
+// validatePassword applies the password policy: length only, as NIST SP
+// 800-63B advises, since composition rules push people to worse passwords.
+func validatePassword(password string) error {
+	if utf8.RuneCountInString(password) < MinPasswordLen {
+		return &ValidationError{Field: "password", Message: fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
+	}
+	if len(password) > MaxPasswordLen {
+		return &ValidationError{Field: "password", Message: fmt.Sprintf("must be at most %d bytes", MaxPasswordLen)}
+	}
+	if !utf8.ValidString(password) {
+		return &ValidationError{Field: "password", Message: "is not valid UTF-8"}
+	}
+	return nil
+}
+
+// hasher runs argon2 with bounded concurrency: each hash holds Memory KiB,
+// and logins for different usernames are not throttled against each other.
+type hasher struct {
+	params HashParams
+	slots  chan struct{}
+}
+
+func (h *hasher) acquire(ctx context.Context) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *hasher) release() { <-h.slots }
+
+func (h *hasher) hash(ctx context.Context, password string) (string, error) {
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	return hashPassword(password, h.params)
+}
+
+func (h *hasher) verify(ctx context.Context, password, phc string) (ok, stale bool, err error) {
+	if err := h.acquire(ctx); err != nil {
+		return false, false, err
+	}
+	defer h.release()
+	return verifyPassword(password, phc, h.params)
+}

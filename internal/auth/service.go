@@ -1,0 +1,133 @@
+// Package auth holds roomdesk's users, roles, password hashing, server-side
+// sessions and login throttling, all in the database so several instances
+// share them. It knows nothing of HTTP: the handlers map its errors to
+// responses and keep the session id in a cookie (see CookieKeyPairs).
+package auth
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/db"
+)
+
+// Options tune a Service. Zero fields take the defaults given.
+type Options struct {
+	Now             func() time.Time // time.Now
+	IdleTimeout     time.Duration    // 30m without a request ends a session
+	AbsoluteTimeout time.Duration    // 8h after login a session ends regardless
+	Throttle        Throttle
+	Hash            HashParams // DefaultHashParams(); tests use tiny ones
+	// MaxConcurrentHashes bounds parallel argon2 runs (memory); 2×GOMAXPROCS.
+	MaxConcurrentHashes int
+	Logger              *slog.Logger // slog.New(slog.DiscardHandler)
+}
+
+// Service is the auth use case on one database. It is safe for concurrent use.
+type Service struct {
+	db       *db.DB
+	audit    audit.Store
+	now      func() time.Time
+	idle     time.Duration
+	absolute time.Duration
+	throttle Throttle
+	hasher   *hasher
+	log      *slog.Logger
+
+	dummyOnce sync.Once
+	dummy     string // hash compared against for unknown users
+}
+
+// NewService returns a Service storing users and sessions in d and recording
+// every login and user change in a.
+func NewService(d *db.DB, a audit.Store, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = 30 * time.Minute
+	}
+	if opts.AbsoluteTimeout <= 0 {
+		opts.AbsoluteTimeout = 8 * time.Hour
+	}
+	if opts.Hash == (HashParams{}) {
+		opts.Hash = DefaultHashParams()
+	}
+	if opts.MaxConcurrentHashes <= 0 {
+		opts.MaxConcurrentHashes = 2 * runtime.GOMAXPROCS(0)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		db: d, audit: a, now: opts.Now,
+		idle: opts.IdleTimeout, absolute: opts.AbsoluteTimeout,
+		throttle: opts.Throttle.withDefaults(),
+		hasher:   &hasher{params: opts.Hash, slots: make(chan struct{}, opts.MaxConcurrentHashes)},
+		log:      opts.Logger,
+	}
+}
+
+// User is an account. The password hash never leaves the package.
+type User struct {
+	ID                int64
+	Username          string
+	Role              Role
+	Disabled          bool
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	PasswordChangedAt time.Time
+}
+
+// Actor is who makes a change, as the audit log records it: a signed-in
+// admin (ActorFor) or the CLI ("cli:<os user>", role admin).
+type Actor struct {
+	Name      string
+	Role      Role
+	IP        string
+	UserAgent string
+}
+
+// ActorFor is the actor for a request made by u.
+func ActorFor(u User, ip, userAgent string) Actor {
+	return Actor{Name: u.Username, Role: u.Role, IP: ip, UserAgent: userAgent}
+}
+
+// record appends an event row. It ignores the caller's cancellation: a
+// client that hangs up must not be able to skip its audit row.
+func (s *Service) record(ctx context.Context, e audit.Entry) error {
+	e.Kind = audit.KindEvent
+	e.UserAgent = clip(e.UserAgent, 512)
+	if err := s.audit.Append(context.WithoutCancel(ctx), &e); err != nil {
+		s.log.Error("auth: audit append failed", "action", e.Action, "actor", e.Actor, "err", err)
+		return fmt.Errorf("auth: audit %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+func (s *Service) recordChange(ctx context.Context, actor Actor, action, detail string) error {
+	return s.record(ctx, audit.Entry{
+		Actor: actor.Name, ActorRole: string(actor.Role), ClientIP: actor.IP, UserAgent: actor.UserAgent,
+		Action: action, Outcome: audit.OutcomeOK, Detail: detail,
+	})
+}
+
+// clip cuts s to at most n bytes on a rune boundary, for attacker-supplied
+// text (user agents, attempted usernames) stored in rows and logs.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	// ToValidUTF8 drops a rune cut in half (and any other invalid bytes).
+	return strings.ToValidUTF8(s[:n], "")
+}
+
+func us(t time.Time) int64          { return t.UnixMicro() }
+func fromUS(v int64) time.Time      { return time.UnixMicro(v).UTC() }
+func (s *Service) nowUS() time.Time { return s.now().UTC().Truncate(time.Microsecond) }

@@ -1,0 +1,233 @@
+// Package config reads roomdesk's settings from ROOMDESK_* environment
+// variables, with command-line flags of the same names overriding them. It
+// does no I/O beyond reading the secret key file: creating the data dir and
+// the session keys is the server's job (see LoadOrCreateSessionKeys).
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"strings"
+)
+
+// Defaults from the configuration table in PRODUCT.md.
+const (
+	DefaultAddr            = "127.0.0.1:8080"
+	DefaultDataDir         = "./data"
+	DefaultAdminIdentifier = "administrator"
+	DefaultRegion          = "china"
+)
+
+// Regions Tencent serves the live API from. Kept here rather than imported
+// from internal/tencent so config stays a leaf package; the tencent client
+// checks the name again when it maps it to a domain.
+var regions = []string{"china", "singapore", "usa", "jakarta", "seoul", "tokyo", "frankfurt"}
+
+// CookieMode says when session and CSRF cookies carry the Secure attribute.
+type CookieMode string
+
+const (
+	// CookiesAuto (the default): Secure when the request arrived over TLS, or
+	// with X-Forwarded-Proto: https from a trusted proxy. A plain-HTTP
+	// loopback setup then still works, and anything behind a TLS-terminating
+	// proxy gets Secure cookies without extra configuration.
+	CookiesAuto CookieMode = "auto"
+	// CookiesAlways sets Secure on every cookie: for deployments where the
+	// browser always speaks HTTPS but the proxy is not in TRUSTED_PROXIES.
+	CookiesAlways CookieMode = "always"
+	// CookiesNever never sets Secure: plain-HTTP test rigs only.
+	CookiesNever CookieMode = "never"
+)
+
+// Config is everything the server and the subcommands need to start.
+// SecretKey and AdminPassword are secrets: String and LogValue redact them.
+type Config struct {
+	Addr            string
+	DataDir         string
+	DatabaseURL     string // empty: SQLite in DataDir
+	SDKAppID        int    // 0: demo mode with the built-in emulator
+	SecretKey       string // from ROOMDESK_SECRET_KEY_FILE or ROOMDESK_SECRET_KEY
+	AdminIdentifier string
+	Region          string
+	TencentEndpoint string // empty: the region's domain
+	AdminPassword   string // for the first admin on an empty database
+	// SessionKeys are the cookie keys, newest first. Nil means none were
+	// configured: call LoadOrCreateSessionKeys(DataDir).
+	SessionKeys    [][]byte
+	LogLevel       slog.Level
+	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For/-Proto are believed
+	SecureCookies  CookieMode
+	// Args are the positional arguments left after the flags.
+	Args []string
+	// Warnings are non-fatal oddities (e.g. both secret key forms set) for
+	// the caller to log once it has a logger.
+	Warnings []string
+}
+
+// Demo reports whether roomdesk runs against its built-in emulator because no
+// Tencent SDKAppID is configured.
+func (c Config) Demo() bool { return c.SDKAppID == 0 }
+
+// SecureCookie reports whether a cookie set in answer to a request should
+// carry the Secure attribute. forwardedHTTPS must only be true when the
+// request's X-Forwarded-Proto is https AND the peer is a trusted proxy.
+func (c Config) SecureCookie(tls, forwardedHTTPS bool) bool {
+	switch c.SecureCookies {
+	case CookiesAlways:
+		return true
+	case CookiesNever:
+		return false
+	}
+	return tls || forwardedHTTPS
+}
+
+// String describes the configuration with secrets redacted, for startup logs.
+func (c Config) String() string {
+	var b strings.Builder
+	for i, kv := range c.fields() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s=%v", kv.Key, kv.Value.Any())
+	}
+	return b.String()
+}
+
+// LogValue makes slog print the redacted form, so logging a Config can never
+// leak the secret key.
+func (c Config) LogValue() slog.Value { return slog.GroupValue(c.fields()...) }
+
+// GoString keeps %#v from printing the raw struct (and so the secret).
+func (c Config) GoString() string { return "config.Config{" + c.String() + "}" }
+
+// Format routes every verb (%v, %+v, %s...) through String, so fmt never
+// prints the struct's fields directly.
+func (c Config) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		io.WriteString(f, c.GoString())
+		return
+	}
+	io.WriteString(f, c.String())
+}
+
+func (c Config) fields() []slog.Attr {
+	proxies := make([]string, len(c.TrustedProxies))
+	for i, p := range c.TrustedProxies {
+		proxies[i] = p.String()
+	}
+	return []slog.Attr{
+		slog.String("addr", c.Addr),
+		slog.String("data_dir", c.DataDir),
+		slog.String("database_url", redactURL(c.DatabaseURL)),
+		slog.Bool("demo", c.Demo()),
+		slog.Int("sdkappid", c.SDKAppID),
+		slog.String("secret_key", redacted(c.SecretKey)),
+		slog.String("admin_identifier", c.AdminIdentifier),
+		slog.String("region", c.Region),
+		slog.String("tencent_endpoint", c.TencentEndpoint),
+		slog.String("admin_password", redacted(c.AdminPassword)),
+		slog.Int("session_keys", len(c.SessionKeys)),
+		slog.String("log_level", c.LogLevel.String()),
+		slog.String("trusted_proxies", strings.Join(proxies, ",")),
+		slog.String("secure_cookies", string(c.SecureCookies)),
+	}
+}
+
+func redacted(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// Variable names. Flags take the part after ROOMDESK_, lower-case, with
+// dashes: ROOMDESK_DATA_DIR is --data-dir.
+const (
+	EnvAddr            = "ROOMDESK_ADDR"
+	EnvDataDir         = "ROOMDESK_DATA_DIR"
+	EnvDatabaseURL     = "ROOMDESK_DATABASE_URL"
+	EnvSDKAppID        = "ROOMDESK_SDKAPPID"
+	EnvSecretKey       = "ROOMDESK_SECRET_KEY"
+	EnvSecretKeyFile   = "ROOMDESK_SECRET_KEY_FILE"
+	EnvAdminIdentifier = "ROOMDESK_ADMIN_IDENTIFIER"
+	EnvRegion          = "ROOMDESK_REGION"
+	EnvTencentEndpoint = "ROOMDESK_TENCENT_ENDPOINT"
+	EnvAdminPassword   = "ROOMDESK_ADMIN_PASSWORD"
+	EnvSessionKeys     = "ROOMDESK_SESSION_KEYS"
+	EnvLogLevel        = "ROOMDESK_LOG_LEVEL"
+	EnvTrustedProxies  = "ROOMDESK_TRUSTED_PROXIES"
+	EnvSecureCookies   = "ROOMDESK_SECURE_COOKIES"
+)
+
+// flagVars are the variables a flag may override. The secret key itself, the
+// admin password and the session keys have no flag on purpose: argv is
+// visible to every local user in ps and /proc.
+var flagVars = []struct{ env, usage string }{
+	{EnvAddr, "listen address (host:port)"},
+	{EnvDataDir, "directory for the SQLite database and generated keys"},
+	{EnvDatabaseURL, "postgres:// URL; empty: SQLite in the data dir"},
+	{EnvSDKAppID, "Tencent SDKAppID; empty: demo mode"},
+	{EnvSecretKeyFile, "file holding the Tencent secret key"},
+	{EnvAdminIdentifier, "App Admin account that signs requests"},
+	{EnvRegion, "Tencent region: " + strings.Join(regions, ", ")},
+	{EnvTencentEndpoint, "base URL override for the Tencent API"},
+	{EnvLogLevel, "debug, info, warn or error"},
+	{EnvTrustedProxies, "comma-separated CIDRs whose X-Forwarded-* headers are trusted"},
+	{EnvSecureCookies, "auto, always or never"},
+}
+
+func flagName(env string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(env, "ROOMDESK_")), "_", "-")
+}
+
+// Usage writes the flags Load accepts.
+func Usage(w io.Writer) {
+	fs, _ := newFlagSet()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+func newFlagSet() (*flag.FlagSet, map[string]*string) {
+	fs := flag.NewFlagSet("roomdesk", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors come back as values, one line each
+	vals := map[string]*string{}
+	for _, v := range flagVars {
+		vals[v.env] = fs.String(flagName(v.env), "", v.usage+" ("+v.env+")")
+	}
+	return fs, vals
+}
+
+// ErrHelp is returned when the arguments ask for help; print Usage.
+var ErrHelp = flag.ErrHelp
+
+// Load reads the configuration from getenv, letting flags in args override
+// it, and checks every value. The error is one line that names each bad
+// variable and what is wrong with it, and never contains a secret.
+func Load(getenv func(string) string, args []string) (Config, error) {
+	fs, vals := newFlagSet()
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, ErrHelp
+		}
+		return Config{}, fmt.Errorf("config: %v", err)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	get := func(env string) string {
+		if p, ok := vals[env]; ok && set[flagName(env)] {
+			return strings.TrimSpace(*p)
+		}
+		return strings.TrimSpace(getenv(env))
+	}
+	l := loader{get: get, raw: getenv}
+	cfg := l.load()
+	cfg.Args = fs.Args()
+	if len(l.errs) > 0 {
+		return Config{}, errors.New("config: " + strings.Join(l.errs, "; "))
+	}
+	return cfg, nil
+}
