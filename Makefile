@@ -1,0 +1,27 @@
+# roomdesk. `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /usr/bin/env bash
+PKGS := ./...
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: ## run the console in demo mode (built-in emulator, SQLite in ./data)
+	go run .
+
+generate: ## regenerate templ output (commit the *_templ.go files)
+	go tool templ generate
+
+test: ## install what tests need (Chromium, PostgreSQL, playwright driver) and run every test
+	eval "$$(bash .ci/deps.sh)" && go test -race -count=1 -timeout 20m $(PKGS)
+
+lint: ## gofmt, templ fmt, go vet, and stale generated files
+	bash .ci/lint.sh
+
+bench: ## run the benchmarks and rewrite docs/BENCHMARKS.md
+	eval "$$(bash .ci/deps.sh)" && go run ./internal/bench -out docs/BENCHMARKS.md
+
+build: ## a static binary ./roomdesk
+	CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o roomdesk .
+
+.PHONY: help run generate test lint bench build

@@ -1,0 +1,90 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/auth"
+	authview "github.com/roomdesk/roomdesk/views/auth"
+)
+
+// LoginForm shows the sign-in page (or skips it for a signed-in user).
+func (h *Handlers) LoginForm(c echo.Context) error {
+	if _, ok := currentUser(c); ok {
+		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+	}
+	p := authview.LoginProps{Next: c.QueryParam("next"), CSRF: csrfToken(c), Demo: h.demo}
+	if c.QueryParam("signed_out") == "1" {
+		p.Notice = "You have been signed out."
+	}
+	return render(c, http.StatusOK, authview.Login(p))
+}
+
+// Login checks the credentials and starts a new server-side session. The
+// old session, if any, is ended first, so a session id planted before
+// sign-in is worthless after it.
+func (h *Handlers) Login(c echo.Context) error {
+	username := strings.TrimSpace(c.FormValue("username"))
+	p := authview.LoginProps{Username: username, Next: c.FormValue("next"), CSRF: csrfToken(c), Demo: h.demo}
+	ctx := c.Request().Context()
+	u, err := h.Auth.Authenticate(ctx, username, c.FormValue("password"), c.RealIP(), c.Request().UserAgent())
+	var locked *auth.LockedError
+	switch {
+	case errors.As(err, &locked):
+		p.Error = "Too many failed sign-ins. Try again in " + waitText(locked.RetryAfter) + "."
+		return render(c, http.StatusTooManyRequests, authview.Login(p))
+	case errors.Is(err, auth.ErrInvalidCredentials):
+		p.Error = "Wrong username or password."
+		return render(c, http.StatusUnauthorized, authview.Login(p))
+	case err != nil:
+		return err
+	}
+	if sid, ok := c.Get(ctxSessionID).(string); ok {
+		_ = h.Auth.EndSession(ctx, sid, c.RealIP(), c.Request().UserAgent())
+	}
+	sid, err := h.Auth.CreateSession(ctx, u, c.RealIP(), c.Request().UserAgent())
+	if err != nil {
+		return err
+	}
+	if err := h.saveSession(c, sid); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, safeNext(p.Next))
+}
+
+// Logout ends the session on the server, not only in the browser.
+func (h *Handlers) Logout(c echo.Context) error {
+	if sid, ok := c.Get(ctxSessionID).(string); ok {
+		if err := h.Auth.EndSession(c.Request().Context(), sid, c.RealIP(), c.Request().UserAgent()); err != nil {
+			return err
+		}
+	}
+	h.clearSession(c)
+	return redirect(c, "/login?signed_out=1")
+}
+
+// waitText says how long to wait in words a person reads.
+func waitText(d time.Duration) string {
+	if s := int(math.Ceil(d.Seconds())); s < 60 {
+		return fmt.Sprintf("%d seconds", s)
+	}
+	m := int(math.Ceil(d.Minutes()))
+	if m == 1 {
+		return "a minute"
+	}
+	return fmt.Sprintf("%d minutes", m)
+}
+
+// safeNext keeps post-login redirects on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/rooms"
+	}
+	return next
+}

@@ -1,0 +1,50 @@
+// Package handlers is roomdesk's HTTP layer: it binds requests, calls the
+// services in internal/, and picks a view. It holds no business rules.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gorilla/sessions"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/metrics"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+)
+
+// Deps is everything the handlers call into.
+type Deps struct {
+	Auth     *auth.Service
+	Audit    audit.Store
+	Rooms    *rooms.Service
+	Sessions sessions.Store // cookie store; the session itself lives in the DB
+	Metrics  *metrics.Metrics
+	Logger   *slog.Logger
+	Demo     bool
+	// CookieMode is config.SecureCookies: "auto" (HTTPS, or a loopback host,
+	// which browsers treat as a secure context), "always" or "never".
+	CookieMode string
+	// Ready checks the database and Tencent for /readyz.
+	Ready func(ctx context.Context) map[string]error
+	Now   func() time.Time
+}
+
+// Handlers carries the dependencies into every handler method.
+type Handlers struct {
+	Deps
+	demo bool
+}
+
+// New returns the handlers for Deps.
+func New(d Deps) *Handlers {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Handlers{Deps: d, demo: d.Demo}
+}

@@ -1,0 +1,100 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/static"
+)
+
+// Register installs the middleware stack and the one route table.
+func (h *Handlers) Register(e *echo.Echo) {
+	e.HTTPErrorHandler = h.ErrorHandler
+	e.Use(
+		middleware.Recover(),
+		middleware.RequestID(),
+		h.requestLogger(),
+		h.metricsMiddleware,
+		securityHeaders,
+		middleware.BodyLimit("2M"),
+	)
+
+	// Unauthenticated machinery: probes, metrics, assets.
+	e.GET("/healthz", h.Healthz)
+	e.GET("/readyz", h.Readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(h.Metrics.Registry, promhttp.HandlerOpts{})))
+	e.StaticFS("/static", static.FS)
+	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/img/favicon.svg") })
+
+	// Everything a person sees: sessions, CSRF, no caching.
+	app := e.Group("", h.loadSession, h.csrf(), noStore)
+	app.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/rooms") })
+	app.GET("/login", h.LoginForm)
+	app.POST("/login", h.Login)
+	app.POST("/logout", h.Logout)
+
+	viewer := app.Group("", h.require(auth.RoleViewer))
+	viewer.GET("/rooms", h.RoomsList)
+	viewer.GET("/rooms/:id", h.RoomsShow)
+	viewer.GET("/audit", h.AuditList)
+	viewer.GET("/audit/export.csv", h.AuditExportCSV)
+	viewer.GET("/audit/export.jsonl", h.AuditExportJSONL)
+	viewer.GET("/audit/:id", h.AuditShow)
+
+	operator := app.Group("", h.require(auth.RoleOperator))
+	operator.POST("/rooms/:id", h.RoomsUpdate)
+
+	admin := app.Group("/admin", h.require(auth.RoleAdmin))
+	admin.GET("/users", h.UsersList)
+	admin.POST("/users", h.UsersCreate)
+	admin.POST("/users/:id/disable", h.UsersDisable)
+	admin.POST("/users/:id/enable", h.UsersEnable)
+	admin.POST("/users/:id/password", h.UsersPassword)
+	admin.POST("/users/:id/sessions/end", h.UsersEndSessions)
+}
+
+// csrf is Echo's CSRF middleware: browsers that send Sec-Fetch-Site are
+// checked by it (same-origin passes, cross-site is refused); anything else
+// must present the token from the csrf cookie, in the X-CSRF-Token header
+// (htmx, via hx-headers on <body>) or the _csrf form field (plain forms).
+func (h *Handlers) csrf() echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+		CookieName:     "roomdesk_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteStrictMode,
+		CookieMaxAge:   8 * 3600,
+		ErrorHandler:   func(error, echo.Context) error { return errCSRF },
+	})
+}
+
+// requestLogger logs one line per request with slog. Errors are logged by
+// the error handler, which knows the final status.
+func (h *Handlers) requestLogger() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true,
+		LogRequestID: true, LogRemoteIP: true,
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return p == "/healthz" || p == "/metrics" || len(p) > 7 && p[:8] == "/static/"
+		},
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			attrs := []slog.Attr{
+				slog.String("method", v.Method), slog.String("path", v.URIPath),
+				slog.Int("status", v.Status), slog.Duration("latency", v.Latency),
+				slog.String("request_id", v.RequestID), slog.String("ip", v.RemoteIP),
+			}
+			if u, ok := currentUser(c); ok {
+				attrs = append(attrs, slog.String("user", u.Username))
+			}
+			h.Logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", attrs...)
+			return nil
+		},
+	})
+}

@@ -1,0 +1,199 @@
+// Package app is roomdesk's composition root: from a config.Config it opens
+// the database, builds every service and the HTTP handler, and in demo mode
+// starts the built-in emulator. `roomdesk serve`, the handler tests and the
+// end-to-end tests all assemble the product here, so they run the same thing.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+
+	"github.com/roomdesk/roomdesk/handlers"
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
+	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/config"
+	"github.com/roomdesk/roomdesk/internal/db"
+	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/metrics"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/server"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+)
+
+// DemoSDKAppID is the SDKAppID the built-in emulator answers to.
+const DemoSDKAppID = 1400000001
+
+// App is an assembled roomdesk.
+type App struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	DB       *db.DB
+	Audit    audit.Store
+	Auth     *auth.Service
+	Tencent  *tencent.Client
+	Rooms    *rooms.Service
+	Metrics  *metrics.Metrics
+	Handler  http.Handler
+	Emulator *emulator.Emulator // demo mode only
+	// EmulatorURL is where the in-process emulator listens (demo mode).
+	EmulatorURL string
+
+	stopEmulator func()
+}
+
+// Options adjust assembly for tests.
+type Options struct {
+	Logger *slog.Logger
+	// Tencent overrides client settings (attempt timeout, rates) in tests.
+	Tencent func(*tencent.Config)
+	// Auth overrides auth settings (fast password hashing) in tests.
+	Auth func(*auth.Options)
+	Now  func() time.Time
+}
+
+// New assembles roomdesk from cfg. Close releases what it opened.
+func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err error) {
+	a = &App{Config: cfg, Logger: opts.Logger, Metrics: metrics.New()}
+	if a.Logger == nil {
+		a.Logger = slog.Default()
+	}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if a.DB, err = db.Open(ctx, db.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}); err != nil {
+		return nil, err
+	}
+	a.Audit = countingStore{Store: sqlstore.New(a.DB), m: a.Metrics}
+	aopts := auth.Options{Logger: a.Logger, Now: opts.Now}
+	if opts.Auth != nil {
+		opts.Auth(&aopts)
+	}
+	a.Auth = auth.NewService(a.DB, a.Audit, aopts)
+
+	tcfg, err := a.tencentConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Tencent != nil {
+		opts.Tencent(&tcfg)
+	}
+	if a.Tencent, err = tencent.New(tcfg); err != nil {
+		return nil, fmt.Errorf("tencent: %w", err)
+	}
+	a.Rooms = rooms.NewService(a.Tencent, a.Audit, rooms.Options{Logger: a.Logger, Now: opts.Now})
+
+	keys := cfg.SessionKeys
+	if len(keys) == 0 {
+		if keys, err = config.LoadOrCreateSessionKeys(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
+	store, err := cookieStore(keys)
+	if err != nil {
+		return nil, err
+	}
+	h := handlers.New(handlers.Deps{
+		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms,
+		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
+		Demo: cfg.Demo(), CookieMode: string(cfg.SecureCookies),
+		Ready: a.ready, Now: opts.Now,
+	})
+	a.Handler = server.New(h, server.Options{TrustedProxies: cfg.TrustedProxies})
+	return a, nil
+}
+
+// tencentConfig points the client at Tencent, or in demo mode starts the
+// emulator on a loopback port and points the client there. The console
+// then signs and sends its requests exactly as it would to Tencent.
+func (a *App) tencentConfig(cfg config.Config) (tencent.Config, error) {
+	tc := tencent.Config{
+		SDKAppID: cfg.SDKAppID, SecretKey: cfg.SecretKey, AdminIdentifier: cfg.AdminIdentifier,
+		Region: cfg.Region, Endpoint: cfg.TencentEndpoint, Observe: a.Metrics.ObserveTencent,
+	}
+	if !cfg.Demo() {
+		return tc, nil
+	}
+	key := emulator.NewSecretKey()
+	a.Emulator = emulator.New(emulator.Config{
+		SDKAppID: DemoSDKAppID, SecretKey: key, Admin: cfg.AdminIdentifier, Seed: true,
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return tc, fmt.Errorf("demo emulator: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := emulator.Serve(ctx, ln, a.Emulator, nil); err != nil {
+			a.Logger.Warn("demo emulator stopped", "err", err)
+		}
+	}()
+	a.stopEmulator = func() { cancel(); <-done }
+	a.EmulatorURL = "http://" + ln.Addr().String()
+	tc.SDKAppID, tc.SecretKey, tc.Endpoint = DemoSDKAppID, key, a.EmulatorURL
+	return tc, nil
+}
+
+// ready reports the database and Tencent reachability for /readyz. Tencent
+// is probed with a cheap read that a healthy app answers with a known
+// error (no such room), which proves signing and the network both work.
+func (a *App) ready(ctx context.Context) map[string]error {
+	res := map[string]error{"database": a.DB.PingContext(ctx)}
+	_, _, err := a.Tencent.GetRoomInfo(ctx, "roomdesk-readiness-probe")
+	var apiErr *tencent.APIError
+	if errors.As(err, &apiErr) && apiErr.Code == 100004 {
+		err = nil
+	}
+	res["tencent"] = err
+	return res
+}
+
+// Close stops the demo emulator and closes the database.
+func (a *App) Close() error {
+	if a.stopEmulator != nil {
+		a.stopEmulator()
+	}
+	if a.DB != nil {
+		return a.DB.Close()
+	}
+	return nil
+}
+
+// cookieStore signs and encrypts the session cookie, which only carries the
+// server-side session id. Keys are newest first; older ones still decode
+// cookies during a rotation.
+func cookieStore(keys [][]byte) (*sessions.CookieStore, error) {
+	codecs, err := auth.NewCookieCodecs(keys, 8*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	s := &sessions.CookieStore{Codecs: codecs, Options: &sessions.Options{Path: "/", MaxAge: int((8 * time.Hour).Seconds()), HttpOnly: true, SameSite: http.SameSiteLaxMode}}
+	return s, nil
+}
+
+// countingStore counts audit appends for /metrics.
+type countingStore struct {
+	audit.Store
+	m *metrics.Metrics
+}
+
+func (s countingStore) Append(ctx context.Context, e *audit.Entry) error {
+	err := s.Store.Append(ctx, e)
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	s.m.AuditWrites.WithLabelValues(string(e.Kind), result).Inc()
+	return err
+}

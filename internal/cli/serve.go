@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/roomdesk/roomdesk/internal/app"
+	"github.com/roomdesk/roomdesk/internal/server"
+)
+
+// serve runs the console until ctx ends.
+func serve(ctx context.Context, args []string, env Env) error {
+	start := time.Now()
+	cfg, err := loadConfig(args, env)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg, env.Stderr)
+	for _, w := range cfg.Warnings {
+		logger.Warn(w)
+	}
+	a, err := app.New(ctx, cfg, app.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("first admin: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (ROOMDESK_ADDR): %w", cfg.Addr, err)
+	}
+	url := "http://" + displayAddr(ln.Addr().String())
+	if cfg.Demo() {
+		fmt.Fprintf(env.Stdout, "roomdesk DEMO mode: talking to the built-in emulator of Tencent's live API (set ROOMDESK_SDKAPPID for the real one)\n")
+	}
+	fmt.Fprintf(env.Stdout, "roomdesk is ready at %s\n", url)
+	switch {
+	case created && generated != "":
+		fmt.Fprintf(env.Stdout, "Sign in as admin with password: %s\n(shown once; change it with `roomdesk user passwd admin`)\n", generated)
+	case created:
+		fmt.Fprintf(env.Stdout, "Created user admin with the password from ROOMDESK_ADMIN_PASSWORD\n")
+	}
+	logger.Info("ready", "url", url, "demo", cfg.Demo(), "startup", time.Since(start).Round(time.Millisecond))
+	if env.Ready != nil {
+		env.Ready(url)
+	}
+	return server.Run(ctx, ln, a.Handler, server.Options{TrustedProxies: cfg.TrustedProxies}, logger)
+}
+
+// displayAddr makes a wildcard listen address clickable.
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

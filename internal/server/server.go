@@ -1,0 +1,88 @@
+// Package server builds the Echo application and runs it with the timeouts
+// and graceful shutdown a console facing browsers needs. It keeps Echo out of
+// main and out of the services.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/handlers"
+)
+
+// Options tune the HTTP server.
+type Options struct {
+	// TrustedProxies are the networks whose X-Forwarded-For is believed for
+	// the client IP the audit log records. Empty: the TCP peer is the client.
+	TrustedProxies []netip.Prefix
+	// ShutdownTimeout bounds how long in-flight requests may finish.
+	ShutdownTimeout time.Duration
+}
+
+// New returns the Echo app with every route and middleware installed.
+func New(h *handlers.Handlers, opts Options) *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.IPExtractor = ipExtractor(opts.TrustedProxies)
+	h.Register(e)
+	return e
+}
+
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	ranges := make([]echo.TrustOption, 0, len(trusted)+1)
+	ranges = append(ranges, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
+	for _, n := range trusted {
+		ranges = append(ranges, echo.TrustIPRange(&net.IPNet{
+			IP: n.Addr().AsSlice(), Mask: net.CIDRMask(n.Bits(), n.Addr().BitLen()),
+		}))
+	}
+	return echo.ExtractIPFromXFFHeader(ranges...)
+}
+
+// Run serves on ln until ctx is cancelled, then stops accepting and lets
+// in-flight requests finish (up to ShutdownTimeout).
+func Run(ctx context.Context, ln net.Listener, handler http.Handler, opts Options, logger *slog.Logger) error {
+	if opts.ShutdownTimeout == 0 {
+		opts.ShutdownTimeout = 15 * time.Second
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// Exports stream for as long as they take; the write deadline is
+		// per response, so it is generous rather than absent.
+		WriteTimeout:   10 * time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "grace", opts.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), opts.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: %w", err)
+	}
+	return nil
+}

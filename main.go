@@ -1,0 +1,19 @@
+// Command roomdesk is the operations console for Tencent Cloud TUILiveKit
+// live rooms. See README.md; the subcommands live in internal/cli.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/roomdesk/roomdesk/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Run(ctx, os.Args, cli.DefaultEnv())
+	stop()
+	os.Exit(code)
+}

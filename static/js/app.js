@@ -1,0 +1,83 @@
+// roomdesk's only script besides htmx. No inline scripts exist (the CSP
+// forbids them), so small behaviours hang off data- attributes here.
+(function () {
+  "use strict";
+
+  // Copy buttons: <button data-copy="text">.
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest("[data-copy]");
+    if (!btn) return;
+    ev.preventDefault();
+    var text = btn.getAttribute("data-copy");
+    var done = function () {
+      var old = btn.textContent;
+      btn.textContent = "Copied";
+      btn.classList.add("copied");
+      setTimeout(function () { btn.textContent = old; btn.classList.remove("copied"); }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () {});
+    } else {
+      var ta = document.createElement("textarea");
+      ta.value = text; document.body.appendChild(ta); ta.select();
+      try { document.execCommand("copy"); done(); } catch (e) {}
+      ta.remove();
+    }
+  });
+
+  // Broken cover images (the covers live on hosts we do not control) fall
+  // back to a neutral placeholder instead of a broken-image icon.
+  document.addEventListener("error", function (ev) {
+    var img = ev.target;
+    if (img.tagName !== "IMG" || !img.hasAttribute("data-fallback")) return;
+    var fb = img.getAttribute("data-fallback");
+    if (img.src.indexOf(fb) === -1) img.src = fb;
+  }, true);
+
+  // Live cover preview: <input data-preview="#img-id">.
+  document.addEventListener("input", function (ev) {
+    var input = ev.target;
+    var sel = input.getAttribute && input.getAttribute("data-preview");
+    if (sel) {
+      var img = document.querySelector(sel);
+      if (img) {
+        var v = input.value.trim();
+        img.src = /^https?:\/\//i.test(v) ? v : img.getAttribute("data-fallback");
+      }
+    }
+    // Byte counters: <input data-bytes="100" aria-describedby="x-count">.
+    var max = input.getAttribute && input.getAttribute("data-bytes");
+    if (max) {
+      var out = document.getElementById(input.id + "-count");
+      if (out) {
+        var n = new TextEncoder().encode(input.value).length;
+        out.textContent = n + " / " + max + " bytes";
+        out.classList.toggle("over", n > +max);
+      }
+    }
+    // Mark fields that differ from the value the form was rendered with.
+    var field = input.closest && input.closest(".field[data-original]");
+    if (field) markChanged(field);
+  });
+  document.addEventListener("change", function (ev) {
+    var field = ev.target.closest && ev.target.closest(".field[data-original]");
+    if (field) markChanged(field);
+  });
+  function markChanged(field) {
+    var inputs = field.querySelectorAll("input, select, textarea");
+    var vals = [];
+    inputs.forEach(function (el) {
+      if (el.type === "checkbox") vals.push(el.checked ? "true" : "false");
+      else if (el.type !== "hidden") vals.push(el.value.trim());
+    });
+    field.classList.toggle("changed", vals.join(",").replace(/,+$/, "") !== field.getAttribute("data-original"));
+  }
+
+  // Keep the browser's URL in step with filters applied by htmx, so a
+  // filtered audit view is a shareable link (hx-push-url does the push;
+  // this only focuses the results for keyboard users).
+  document.body && document.body.addEventListener("htmx:afterSwap", function (ev) {
+    var t = ev.detail.target;
+    if (t && t.hasAttribute("data-focus-after-swap")) t.focus();
+  });
+})();

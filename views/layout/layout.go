@@ -1,0 +1,40 @@
+// Package layout is the frame every console page is drawn in: the top bar
+// with navigation, the signed-in user and logout, and the DEMO banner.
+package layout
+
+import "encoding/json"
+
+// User is who is signed in, as the frame shows it.
+type User struct {
+	Name string
+	Role string // viewer, operator or admin
+}
+
+// IsAdmin reports whether the Users page belongs in the navigation.
+func (u *User) IsAdmin() bool { return u != nil && u.Role == "admin" }
+
+// CanEdit reports whether the user may change rooms.
+func (u *User) CanEdit() bool { return u != nil && (u.Role == "operator" || u.Role == "admin") }
+
+// Props is what every full page passes to Page.
+type Props struct {
+	Title  string
+	Active string // "rooms", "audit", "users", "bulk": the highlighted nav item
+	User   *User
+	CSRF   string
+	Demo   bool
+}
+
+// csrfHeaders is the hx-headers value that makes htmx send the CSRF token
+// with every request it issues from this page.
+func csrfHeaders(token string) string {
+	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": token})
+	return string(b)
+}
+
+// htmxConfig turns off the htmx features that would need inline styles or
+// eval (the CSP forbids both) and makes 4xx/5xx fragments swap like 2xx,
+// so validation errors (422) and refusals render where the user looks.
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true,"historyCacheSize":0,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"[45]..","swap":true,"error":true}]}`
+
+func roleClass(role string) string { return "role role-" + role }
