@@ -1,0 +1,238 @@
+// Package apptest runs the whole roomdesk, assembled by internal/app exactly
+// as `roomdesk serve` assembles it, on a real loopback HTTP server with a
+// temporary database and the in-process emulator. Handler tests and the
+// end-to-end tests both drive it.
+package apptest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/roomdesk/roomdesk/internal/app"
+	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/config"
+	"github.com/roomdesk/roomdesk/internal/server"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+)
+
+// Password is every test user's password.
+const Password = "correct horse battery"
+
+// Options adjust the environment.
+type Options struct {
+	DataDir     string // required for Start; New uses t.TempDir()
+	DatabaseURL string // empty: SQLite in DataDir
+	Logger      *slog.Logger
+	Now         func() time.Time
+	// AttemptTimeout bounds each Tencent attempt (default 2s, so "outcome
+	// unknown" tests do not wait for the 5 s production default).
+	AttemptTimeout time.Duration
+	Tencent        func(*tencent.Config)
+}
+
+// Env is a running roomdesk.
+type Env struct {
+	*app.App
+	URL  string
+	stop func()
+}
+
+// Start assembles and serves roomdesk; Close stops it. For TestMain-style
+// callers that have no *testing.T.
+func Start(opts Options) (*Env, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	cfg, err := config.Load(func(k string) string {
+		switch k {
+		case "ROOMDESK_DATA_DIR":
+			return opts.DataDir
+		case "ROOMDESK_DATABASE_URL":
+			return opts.DatabaseURL
+		case "ROOMDESK_ADDR":
+			return "127.0.0.1:0"
+		}
+		return ""
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	timeout := opts.AttemptTimeout
+	if timeout == 0 {
+		timeout = 2 * time.Second
+	}
+	a, err := app.New(context.Background(), cfg, app.Options{
+		Logger: logger, Now: opts.Now,
+		Auth: func(o *auth.Options) { o.Hash = auth.HashParams{Memory: 64, Time: 1, Threads: 1} },
+		Tencent: func(c *tencent.Config) {
+			c.AttemptTimeout = timeout
+			if opts.Tencent != nil {
+				opts.Tencent(c)
+			}
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		server.Run(ctx, ln, a.Handler, server.Options{ShutdownTimeout: 5 * time.Second}, logger)
+	}()
+	env := &Env{App: a, URL: "http://" + ln.Addr().String()}
+	env.stop = func() { cancel(); <-done; a.Close() }
+	return env, nil
+}
+
+// New starts roomdesk for one test and stops it at cleanup.
+func New(t testing.TB, opts Options) *Env {
+	t.Helper()
+	if opts.DataDir == "" {
+		opts.DataDir = t.TempDir()
+	}
+	env, err := Start(opts)
+	if err != nil {
+		t.Fatalf("apptest: %v", err)
+	}
+	t.Cleanup(env.Close)
+	return env
+}
+
+// Close stops the server and the app.
+func (e *Env) Close() { e.stop() }
+
+// CreateUser adds a user with Password.
+func (e *Env) CreateUser(t testing.TB, name string, role auth.Role) auth.User {
+	t.Helper()
+	actor := auth.Actor{Name: "test", Role: auth.RoleAdmin}
+	u, err := e.Auth.Create(context.Background(), actor, name, Password, role)
+	if err != nil {
+		t.Fatalf("apptest: create user %s: %v", name, err)
+	}
+	return u
+}
+
+// Client is a browser-like HTTP client: a cookie jar, no automatic
+// redirects (tests look at them), and the CSRF token a page would send.
+type Client struct {
+	t    testing.TB
+	env  *Env
+	HTTP *http.Client
+	// Browser makes requests carry Sec-Fetch-Site: same-origin, as a real
+	// browser's do; without it the CSRF token is what is checked.
+	Browser bool
+}
+
+// Client returns a fresh client with no session.
+func (e *Env) Client(t testing.TB) *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{t: t, env: e, HTTP: &http.Client{
+		Jar:           jar,
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// Login signs in a fresh client as username (password Password).
+func (e *Env) Login(t testing.TB, username string) *Client {
+	t.Helper()
+	c := e.Client(t)
+	resp := c.PostForm("/login", url.Values{"username": {username}, "password": {Password}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("apptest: login %s: status %d: %s", username, resp.StatusCode, resp.Body)
+	}
+	return c
+}
+
+// Response is a fully read response.
+type Response struct {
+	*http.Response
+	Body string
+}
+
+// Get fetches path.
+func (c *Client) Get(path string, header ...string) *Response {
+	c.t.Helper()
+	return c.Do(http.MethodGet, path, nil, header...)
+}
+
+// PostForm posts a form with the CSRF token from the cookie jar (fetching
+// a page first if the jar has none yet).
+func (c *Client) PostForm(path string, form url.Values, header ...string) *Response {
+	c.t.Helper()
+	tok := c.CSRFToken()
+	return c.Do(http.MethodPost, path, strings.NewReader(form.Encode()),
+		append([]string{"Content-Type", "application/x-www-form-urlencoded", "X-CSRF-Token", tok}, header...)...)
+}
+
+// HTMX marks a request as htmx would.
+var HTMX = []string{"HX-Request", "true"}
+
+// CSRFToken is the token the pages embed (the csrf cookie's value).
+func (c *Client) CSRFToken() string {
+	c.t.Helper()
+	u, _ := url.Parse(c.env.URL)
+	find := func() string {
+		for _, ck := range c.HTTP.Jar.Cookies(u) {
+			if ck.Name == "roomdesk_csrf" {
+				return ck.Value
+			}
+		}
+		return ""
+	}
+	if tok := find(); tok != "" {
+		return tok
+	}
+	c.Get("/login")
+	return find()
+}
+
+// Do sends a request; header is name, value pairs.
+func (c *Client) Do(method, path string, body io.Reader, header ...string) *Response {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.env.URL+path, body)
+	if err != nil {
+		c.t.Fatalf("apptest: %v", err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	if c.Browser {
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.t.Fatalf("apptest: %s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatalf("apptest: read %s: %v", path, err)
+	}
+	return &Response{Response: resp, Body: string(b)}
+}
+
+// String summarises a response for failure messages.
+func (r *Response) String() string {
+	b := r.Body
+	if len(b) > 2000 {
+		b = b[:2000] + "..."
+	}
+	return fmt.Sprintf("HTTP %d\n%s", r.StatusCode, b)
+}

@@ -1,0 +1,217 @@
+// Package e2e drives roomdesk in a real Chromium with playwright-go: the
+// product assembled as `roomdesk serve` assembles it, on a loopback port,
+// with a temporary SQLite database and the in-process emulator (whose fault
+// injection the tests reach directly).
+//
+// `make test` installs what this needs (Debian's Chromium, playwright-core
+// from npm as the driver). A missing browser or driver fails the suite; it
+// is never skipped.
+package e2e
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/mxschmitt/playwright-go"
+
+	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/auth"
+)
+
+var (
+	env     *apptest.Env
+	browser playwright.Browser
+	userSeq atomic.Int64
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "roomdesk-e2e-")
+	if err != nil {
+		log.Print(err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	env, err = apptest.Start(apptest.Options{DataDir: dir})
+	if err != nil {
+		log.Printf("e2e: start roomdesk: %v", err)
+		return 1
+	}
+	defer env.Close()
+
+	pw, err := playwright.Run(&playwright.RunOptions{SkipInstallBrowsers: true, Verbose: false})
+	if err != nil {
+		log.Printf("e2e: playwright driver missing or wrong version (run `make test`, which installs it): %v", err)
+		return 1
+	}
+	defer pw.Stop()
+	exe := os.Getenv("ROOMDESK_CHROMIUM")
+	if exe == "" {
+		exe = "/usr/bin/chromium"
+	}
+	browser, err = pw.Chromium.Launch(playwright.BrowserTypeLaunchOptions{
+		ExecutablePath: playwright.String(exe),
+		Headless:       playwright.Bool(true),
+		// The machine has no network beyond loopback: keep Chromium from
+		// trying to reach Google's services at every start.
+		Args: []string{"--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+			"--disable-background-networking", "--disable-component-update", "--disable-sync"},
+	})
+	if err != nil {
+		log.Printf("e2e: launch Chromium at %s (run `make test`, which installs it): %v", exe, err)
+		return 1
+	}
+	defer browser.Close()
+	return m.Run()
+}
+
+// page is one test's browser tab in a fresh context, with everything the
+// page logged to the console collected.
+type page struct {
+	playwright.Page
+	t         *testing.T
+	mu        sync.Mutex
+	console   []string // console errors, CSP violations and uncaught exceptions
+	allowedRE []*regexp.Regexp
+}
+
+// coverImage stands in for the app's image CDN, which the machine cannot
+// reach: any https image request gets this picture.
+var coverImage = []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 90"><defs><linearGradient id="g"><stop offset="0" stop-color="#6366f1"/><stop offset="1" stop-color="#ec4899"/></linearGradient></defs><rect width="160" height="90" fill="url(#g)"/><circle cx="80" cy="45" r="16" fill="#fff" opacity=".85"/><path d="M75 37l13 8-13 8z" fill="#6366f1"/></svg>`)
+
+// newPage opens a fresh context and tab. On failure it saves a screenshot
+// and the page's HTML under internal/e2e/artifacts/<test>/. It fails the
+// test if the page logged any console error or CSP violation.
+func newPage(t *testing.T) *page {
+	t.Helper()
+	ctx, err := browser.NewContext(playwright.BrowserNewContextOptions{
+		Viewport:        &playwright.Size{Width: 1280, Height: 900},
+		AcceptDownloads: playwright.Bool(true),
+	})
+	if err != nil {
+		t.Fatalf("new context: %v", err)
+	}
+	if err := ctx.Route("https://**", func(r playwright.Route) {
+		r.Fulfill(playwright.RouteFulfillOptions{Status: playwright.Int(200), ContentType: playwright.String("image/svg+xml"), Body: coverImage})
+	}); err != nil {
+		t.Fatalf("route: %v", err)
+	}
+	pg, err := ctx.NewPage()
+	if err != nil {
+		t.Fatalf("new page: %v", err)
+	}
+	pg.SetDefaultTimeout(10000)
+	p := &page{Page: pg, t: t}
+	pg.OnConsole(func(m playwright.ConsoleMessage) {
+		if m.Type() == "error" || strings.Contains(m.Text(), "Content Security Policy") {
+			p.mu.Lock()
+			p.console = append(p.console, m.Type()+": "+m.Text())
+			p.mu.Unlock()
+		}
+	})
+	pg.OnPageError(func(err error) {
+		p.mu.Lock()
+		p.console = append(p.console, "uncaught: "+err.Error())
+		p.mu.Unlock()
+	})
+	t.Cleanup(func() {
+		if t.Failed() {
+			p.saveArtifacts()
+		}
+		p.mu.Lock()
+		msgs := append([]string(nil), p.console...)
+		p.mu.Unlock()
+		ctx.Close()
+		for _, m := range msgs {
+			if !p.allowed(m) {
+				t.Errorf("browser console: %s", m)
+			}
+		}
+	})
+	return p
+}
+
+// expectedConsole lists console messages a test provokes on purpose (a
+// refused forged request logs its 403 status).
+func (p *page) expectConsole(pattern string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.allowedRE = append(p.allowedRE, regexp.MustCompile(pattern))
+}
+
+func (p *page) allowed(msg string) bool {
+	for _, re := range p.allowedRE {
+		if re.MatchString(msg) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *page) saveArtifacts() {
+	dir := filepath.Join("artifacts", sanitize(p.t.Name()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	p.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(filepath.Join(dir, "page.png")), FullPage: playwright.Bool(true)})
+	if html, err := p.Content(); err == nil {
+		os.WriteFile(filepath.Join(dir, "page.html"), []byte(html), 0o644)
+	}
+	p.t.Logf("artifacts saved in internal/e2e/%s", dir)
+}
+
+func sanitize(s string) string {
+	return regexp.MustCompile(`[^A-Za-z0-9_.-]+`).ReplaceAllString(s, "_")
+}
+
+// user creates a user with a unique name for this test.
+func user(t *testing.T, role auth.Role) string {
+	name := fmt.Sprintf("%s%d", role, userSeq.Add(1))
+	env.CreateUser(t, name, role)
+	return name
+}
+
+// login signs in through the form, as a person would.
+func (p *page) login(name string) {
+	p.t.Helper()
+	p.gotoPath("/login")
+	p.must(p.GetByLabel("Username").Fill(name))
+	p.must(p.GetByLabel("Password").Fill(apptest.Password))
+	p.must(p.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sign in"}).Click())
+	p.must(p.WaitForURL("**/rooms**"))
+}
+
+func (p *page) gotoPath(path string) playwright.Response {
+	p.t.Helper()
+	resp, err := p.Goto(env.URL + path)
+	if err != nil {
+		p.t.Fatalf("goto %s: %v", path, err)
+	}
+	return resp
+}
+
+// must fails the test on a playwright error.
+func (p *page) must(err error) {
+	p.t.Helper()
+	if err != nil {
+		p.t.Fatalf("%v", err)
+	}
+}
+
+// byTestID is the locator for data-testid=id.
+func (p *page) byTestID(id string) playwright.Locator { return p.GetByTestId(id) }
+
+// expect wraps playwright's web-first assertions.
+func (p *page) expect(l playwright.Locator) playwright.LocatorAssertions {
+	return playwright.NewPlaywrightAssertions(5000).Locator(l)
+}
