@@ -1,0 +1,51 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+	roomsview "github.com/roomdesk/roomdesk/views/rooms"
+)
+
+// RoomsList is GET /rooms: one page of get_room_list (?cursor=, with the
+// earlier pages' cursors in ?back= for "Previous"), or, with ?open=ID,
+// a jump to that room.
+func (h *Handlers) RoomsList(c echo.Context) error {
+	q := c.QueryParams()
+	p := roomsview.ListProps{Layout: h.page(c, "Rooms", "rooms"), Cursor: q.Get("cursor"), Back: q["back"]}
+	if _, ok := q["open"]; ok {
+		id := strings.TrimSpace(q.Get("open"))
+		if p.OpenError = rooms.ValidateRoomID(id); p.OpenError == "" {
+			return redirect(c, roomsview.RoomPath(id))
+		}
+		p.OpenID = id
+	}
+	status := http.StatusOK
+	list, err := h.Rooms.List(c.Request().Context(), p.Cursor)
+	if err != nil {
+		var ae *tencent.APIError
+		switch {
+		case errors.Is(err, tencent.ErrUnreachable):
+			status, p.Error = http.StatusServiceUnavailable, "Tencent is not answering right now. Try again in a moment."
+		case errors.As(err, &ae):
+			status, p.Error = http.StatusBadGateway, fmt.Sprintf("Tencent refused to list the rooms: error %d, %s (RequestId %s).",
+				ae.Code, tencent.Describe(ae.Code).Meaning, ae.RequestID)
+		default:
+			return err
+		}
+	}
+	p.Rooms, p.Next = list.Rooms, list.Next
+	if p.OpenError != "" {
+		status = http.StatusUnprocessableEntity
+	}
+	if isHTMX(c) {
+		return render(c, status, roomsview.ListTable(p))
+	}
+	return render(c, status, roomsview.ListPage(p))
+}

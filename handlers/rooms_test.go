@@ -1,0 +1,231 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+	roomsview "github.com/roomdesk/roomdesk/views/rooms"
+)
+
+const seedRoom = "live_1001"
+
+func newRoomsEnv(t *testing.T) (*apptest.Env, *apptest.Client) {
+	t.Helper()
+	env := apptest.New(t, apptest.Options{})
+	env.CreateUser(t, "olga", auth.RoleOperator)
+	env.CreateUser(t, "vera", auth.RoleViewer)
+	return env, env.Login(t, "olga")
+}
+
+func doc(t *testing.T, r *apptest.Response) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func testid(d *goquery.Document, id string) *goquery.Selection {
+	return d.Find(`[data-testid="` + id + `"]`)
+}
+
+// browserForm is what a browser would submit from the room page's form.
+func browserForm(t *testing.T, c *apptest.Client, id string) url.Values {
+	t.Helper()
+	r := c.Get(roomsview.RoomPath(id))
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("GET room: %s", r)
+	}
+	form := testid(doc(t, r), "room-form")
+	if form.Length() != 1 {
+		t.Fatalf("no room form: %s", r)
+	}
+	v := url.Values{}
+	form.Find("input, select, textarea").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		typ, _ := s.Attr("type")
+		switch {
+		case goquery.NodeName(s) == "textarea":
+			v.Add(name, s.Text())
+		case goquery.NodeName(s) == "select":
+			val, _ := s.Find("option[selected]").Attr("value")
+			v.Add(name, val)
+		case typ == "checkbox":
+			if _, on := s.Attr("checked"); on {
+				val, _ := s.Attr("value")
+				v.Add(name, val)
+			}
+		default:
+			val, _ := s.Attr("value")
+			v.Add(name, val)
+		}
+	})
+	return v
+}
+
+func post(c *apptest.Client, id string, v url.Values) *apptest.Response {
+	return c.PostForm(roomsview.RoomPath(id), v, apptest.HTMX...)
+}
+
+func TestRoomsEditSendsExactBody(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	v := browserForm(t, c, seedRoom)
+	v.Set("RoomName", "Finals night")
+	v["IsMessageDisabled"] = []string{"false", "true"}
+	r := post(c, seedRoom, v)
+	d := doc(t, r)
+	if r.StatusCode != http.StatusOK || testid(d, "result-panel").AttrOr("data-outcome", "") != "ok" {
+		t.Fatalf("%s", r)
+	}
+	bodies := env.Emulator.Bodies(tencent.CmdUpdateRoomInfo)
+	want := `{"RoomInfo":{"RoomId":"live_1001","RoomName":"Finals night","IsMessageDisabled":true}}`
+	if len(bodies) != 1 || string(bodies[0]) != want {
+		t.Fatalf("sent %q, want %s", bodies, want)
+	}
+	if testid(d, "request-id").Text() == "" || testid(d, "attempts").Text() != "1" {
+		t.Errorf("result panel lacks RequestId or attempts")
+	}
+	// The form now carries the new state, so a second edit sends only itself.
+	if d.Find(`input[name="orig_RoomName"]`).AttrOr("value", "") != "Finals night" {
+		t.Fatalf("form not refreshed")
+	}
+	v = browserForm(t, c, seedRoom)
+	v.Set("Notice", "Second")
+	if r := post(c, seedRoom, v); r.StatusCode != http.StatusOK {
+		t.Fatalf("%s", r)
+	}
+	bodies = env.Emulator.Bodies(tencent.CmdUpdateRoomInfo)
+	if len(bodies) != 2 || string(bodies[1]) != `{"RoomInfo":{"RoomId":"live_1001","Notice":"Second"}}` {
+		t.Fatalf("second body %q", bodies)
+	}
+}
+
+func TestRoomsEditValidationBoundaries(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	han33 := strings.Repeat("直", 33)
+	tests := []struct {
+		field, value string
+		cats         []string
+		ok           bool
+	}{
+		{"RoomName", han33 + "a", nil, true},
+		{"RoomName", han33 + "ab", nil, false},
+		{"MaxMemberCount", "0", nil, false},
+		{"MaxMemberCount", "abc", nil, false},
+		{"CoverURL", "javascript:alert(1)", nil, false},
+		{"Category", "", []string{"1", "2", "3", "4"}, false},
+		{"Category", "", []string{"5", "5", ""}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.field+"="+tc.value+strings.Join(tc.cats, ","), func(t *testing.T) {
+			before := env.Emulator.Calls(tencent.CmdUpdateRoomInfo)
+			v := browserForm(t, c, seedRoom)
+			if tc.cats != nil {
+				v[tc.field] = tc.cats
+			} else {
+				v.Set(tc.field, tc.value)
+			}
+			r := post(c, seedRoom, v)
+			d := doc(t, r)
+			sent := env.Emulator.Calls(tencent.CmdUpdateRoomInfo) - before
+			if tc.ok {
+				if r.StatusCode != http.StatusOK || sent != 1 {
+					t.Fatalf("want accepted and sent; sent %d: %s", sent, r)
+				}
+				return
+			}
+			if r.StatusCode != http.StatusUnprocessableEntity || testid(d, "field-error-"+tc.field).Length() != 1 || sent != 0 {
+				t.Fatalf("want 422 with field-error-%s and nothing sent (sent %d): %s", tc.field, sent, r)
+			}
+			if tc.cats == nil && d.Find(`[name="`+tc.field+`"]`).Last().AttrOr("value", "") != tc.value {
+				t.Errorf("the submitted value was not kept in the form")
+			}
+		})
+	}
+}
+
+func TestRoomsEditTencentRefusal(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	for _, code := range []int{100004, 100006} {
+		env.Emulator.FailNext(tencent.CmdUpdateRoomInfo, 1, code)
+		v := browserForm(t, c, seedRoom)
+		v.Set("RoomName", "Refused "+tencent.Describe(code).Meaning[:4])
+		r := post(c, seedRoom, v)
+		d := doc(t, r)
+		ec := testid(d, "error-code").Text()
+		if testid(d, "result-panel").AttrOr("data-outcome", "") != "failed" ||
+			!strings.Contains(ec, "100") || !strings.Contains(ec, tencent.Describe(code).Meaning) ||
+			!strings.HasPrefix(testid(d, "request-id").Text(), "Id-") {
+			t.Fatalf("code %d: %s", code, r)
+		}
+	}
+}
+
+func TestRoomsEditConflict(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	v := browserForm(t, c, seedRoom)
+	room, _ := env.Emulator.Room(seedRoom)
+	room.RoomName = "Changed elsewhere"
+	env.Emulator.PutRoom(room)
+	v.Set("RoomName", "Mine")
+	r := post(c, seedRoom, v)
+	d := doc(t, r)
+	if r.StatusCode != http.StatusConflict || testid(d, "conflict-panel").Length() != 1 ||
+		testid(d, "conflict-theirs").Text() != "Changed elsewhere" || env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != 0 {
+		t.Fatalf("%s", r)
+	}
+	// Re-apply: the re-rendered form as a browser would submit it.
+	if d.Find(`input[name="orig_RoomName"]`).AttrOr("value", "") != "Changed elsewhere" ||
+		d.Find(`input[name="RoomName"]`).AttrOr("value", "") != "Mine" {
+		t.Fatalf("re-rendered form: %s", r)
+	}
+}
+
+func TestRoomsViewerCannotEdit(t *testing.T) {
+	env, _ := newRoomsEnv(t)
+	vc := env.Login(t, "vera")
+	r := vc.Get(roomsview.RoomPath(seedRoom))
+	d := doc(t, r)
+	if r.StatusCode != http.StatusOK || testid(d, "room-form").Length() != 0 || testid(d, "submit").Length() != 0 ||
+		testid(d, "room-readonly").Length() != 1 {
+		t.Fatalf("viewer page: %s", r)
+	}
+	r = post(vc, seedRoom, url.Values{"RoomName": {"forged"}, "orig_RoomName": {"x"}})
+	if r.StatusCode != http.StatusForbidden || env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != 0 {
+		t.Fatalf("forged POST: %s", r)
+	}
+}
+
+func TestRoomsListAndShow(t *testing.T) {
+	_, c := newRoomsEnv(t)
+	r := c.Get("/rooms")
+	d := doc(t, r)
+	if r.StatusCode != http.StatusOK || testid(d, "room-row").Length() != 20 || testid(d, "next-page").Length() != 1 {
+		t.Fatalf("%s", r)
+	}
+	next := testid(d, "next-page").AttrOr("hx-get", "")
+	r = c.Get(next, apptest.HTMX...)
+	d = doc(t, r)
+	if testid(d, "room-table").Length() != 1 || strings.Contains(r.Body, "<html") ||
+		testid(d, "prev-page").Length() != 1 || testid(d, "room-row").Length() == 0 {
+		t.Fatalf("page 2 fragment: %s", r)
+	}
+	if r := c.Get("/rooms?open=" + url.QueryEscape("live/ops #7")); r.StatusCode != http.StatusSeeOther ||
+		r.Header.Get("Location") != "/rooms/live%2Fops%20%237" {
+		t.Fatalf("open: %s", r)
+	}
+	if r := c.Get("/rooms/live%2Fops%20%237"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "live/ops #7") {
+		t.Fatalf("escaped id: %s", r)
+	}
+	if r := c.Get("/rooms/no_such_room"); r.StatusCode != http.StatusNotFound || !strings.Contains(r.Body, "Room not found") {
+		t.Fatalf("missing room: %s", r)
+	}
+}

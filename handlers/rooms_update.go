@@ -1,0 +1,64 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+	roomsview "github.com/roomdesk/roomdesk/views/rooms"
+)
+
+// RoomsUpdate is POST /rooms/{id} (operators; the role is checked by the
+// route's middleware). It answers htmx with the edit region: the outcome
+// above a form holding the values to edit next.
+func (h *Handlers) RoomsUpdate(c echo.Context) error {
+	id := roomIDParam(c)
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	submitted, original := rooms.SplitForm(form)
+	u, _ := currentUser(c)
+	actor := rooms.Actor{Username: u.Username, Role: string(u.Role), IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+	res, err := h.Rooms.Update(c.Request().Context(), actor, id, submitted, original)
+
+	p := roomsview.EditProps{RoomID: id, CanEdit: true, CSRF: csrfToken(c), Values: submitted, Original: original}
+	status, room := http.StatusOK, res.Room
+	var ve *rooms.ValidationError
+	var ce *rooms.ConflictError
+	switch {
+	case err == nil:
+		p.Result, p.Values, p.Original = &res, res.Form, res.Original
+	case errors.As(err, &ve) && ve.Fields[rooms.FieldRoomID] == "":
+		status, p.Errors = http.StatusUnprocessableEntity, ve.Fields
+	case errors.As(err, &ce):
+		status, p.Conflict, p.Values, p.Original, room = http.StatusConflict, ce, ce.Form, ce.Original, &ce.Room
+	default:
+		prob, ok := problemFor(err, id)
+		if !ok {
+			return err
+		}
+		status, p.Problem = prob.Status, &prob
+	}
+	return h.renderEdit(c, status, p, room)
+}
+
+// renderEdit sends the edit region to htmx (refreshing the facts panel out
+// of band when the room was read), or the whole page to a plain form post.
+func (h *Handlers) renderEdit(c echo.Context, status int, p roomsview.EditProps, room *tencent.RoomInfo) error {
+	if isHTMX(c) {
+		p.Facts = room
+		return render(c, status, roomsview.EditRegion(p))
+	}
+	if room == nil {
+		r, err := h.Rooms.Get(c.Request().Context(), p.RoomID)
+		if err != nil {
+			return h.roomProblemPage(c, p.RoomID, err)
+		}
+		room = &r
+	}
+	return render(c, status, roomsview.ShowPage(h.showProps(c, *room, p)))
+}

@@ -1,0 +1,341 @@
+package rooms
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+)
+
+// OutcomeNothing is an edit that sent nothing because nothing differed.
+// The other outcomes are audit's: OutcomeOK, OutcomeFailed, OutcomeUnknown.
+const OutcomeNothing = "nothing"
+
+// Change is one field's value before and after, as the operator reads it.
+type Change struct {
+	Field  string
+	Before string
+	After  string
+}
+
+// Result is what an edit came to.
+type Result struct {
+	Outcome   string // audit.OutcomeOK, audit.OutcomeFailed, audit.OutcomeUnknown or OutcomeNothing
+	Message   string // one sentence for the operator
+	Changes   []Change
+	RequestID string
+	ErrorCode int
+	Meaning   string // Tencent's ErrorCode explained
+	ErrorInfo string
+	Attempts  int
+	Latency   time.Duration
+	IntentSeq int64 // the audit entry; 0 when nothing was sent
+	// Room is the room as it now stands (after OK: as read plus the
+	// change), or as last read; nil when it was not read.
+	Room *tencent.RoomInfo
+	// Form and Original are what the edit form shows next and carries as
+	// its orig_* values.
+	Form     Form
+	Original Form
+	Warning  string // the result could not be audited
+}
+
+// Update applies the fields the operator changed (submitted differs from
+// original, the values the form was rendered with) to the room. Errors:
+// *ValidationError and *ConflictError (nothing sent), ErrRoomNotFound and
+// tencent.ErrUnreachable from re-reading the room (nothing sent),
+// ErrAuditUnavailable (intent not recorded, nothing sent). Once Tencent is
+// called, every outcome, refusals and timeouts included, is a Result.
+func (s *Service) Update(ctx context.Context, actor Actor, roomID string, submitted, original Form) (Result, error) {
+	if msg := ValidateRoomID(roomID); msg != "" {
+		return Result{}, &ValidationError{Fields: FieldErrors{FieldRoomID: msg}}
+	}
+	changed, errs := diff(submitted, original)
+	if len(errs) > 0 {
+		return Result{}, &ValidationError{Fields: errs}
+	}
+	if len(changed) == 0 {
+		return Result{Outcome: OutcomeNothing, Form: submitted, Original: original,
+			Message: "Nothing to update: no field differs from the room as it was when you opened it."}, nil
+	}
+	room, _, err := s.tc.GetRoomInfo(ctx, roomID)
+	if err != nil {
+		return Result{}, fmt.Errorf("rooms: update %q: re-reading the room: %w", roomID, notFound(err))
+	}
+	current := FormFromRoom(room)
+	send, conflicts := plan(changed, submitted, original, current)
+	if len(conflicts) > 0 {
+		return Result{}, &ConflictError{RoomID: roomID, Conflicts: conflicts, Room: room,
+			Form: merge(current, submitted, changed), Original: current}
+	}
+	if len(send) == 0 {
+		return Result{Outcome: OutcomeNothing, Room: &room, Form: current, Original: current,
+			Message: "Nothing to send: the room already has these values (someone made the same change)."}, nil
+	}
+	return s.send(ctx, actor, room, submitted, send)
+}
+
+// diff returns the valid fields whose value differs from the original, or
+// the errors of the fields that are invalid. A field left exactly as it was
+// rendered is never an error: a value set elsewhere that breaks our rules
+// (duplicate categories, say) must not block editing the other fields, and
+// it is not sent.
+func diff(submitted, original Form) ([]string, FieldErrors) {
+	_, errs := Validate(submitted)
+	var changed []string
+	for _, f := range Fields {
+		if !submitted.Has(f) {
+			continue
+		}
+		sub, _ := canonical(f, submitted[f])
+		orig, _ := canonical(f, original[f])
+		if !original.Has(f) {
+			orig = "\x00absent"
+		}
+		if sub == orig {
+			delete(errs, f)
+			continue
+		}
+		if _, bad := errs[f]; !bad {
+			changed = append(changed, f)
+		}
+	}
+	return changed, errs
+}
+
+// plan splits the changed fields into those to send and those someone else
+// changed since the form was opened. A field that already holds the
+// operator's value is neither: there is nothing to send for it.
+func plan(changed []string, submitted, original, current Form) ([]string, []Conflict) {
+	var send []string
+	var conflicts []Conflict
+	for _, f := range changed {
+		sub, _ := canonical(f, submitted[f])
+		cur, _ := canonical(f, current[f])
+		orig, _ := canonical(f, original[f])
+		if !original.Has(f) { // no orig_* (not our form): nothing to hold it against
+			orig = cur
+		}
+		switch {
+		case cur == sub:
+		case cur != orig:
+			conflicts = append(conflicts, Conflict{Field: f,
+				Original: display(f, original[f]), Theirs: display(f, current[f]), Yours: display(f, submitted[f])})
+		default:
+			send = append(send, f)
+		}
+	}
+	return send, conflicts
+}
+
+// send records the intent, calls Tencent and records the result.
+func (s *Service) send(ctx context.Context, actor Actor, room tencent.RoomInfo, submitted Form, fields []string) (Result, error) {
+	only := Form{}
+	for _, f := range fields {
+		only[f] = submitted[f]
+	}
+	patch, _ := Validate(only)
+	u := patch.update(room.RoomId)
+	// The same encoding the client uses, so the intent holds the exact body.
+	body, err := json.Marshal(struct {
+		RoomInfo tencent.RoomUpdate `json:"RoomInfo"`
+	}{u})
+	if err != nil {
+		return Result{}, fmt.Errorf("rooms: update %q: encoding: %w", room.RoomId, err)
+	}
+	intent := audit.Entry{Kind: audit.KindIntent, Action: audit.ActionRoomUpdate, RoomID: room.RoomId,
+		Actor: actor.Username, ActorRole: actor.Role, ClientIP: actor.IP, UserAgent: actor.UserAgent,
+		Changes: auditChanges(fields, room, only), RequestBody: string(body), Outcome: audit.OutcomePending}
+	if err := s.log.Append(ctx, &intent); err != nil {
+		s.audited(audit.KindIntent, false)
+		return Result{}, fmt.Errorf("rooms: update %q: %w: %w", room.RoomId, ErrAuditUnavailable, err)
+	}
+	s.audited(audit.KindIntent, true)
+	// Once the intent is written the call and its result row must complete
+	// even if the browser goes away, or the log would say "unknown" for an
+	// answer we actually had.
+	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.CallTimeout)
+	defer cancel()
+	meta, callErr := s.tc.UpdateRoomInfo(callCtx, u)
+	s.invalidate()
+	res := classify(meta, callErr)
+	res.IntentSeq = intent.Seq
+	res.Changes = changes(fields, FormFromRoom(room), only)
+	s.recordResult(callCtx, intent, meta, callErr, &res)
+	s.settle(&res, room, patch, submitted, fields)
+	return res, nil
+}
+
+// classify turns Tencent's answer into an outcome.
+func classify(meta tencent.Meta, err error) Result {
+	r := Result{RequestID: meta.RequestID, ErrorCode: meta.ErrorCode, ErrorInfo: meta.ErrorInfo,
+		Attempts: meta.Attempts, Latency: meta.Latency}
+	var ae *tencent.APIError
+	switch {
+	case err == nil:
+		r.Outcome = audit.OutcomeOK
+		r.Message = "The room is updated; the form below shows its new values."
+	case errors.As(err, &ae):
+		r.Outcome = audit.OutcomeFailed
+		r.ErrorCode, r.ErrorInfo, r.RequestID = ae.Code, ae.Info, ae.RequestID
+		r.Meaning = tencent.Describe(ae.Code).Meaning
+		r.Message = "The room was not changed. The error below says why; fix the cause, or try again if it was temporary."
+	case meta.Attempts == 0 && !errors.Is(err, tencent.ErrUnreachable):
+		// Refused before anything left the process (pacing, signing).
+		r.Outcome = audit.OutcomeFailed
+		r.ErrorInfo = err.Error()
+		r.Message = "The update could not be sent to Tencent; the room was not changed."
+	default:
+		r.Outcome = audit.OutcomeUnknown
+		r.Message = "Tencent did not answer; the change may or may not have been applied. Check the room."
+	}
+	return r
+}
+
+// recordResult appends the result row. When that fails the operator still
+// gets Tencent's answer, with a warning, and the whole row goes to the log
+// so nothing is lost; the intent alone already reads as "outcome unknown".
+func (s *Service) recordResult(ctx context.Context, intent audit.Entry, meta tencent.Meta, callErr error, res *Result) {
+	e := audit.Entry{Kind: audit.KindResult, IntentSeq: intent.Seq, Action: intent.Action, RoomID: intent.RoomID,
+		Actor: intent.Actor, ActorRole: intent.ActorRole, ClientIP: intent.ClientIP, UserAgent: intent.UserAgent,
+		Changes: intent.Changes, RequestBody: intent.RequestBody, ResponseBody: string(meta.ResponseBody),
+		ActionStatus: meta.ActionStatus, ErrorCode: res.ErrorCode, ErrorInfo: res.ErrorInfo,
+		RequestID: res.RequestID, Outcome: res.Outcome, Attempts: meta.Attempts, LatencyMS: meta.Latency.Milliseconds()}
+	if len(meta.RequestBody) > 0 {
+		e.RequestBody = string(meta.RequestBody)
+	}
+	if callErr != nil && res.Outcome != audit.OutcomeFailed {
+		e.Detail = callErr.Error() // already redacted by the client
+	}
+	if err := s.log.Append(ctx, &e); err != nil {
+		s.audited(audit.KindResult, false)
+		res.Warning = fmt.Sprintf("Tencent's answer is shown below, but it could not be written to the audit log, "+
+			"so entry #%d reads as \"outcome unknown\". Tell your admin.", intent.Seq)
+		s.opts.Logger.Error("rooms: audit result append failed; result follows", "err", err,
+			"intent_seq", e.IntentSeq, "room_id", e.RoomID, "actor", e.Actor, "outcome", e.Outcome,
+			"action_status", e.ActionStatus, "error_code", e.ErrorCode, "error_info", e.ErrorInfo,
+			"request_id", e.RequestID, "attempts", e.Attempts, "latency_ms", e.LatencyMS,
+			"request_body", e.RequestBody, "response_body", e.ResponseBody, "detail", e.Detail)
+		return
+	}
+	s.audited(audit.KindResult, true)
+}
+
+// settle fills in the room and form the operator sees next. After OK the
+// form shows the new state (Tencent has set exactly what we sent), so a
+// second edit starts clean. Otherwise the operator's values stay in the
+// inputs over the last state read, ready to try again.
+func (s *Service) settle(res *Result, room tencent.RoomInfo, patch Patch, submitted Form, fields []string) {
+	if res.Outcome == audit.OutcomeOK {
+		room = apply(room, patch)
+		res.Form = FormFromRoom(room)
+	} else {
+		res.Form = merge(FormFromRoom(room), submitted, fields)
+	}
+	res.Room = &room
+	res.Original = FormFromRoom(room)
+}
+
+func apply(r tencent.RoomInfo, p Patch) tencent.RoomInfo {
+	if p.RoomName != nil {
+		r.RoomName = *p.RoomName
+	}
+	if p.MaxMemberCount != nil {
+		r.MaxMemberCount = *p.MaxMemberCount
+	}
+	if p.IsMessageDisabled != nil {
+		r.IsMessageDisabled = tencent.FlexBool(*p.IsMessageDisabled)
+	}
+	if p.CoverURL != nil {
+		r.CoverURL = *p.CoverURL
+	}
+	if p.Category != nil {
+		r.Category = append([]int(nil), *p.Category...)
+	}
+	if p.ActivityStatus != nil {
+		r.ActivityStatus = *p.ActivityStatus
+	}
+	if p.IsPublicVisible != nil {
+		r.IsPublicVisible = *p.IsPublicVisible
+	}
+	if p.TakeSeatMode != nil {
+		r.TakeSeatMode = tencent.SeatMode(*p.TakeSeatMode)
+	}
+	if p.Notice != nil {
+		r.Notice = *p.Notice
+	}
+	return r
+}
+
+// auditChanges holds before (the room as just read) and after (what is
+// sent) as JSON text, the form audit.Change documents.
+func auditChanges(fields []string, room tencent.RoomInfo, only Form) []audit.Change {
+	out := make([]audit.Change, 0, len(fields))
+	for _, f := range fields {
+		after, _ := canonical(f, only[f])
+		out = append(out, audit.Change{Field: f, Before: jsonText(roomValue(f, room)), After: after})
+	}
+	return out
+}
+
+// roomValue is a field's value exactly as Tencent holds it.
+func roomValue(field string, r tencent.RoomInfo) any {
+	switch field {
+	case FieldRoomName:
+		return r.RoomName
+	case FieldMaxMemberCount:
+		return r.MaxMemberCount
+	case FieldIsMessageDisabled:
+		return bool(r.IsMessageDisabled)
+	case FieldCoverURL:
+		return r.CoverURL
+	case FieldCategory:
+		return append([]int{}, r.Category...)
+	case FieldActivityStatus:
+		return r.ActivityStatus
+	case FieldIsPublicVisible:
+		return r.IsPublicVisible
+	case FieldTakeSeatMode:
+		return string(r.TakeSeatMode)
+	case FieldNotice:
+		return r.Notice
+	}
+	return nil
+}
+
+func changes(fields []string, before, after Form) []Change {
+	out := make([]Change, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, Change{Field: f, Before: display(f, before[f]), After: display(f, after[f])})
+	}
+	return out
+}
+
+// display is a field's value as the operator reads it.
+func display(field string, vals []string) string {
+	v, msg := rules[field].parse(vals)
+	if msg != "" {
+		return strings.Join(vals, ", ")
+	}
+	switch v := v.(type) {
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case bool:
+		return strconv.FormatBool(v)
+	case []int:
+		parts := make([]string, len(v))
+		for i, n := range v {
+			parts[i] = strconv.Itoa(n)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,291 @@
+package rooms_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+)
+
+func TestUpdateSendsExactlyTheChangedFields(t *testing.T) {
+	tests := []struct {
+		name  string
+		kv    []any
+		body  string
+		check func(emulator.Room) bool
+	}{
+		{"rename", []any{"RoomName", "Saturday Karaoke 🎤"},
+			`{"RoomInfo":{"RoomId":"live_test_1","RoomName":"Saturday Karaoke 🎤"}}`,
+			func(r emulator.Room) bool { return r.RoomName == "Saturday Karaoke 🎤" }},
+		{"mute and recategorise", []any{"IsMessageDisabled", "true", "Category", []string{"3", "", "1"}},
+			`{"RoomInfo":{"RoomId":"live_test_1","IsMessageDisabled":true,"Category":[3,1]}}`,
+			func(r emulator.Room) bool { return r.IsMessageDisabled && len(r.Category) == 2 && r.Category[0] == 3 }},
+		{"clear categories and cover", []any{"Category", []string{"", "", ""}, "CoverURL", ""},
+			`{"RoomInfo":{"RoomId":"live_test_1","CoverURL":"","Category":[]}}`,
+			func(r emulator.Room) bool { return r.CoverURL == "" && len(r.Category) == 0 }},
+		{"hide, seat mode, status, members", []any{"IsPublicVisible", "false", "TakeSeatMode", "ApplyToTake",
+			"ActivityStatus", "-7", "MaxMemberCount", "2147483647"},
+			`{"RoomInfo":{"RoomId":"live_test_1","MaxMemberCount":2147483647,"ActivityStatus":-7,"IsPublicVisible":false,"TakeSeatMode":"ApplyToTake"}}`,
+			func(r emulator.Room) bool { return !r.IsPublicVisible && r.TakeSeatMode == "ApplyToTake" }},
+		{"notice with CRLF and HTML", []any{"Notice", "  <b>Tonight</b> & 8pm\r\n今晚  "},
+			`{"RoomInfo":{"RoomId":"live_test_1","Notice":"\u003cb\u003eTonight\u003c/b\u003e \u0026 8pm\n今晚"}}`,
+			func(r emulator.Room) bool { return r.Notice == "<b>Tonight</b> & 8pm\n今晚" }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			orig := f.rendered(t)
+			res, err := f.svc.Update(context.Background(), actor, roomID, browser(edit(orig, tc.kv...)), orig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != audit.OutcomeOK || res.RequestID == "" || res.IntentSeq == 0 || res.Attempts != 1 {
+				t.Fatalf("result = %+v", res)
+			}
+			if got := f.sent(); len(got) != 1 || got[0] != tc.body {
+				t.Fatalf("sent %q\nwant %q", got, tc.body)
+			}
+			if r, _ := f.emu.Room(roomID); !tc.check(r) {
+				t.Errorf("emulator room not updated: %+v", r)
+			}
+			recs := f.records(t)
+			if len(recs) != 1 || recs[0].Entry.RequestBody != tc.body || recs[0].Outcome() != audit.OutcomeOK ||
+				recs[0].Result.RequestID != res.RequestID || recs[0].Entry.Actor != "olga" {
+				t.Fatalf("audit = %+v", recs)
+			}
+			// The form after success shows the new state, so a second edit works.
+			if got := rooms.FormFromRoom(*res.Room); !equalForms(got, res.Form) || !equalForms(got, res.Original) {
+				t.Errorf("next form %v / original %v, want %v", res.Form, res.Original, got)
+			}
+		})
+	}
+}
+
+func TestSecondEditFromTheResultForm(t *testing.T) {
+	f := newFixture(t)
+	orig := f.rendered(t)
+	res, err := f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "One"), orig)
+	if err != nil || res.Outcome != audit.OutcomeOK {
+		t.Fatal(res, err)
+	}
+	res, err = f.svc.Update(context.Background(), actor, roomID, edit(res.Form, "Notice", "Two"), res.Original)
+	if err != nil || res.Outcome != audit.OutcomeOK {
+		t.Fatalf("second edit: %+v, %v", res, err)
+	}
+	want := `{"RoomInfo":{"RoomId":"live_test_1","Notice":"Two"}}`
+	if got := f.sent(); len(got) != 2 || got[1] != want {
+		t.Fatalf("sent %q", got)
+	}
+	if len(res.Changes) != 1 || res.Changes[0] != (rooms.Change{Field: "Notice", Before: "Be kind", After: "Two"}) {
+		t.Errorf("changes = %+v", res.Changes)
+	}
+}
+
+func TestNothingChangedSendsNothing(t *testing.T) {
+	f := newFixture(t)
+	orig := f.rendered(t)
+	reads := f.emu.Calls(tencent.CmdGetRoomInfo)
+	// Whitespace and the browser's shape of the same values are no change.
+	res, err := f.svc.Update(context.Background(), actor, roomID, browser(edit(orig, "RoomName", " Friday Karaoke ")), orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outcome != rooms.OutcomeNothing || res.IntentSeq != 0 {
+		t.Fatalf("result = %+v", res)
+	}
+	if f.emu.Calls(tencent.CmdUpdateRoomInfo) != 0 || f.emu.Calls(tencent.CmdGetRoomInfo) != reads || len(f.records(t)) != 0 {
+		t.Fatal("something was sent or audited")
+	}
+}
+
+func TestTencentRefusalIsAFailedResult(t *testing.T) {
+	for _, code := range []int{100004, 100006} {
+		t.Run(tencent.Describe(code).Meaning, func(t *testing.T) {
+			f := newFixture(t)
+			orig := f.rendered(t)
+			f.emu.FailNext(tencent.CmdUpdateRoomInfo, 1, code)
+			res, err := f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "X"), orig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != audit.OutcomeFailed || res.ErrorCode != code || res.RequestID == "" ||
+				res.Meaning != tencent.Describe(code).Meaning || res.Meaning == "" || res.ErrorInfo == "" {
+				t.Fatalf("result = %+v", res)
+			}
+			recs := f.records(t)
+			if len(recs) != 1 || recs[0].Outcome() != audit.OutcomeFailed || recs[0].Result.ErrorCode != code ||
+				recs[0].Result.RequestID != res.RequestID || recs[0].Result.ActionStatus != "FAIL" {
+				t.Fatalf("audit = %+v", recs)
+			}
+			// The operator's value stays in the form for another try.
+			if res.Form.Get("RoomName") != "X" || res.Original.Get("RoomName") != "Friday Karaoke" {
+				t.Errorf("form %v original %v", res.Form, res.Original)
+			}
+		})
+	}
+}
+
+func TestConcurrentEditIsAConflict(t *testing.T) {
+	f := newFixture(t)
+	orig := f.rendered(t)
+	// Someone else renames the room and edits the notice after our form opened.
+	r, _ := f.emu.Room(roomID)
+	r.RoomName, r.Notice = "Renamed elsewhere", "New notice"
+	f.emu.PutRoom(r)
+
+	mine := edit(orig, "RoomName", "Mine", "MaxMemberCount", "500")
+	_, err := f.svc.Update(context.Background(), actor, roomID, mine, orig)
+	var ce *rooms.ConflictError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v, want conflict", err)
+	}
+	want := rooms.Conflict{Field: "RoomName", Original: "Friday Karaoke", Theirs: "Renamed elsewhere", Yours: "Mine"}
+	if len(ce.Conflicts) != 1 || ce.Conflicts[0] != want {
+		t.Fatalf("conflicts = %+v", ce.Conflicts)
+	}
+	if f.emu.Calls(tencent.CmdUpdateRoomInfo) != 0 || len(f.records(t)) != 0 {
+		t.Fatal("a conflicting edit was sent or audited")
+	}
+	// The re-rendered form keeps my values and the other edit (Notice) untouched.
+	if ce.Form.Get("RoomName") != "Mine" || ce.Form.Get("MaxMemberCount") != "500" || ce.Form.Get("Notice") != "New notice" {
+		t.Fatalf("re-rendered form = %v", ce.Form)
+	}
+	res, err := f.svc.Update(context.Background(), actor, roomID, ce.Form, ce.Original)
+	if err != nil || res.Outcome != audit.OutcomeOK {
+		t.Fatalf("re-apply: %+v %v", res, err)
+	}
+	body := `{"RoomInfo":{"RoomId":"live_test_1","RoomName":"Mine","MaxMemberCount":500}}`
+	if got := f.sent(); len(got) != 1 || got[0] != body {
+		t.Fatalf("sent %q", got)
+	}
+	if r, _ := f.emu.Room(roomID); r.Notice != "New notice" {
+		t.Errorf("the other edit was reverted: %q", r.Notice)
+	}
+}
+
+func TestSameChangeMadeElsewhereSendsNothing(t *testing.T) {
+	f := newFixture(t)
+	orig := f.rendered(t)
+	r, _ := f.emu.Room(roomID)
+	r.RoomName = "Same"
+	f.emu.PutRoom(r)
+	res, err := f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "Same"), orig)
+	if err != nil || res.Outcome != rooms.OutcomeNothing || f.emu.Calls(tencent.CmdUpdateRoomInfo) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+}
+
+func TestIntentWriteFailureSendsNothing(t *testing.T) {
+	f := newFixture(t)
+	orig := f.rendered(t)
+	f.log.FailAppends(audit.KindIntent)
+	_, err := f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "X"), orig)
+	if !errors.Is(err, rooms.ErrAuditUnavailable) {
+		t.Fatalf("err = %v", err)
+	}
+	if f.emu.Calls(tencent.CmdUpdateRoomInfo) != 0 {
+		t.Fatal("Tencent was called without a recorded intent")
+	}
+	if strings.Join(f.audit, ",") != "intent:failed" {
+		t.Errorf("OnAuditWrite calls = %v", f.audit)
+	}
+}
+
+func TestResultWriteFailureStillAnswers(t *testing.T) {
+	f := newFixture(t)
+	orig := f.rendered(t)
+	f.log.FailAppends(audit.KindResult)
+	res, err := f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "X"), orig)
+	if err != nil || res.Outcome != audit.OutcomeOK || res.Warning == "" || res.RequestID == "" {
+		t.Fatalf("%+v %v", res, err)
+	}
+	recs := f.records(t)
+	if len(recs) != 1 || recs[0].Result != nil || recs[0].Outcome() != audit.OutcomeUnknown {
+		t.Fatalf("audit = %+v", recs)
+	}
+	if strings.Join(f.audit, ",") != "intent:ok,result:failed" {
+		t.Errorf("OnAuditWrite calls = %v", f.audit)
+	}
+}
+
+func TestNoAnswerIsOutcomeUnknown(t *testing.T) {
+	tests := []struct {
+		name   string
+		inject func(*fixture)
+	}{
+		{"dropped connection", func(f *fixture) { f.emu.DropNext(tencent.CmdUpdateRoomInfo, 5) }},
+		{"timeout", func(f *fixture) { f.slow.Store(true) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			orig := f.rendered(t)
+			tc.inject(f)
+			res, err := f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "X"), orig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != audit.OutcomeUnknown || res.IntentSeq == 0 || res.Attempts != 2 ||
+				!strings.Contains(res.Message, "may or may not have been applied") {
+				t.Fatalf("result = %+v", res)
+			}
+			recs := f.records(t)
+			if len(recs) != 1 || recs[0].Entry.Seq != res.IntentSeq || recs[0].Outcome() != audit.OutcomeUnknown ||
+				recs[0].Result == nil || recs[0].Result.Detail == "" {
+				t.Fatalf("audit = %+v", recs)
+			}
+			if d := recs[0].Result.Detail; strings.Count(d, "usersig=") != strings.Count(d, "usersig=REDACTED") {
+				t.Errorf("detail leaks the signed URL: %s", recs[0].Result.Detail)
+			}
+		})
+	}
+}
+
+func TestValuesOutsideTheRulesDoNotBlockOtherEdits(t *testing.T) {
+	f := newFixture(t)
+	r := baseRoom()
+	r.Category, r.MaxMemberCount = []int{2, 2}, 0 // set by some other tool
+	f.emu.PutRoom(r)
+	orig := f.rendered(t)
+	res, err := f.svc.Update(context.Background(), actor, roomID, browser(edit(orig, "RoomName", "Ok")), orig)
+	if err != nil || res.Outcome != audit.OutcomeOK {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if got := f.sent(); got[0] != `{"RoomInfo":{"RoomId":"live_test_1","RoomName":"Ok"}}` {
+		t.Fatalf("sent %q", got)
+	}
+}
+
+func TestReReadFailures(t *testing.T) {
+	f := newFixture(t)
+	orig := f.rendered(t)
+	f.emu.DeleteRoom(roomID)
+	_, err := f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "X"), orig)
+	var ae *tencent.APIError
+	if !errors.Is(err, rooms.ErrRoomNotFound) || !errors.As(err, &ae) || ae.Code != 100004 {
+		t.Fatalf("err = %v", err)
+	}
+	f.emu.PutRoom(baseRoom())
+	f.emu.DropNext(tencent.CmdGetRoomInfo, 5)
+	_, err = f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "X"), orig)
+	if !errors.Is(err, tencent.ErrUnreachable) {
+		t.Fatalf("err = %v", err)
+	}
+	if f.emu.Calls(tencent.CmdUpdateRoomInfo) != 0 || len(f.records(t)) != 0 {
+		t.Fatal("sent or audited without a successful re-read")
+	}
+}
+
+func equalForms(a, b rooms.Form) bool {
+	for _, f := range rooms.Fields {
+		if strings.Join(a[f], "\x00") != strings.Join(b[f], "\x00") {
+			return false
+		}
+	}
+	return true
+}
