@@ -1,0 +1,51 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/audit/auditcli"
+	auditview "github.com/roomdesk/roomdesk/views/audit"
+)
+
+// AuditList is GET /audit: the log, newest first, filtered by the query
+// string and paged by keyset (?before=<seq>). htmx requests get only the
+// results region (plus the filter's error messages, out of band); anything
+// else gets the full page. Both come from the query string alone, so every
+// view is a link that can be shared or bookmarked.
+func (h *Handlers) AuditList(c echo.Context) error {
+	q := c.QueryParams()
+	f, errs := parseFilter(q)
+	before, err := parseCursor(q.Get("before"))
+	if err != nil {
+		errs["before"] = "That page link is damaged. Start again from the newest entries."
+	}
+	p := auditview.ListProps{
+		Values: filterInputs(q),
+		Errors: errs,
+		Query:  auditcli.CleanQuery(q),
+		Before: before,
+		OOB:    isHTMX(c),
+	}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		// 422 like every other validation error; htmx swaps it (layout config).
+		status = http.StatusUnprocessableEntity
+	} else {
+		page, err := h.Audit.List(c.Request().Context(), f, before, auditPageSize)
+		if err != nil {
+			return err
+		}
+		p.Records, p.Next, p.Codes = page.Records, page.NextCursor, codeMeanings(page.Records)
+	}
+	c.Response().Header().Add("Vary", "HX-Request")
+	if isHTMX(c) {
+		// Push the canonical URL rather than the form's, which would carry
+		// every empty field into the address bar and the shared link.
+		c.Response().Header().Set("HX-Push-Url", auditview.PageURL(p.Query, before))
+		return render(c, status, auditview.Results(p))
+	}
+	p.Layout = h.page(c, "Audit log", "audit")
+	return render(c, status, auditview.List(p))
+}

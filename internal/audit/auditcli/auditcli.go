@@ -1,0 +1,218 @@
+// Package auditcli is `roomdesk audit verify` and `roomdesk audit export`:
+// what an auditor runs against the database without the web console. It
+// also holds the filter parsing the console's audit pages share, so both
+// select rows by the same rules.
+package auditcli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+)
+
+// ErrUsage is returned for a bad command line; the usage has been printed.
+var ErrUsage = errors.New("audit: usage")
+
+const usage = `usage:
+  roomdesk audit verify
+      Walk the whole hash chain. Prints the rows checked and OK, or the first
+      broken row and what is wrong with it (and exits non-zero).
+  roomdesk audit export [flags]
+      Write the records matching the filter, newest first, as the console's
+      export does.
+      --room ID  --actor NAME  --action ACTION  --outcome ok|failed|unknown|denied
+      --request-id ID  --job ID  --from TIME  --to TIME   (UTC, e.g. 2025-03-01T14:30;
+                                                         --to includes the minute/day given)
+      --format csv|jsonl   (default csv)
+      --out FILE           (default: standard output)
+`
+
+// Run runs one audit subcommand; args start after "audit".
+func Run(ctx context.Context, store audit.Store, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ErrUsage
+	}
+	switch args[0] {
+	case "verify":
+		if len(args) > 1 {
+			fmt.Fprint(stderr, usage)
+			return ErrUsage
+		}
+		return verify(ctx, store, stdout, stderr)
+	case "export":
+		return export(ctx, store, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "roomdesk audit: unknown subcommand %q\n%s", args[0], usage)
+		return ErrUsage
+	}
+}
+
+func verify(ctx context.Context, store audit.Store, stdout, stderr io.Writer) error {
+	rep, err := store.Verify(ctx)
+	if err != nil {
+		// Could not finish reading: that is not a verdict either way.
+		fmt.Fprintf(stderr, "audit verify: could not read the log after %d rows: %v\n", rep.Rows, err)
+		return fmt.Errorf("audit verify: %w", err)
+	}
+	if !rep.OK() {
+		fmt.Fprintf(stdout, "BROKEN: row seq %d: %s\n", rep.FirstBad, rep.Problem)
+		fmt.Fprintf(stdout, "%d rows checked; the %d before seq %d chain correctly.\n",
+			rep.Rows, max(rep.Rows-1, 0), rep.FirstBad)
+		return fmt.Errorf("audit verify: chain broken at seq %d: %s", rep.FirstBad, rep.Problem)
+	}
+	fmt.Fprintf(stdout, "OK: %d rows checked, hash chain intact.\n", rep.Rows)
+	if rep.Rows > 0 {
+		// The head hash is what an auditor writes down: a later verify
+		// whose chain still passes through it proves nothing before it changed.
+		fmt.Fprintf(stdout, "head hash: %s\n", rep.LastHash)
+	}
+	return nil
+}
+
+// exportFlags maps each flag to its filter key (see FilterKeys).
+var exportFlags = map[string]string{
+	"room": "room", "actor": "actor", "action": "action", "outcome": "outcome",
+	"request-id": "request_id", "job": "job", "from": "from", "to": "to",
+}
+
+func export(ctx context.Context, store audit.Store, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("roomdesk audit export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	vals := map[string]*string{}
+	for name, key := range exportFlags {
+		vals[key] = fs.String(name, "", "filter: "+key)
+	}
+	format := fs.String("format", "csv", "csv or jsonl")
+	out := fs.String("out", "", "output file (default standard output)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return ErrUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "roomdesk audit export: unexpected argument %q\n", fs.Arg(0))
+		return ErrUsage
+	}
+	q := url.Values{}
+	for k, v := range vals {
+		q.Set(k, *v)
+	}
+	f, errs := ParseFilter(q)
+	if len(errs) > 0 {
+		return filterError(errs, stderr)
+	}
+	if *format != "csv" && *format != "jsonl" {
+		fmt.Fprintf(stderr, "roomdesk audit export: --format must be csv or jsonl, not %q\n", *format)
+		return ErrUsage
+	}
+	if *out == "" {
+		_, err := Export(ctx, store, f, *format, stdout, nil)
+		return err
+	}
+	n, err := exportFile(ctx, store, f, *format, *out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "exported %d records to %s\n", n, *out)
+	return nil
+}
+
+// filterError prints every bad flag, named as the user typed it.
+func filterError(errs map[string]string, stderr io.Writer) error {
+	flagOf := map[string]string{}
+	for name, key := range exportFlags {
+		flagOf[key] = name
+	}
+	keys := make([]string, 0, len(errs))
+	for k := range errs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(stderr, "roomdesk audit export: --%s: %s\n", flagOf[k], errs[k])
+	}
+	return ErrUsage
+}
+
+// exportFile writes to a temporary file beside path and renames it into
+// place only when the export completed, so an interrupted export never
+// leaves a truncated file that looks like a complete one.
+func exportFile(ctx context.Context, store audit.Store, f audit.Filter, format, path string) (int, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
+	if err != nil {
+		return 0, fmt.Errorf("audit export: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	n, err := Export(ctx, store, f, format, tmp, nil)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return n, fmt.Errorf("audit export: %w", err)
+	}
+	return n, nil
+}
+
+// flushEvery is how many records go out between flushes of a streamed
+// export: often enough that a browser shows progress, rarely enough to
+// cost nothing.
+const flushEvery = 200
+
+// Export streams the records matching f to w in format ("csv" or "jsonl")
+// with the writers of package audit, newest first, and returns how many it
+// wrote. flush, if set, is called after each flushEvery records (once the
+// writer's buffer is pushed to w): the web export passes the response's
+// Flush. The console's export and the CLI both come through here, so they
+// produce the same bytes.
+func Export(ctx context.Context, store audit.Store, f audit.Filter, format string, w io.Writer, flush func()) (int, error) {
+	var rw audit.RecordWriter
+	switch format {
+	case "csv":
+		rw = audit.NewCSVWriter(w)
+	case "jsonl":
+		rw = audit.NewJSONLWriter(w)
+	default:
+		return 0, fmt.Errorf("audit export: unknown format %q", format)
+	}
+	n := 0
+	err := store.Export(ctx, f, func(r audit.Record) error {
+		if err := rw.Write(r); err != nil {
+			return err
+		}
+		n++
+		if flush != nil && n%flushEvery == 0 {
+			if err := rw.Flush(); err != nil {
+				return err
+			}
+			flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = rw.Flush()
+	}
+	if err != nil {
+		return n, fmt.Errorf("audit export: %w", err)
+	}
+	return n, nil
+}

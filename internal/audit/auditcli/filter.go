@@ -1,0 +1,171 @@
+package auditcli
+
+import (
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+)
+
+// FilterKeys are the filter's query parameters, in the order a canonical
+// query lists them. The CLI's flags are the same names with "-" for "_".
+// The web handlers parse their query string with ParseFilter too, so the
+// console's export and `roomdesk audit export` with the same values select
+// exactly the same rows: an auditor can re-run one with the other.
+var FilterKeys = []string{"room", "actor", "action", "outcome", "request_id", "job", "from", "to"}
+
+// Outcomes an auditor can filter on. "pending" is deliberately absent: it
+// is what an intent row stores, while the record's outcome is its result's,
+// or "unknown" when there is none.
+var Outcomes = []string{audit.OutcomeOK, audit.OutcomeFailed, audit.OutcomeUnknown, audit.OutcomeDenied}
+
+var actionPattern = regexp.MustCompile(`^[a-z0-9_.]{1,64}$`)
+
+// ParseFilter reads a filter from query values (see FilterKeys). Values are
+// trimmed; empty ones match everything. Each unreadable value yields a
+// message keyed by its parameter, written for the person who typed it; the
+// returned filter is then not meant to be used.
+//
+// Times are UTC unless they carry an offset. "to" includes the whole unit
+// written: to=2025-03-01T14:30 covers 14:30:59, to=2025-03-01 the whole day.
+func ParseFilter(v url.Values) (audit.Filter, map[string]string) {
+	errs := map[string]string{}
+	get := func(k string) string { return strings.TrimSpace(v.Get(k)) }
+	f := audit.Filter{
+		RoomID:    get("room"),
+		Actor:     get("actor"),
+		Action:    get("action"),
+		Outcome:   get("outcome"),
+		RequestID: get("request_id"),
+		JobID:     get("job"),
+	}
+	if f.RoomID != "" && !printableASCII(f.RoomID, 48) {
+		errs["room"] = "A RoomId is 1 to 48 printable ASCII characters."
+	}
+	if len(f.Actor) > 200 {
+		errs["actor"] = "That operator name is too long (at most 200 bytes)."
+	}
+	if f.Action != "" && !actionPattern.MatchString(f.Action) {
+		errs["action"] = "Unknown action."
+	}
+	if f.Outcome != "" && !slices.Contains(Outcomes, f.Outcome) {
+		errs["outcome"] = "Outcome must be one of: ok, failed, unknown, denied."
+	}
+	if f.RequestID != "" && !printableASCII(f.RequestID, 128) {
+		errs["request_id"] = "A RequestId is at most 128 printable ASCII characters."
+	}
+	if f.JobID != "" && !printableASCII(f.JobID, 128) {
+		errs["job"] = "A job id is at most 128 printable ASCII characters."
+	}
+	if s := get("from"); s != "" {
+		t, _, err := ParseTime(s)
+		if err != nil {
+			errs["from"] = badTime(s)
+		}
+		f.From = t
+	}
+	if s := get("to"); s != "" {
+		t, span, err := ParseTime(s)
+		if err != nil {
+			errs["to"] = badTime(s)
+		}
+		f.To = t.Add(span)
+	}
+	if errs["from"] == "" && errs["to"] == "" && !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		errs["to"] = "“To” must be after “From”."
+	}
+	return f, errs
+}
+
+// badTime quotes what was typed: a datetime-local input cannot display an
+// unreadable value, so the message is the only place the user sees it.
+func badTime(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return strconv.Quote(s) + " is not a time. Use a UTC date and time like 2025-03-01T14:30 (or 2025-03-01)."
+}
+
+// timeLayouts are the accepted spellings, each with the span it denotes
+// (what an inclusive "to" adds). datetime-local inputs send the first two.
+var timeLayouts = []struct {
+	layout string
+	span   time.Duration
+}{
+	{"2006-01-02T15:04", time.Minute},
+	{"2006-01-02T15:04:05", time.Second},
+	{"2006-01-02 15:04", time.Minute},
+	{"2006-01-02 15:04:05", time.Second},
+	{"2006-01-02", 24 * time.Hour},
+}
+
+// ParseTime reads a filter time as UTC (an explicit RFC 3339 offset is
+// honoured) and returns its start and the span it covers.
+func ParseTime(s string) (time.Time, time.Duration, error) {
+	for _, l := range timeLayouts {
+		if t, err := time.ParseInLocation(l.layout, s, time.UTC); err == nil {
+			return t, l.span, nil
+		}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	span := time.Second
+	if t.Nanosecond() != 0 {
+		span = time.Microsecond // the stored precision
+	}
+	return t.UTC(), span, nil
+}
+
+// LocalInput renders a filter time for an <input type="datetime-local">,
+// which shows only "2006-01-02T15:04[:05]" and would silently blank any
+// other spelling. For "to" it shows the last unit the bound includes, so a
+// resubmitted form keeps the range it was given (to=2025-03-01 shows
+// 2025-03-01T23:59). Unreadable input is returned as typed.
+func LocalInput(s string, isTo bool) string {
+	t, span, err := ParseTime(strings.TrimSpace(s))
+	if err != nil {
+		return s
+	}
+	if isTo && span >= time.Minute {
+		t = t.Add(span - time.Minute)
+		span = time.Minute
+	}
+	switch {
+	case span >= time.Minute:
+		return t.Format("2006-01-02T15:04")
+	case span == time.Second:
+		return t.Format("2006-01-02T15:04:05")
+	default:
+		return t.Format("2006-01-02T15:04:05.000000")
+	}
+}
+
+// CleanQuery keeps only the filter's parameters, trimmed and non-empty: the
+// canonical, shareable form of a filtered view (Encode sorts the keys).
+func CleanQuery(v url.Values) url.Values {
+	out := url.Values{}
+	for _, k := range FilterKeys {
+		if s := strings.TrimSpace(v.Get(k)); s != "" {
+			out.Set(k, s)
+		}
+	}
+	return out
+}
+
+func printableASCII(s string, max int) bool {
+	if len(s) == 0 || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,231 @@
+// Package audit draws the audit log's review pages: the filtered list and
+// one entry in full. Everything here is presentation of audit.Record; the
+// handlers fetch, and nothing in this package can change the log.
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/views/layout"
+)
+
+// ListProps fills /audit.
+type ListProps struct {
+	Layout  layout.Props
+	Values  map[string]string // the filter as typed, by query key
+	Errors  map[string]string // a message per bad filter value, by query key
+	Query   url.Values        // the canonical filter (no cursor)
+	Records []audit.Record
+	Before  int64          // this page's cursor; 0 is the newest page
+	Next    int64          // the older page's cursor; 0 when this is the last
+	Codes   map[int]string // ErrorCode → meaning, for the codes on this page
+	OOB     bool           // htmx fragment: also refresh the filter's error slots
+}
+
+// ShowProps fills /audit/{seq}.
+type ShowProps struct {
+	Layout      layout.Props
+	Record      audit.Record
+	CodeMeaning string // Tencent's ErrorCode explained; "" when there is no code
+}
+
+// Action is one choice of the action filter.
+type Action struct{ Value, Label string }
+
+// Actions lists the known actions in the order the filter offers them.
+var Actions = []Action{
+	{audit.ActionRoomUpdate, "Room update"},
+	{audit.ActionLogin, "Sign-in"},
+	{audit.ActionLoginFailed, "Failed sign-in"},
+	{audit.ActionLoginLocked, "Sign-in locked"},
+	{audit.ActionLogout, "Sign-out"},
+	{audit.ActionDenied, "Access refused"},
+	{audit.ActionUserCreate, "User created"},
+	{audit.ActionUserDisable, "User disabled"},
+	{audit.ActionUserEnable, "User enabled"},
+	{audit.ActionUserPassword, "Password reset"},
+	{audit.ActionUserSessions, "Sessions ended"},
+}
+
+// ActionLabel names an action for people. An action this build does not
+// know (written by a newer version) shows as stored rather than vanishing.
+func ActionLabel(a string) string {
+	for _, x := range Actions {
+		if x.Value == a {
+			return x.Label
+		}
+	}
+	return a
+}
+
+// outcomeChoices are the outcome filter's options.
+var outcomeChoices = []Action{
+	{audit.OutcomeOK, "OK"},
+	{audit.OutcomeFailed, "Failed"},
+	{audit.OutcomeUnknown, "Outcome unknown"},
+	{audit.OutcomeDenied, "Denied"},
+}
+
+// outcomeBadge is the badge class and text for an outcome.
+func outcomeBadge(o string) (class, text string) {
+	switch o {
+	case audit.OutcomeOK:
+		return "badge badge-ok", "OK"
+	case audit.OutcomeFailed:
+		return "badge badge-bad", "Failed"
+	case audit.OutcomeUnknown:
+		return "badge badge-warn", "Outcome unknown"
+	case audit.OutcomeDenied:
+		return "badge badge-bad", "Denied"
+	case audit.OutcomePending:
+		return "badge badge-info", "Pending"
+	case "":
+		return "badge", "Recorded"
+	}
+	return "badge", o
+}
+
+// answer is the row that says how a record ended: the result when there is
+// one, else the entry itself (an event, or an intent still unanswered).
+func answer(r audit.Record) audit.Entry {
+	if r.Result != nil {
+		return *r.Result
+	}
+	return r.Entry
+}
+
+// hasCode reports whether the record carries a Tencent ErrorCode worth
+// showing (0 is shown for an answered call, since "0" is Tencent's "OK").
+func hasCode(r audit.Record) bool {
+	a := answer(r)
+	return a.ErrorCode != 0 || a.ActionStatus != ""
+}
+
+// isUnknown is an attempt whose outcome was never recorded: the one case an
+// auditor must be sent to look at the room itself.
+func isUnknown(r audit.Record) bool { return r.Outcome() == audit.OutcomeUnknown }
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+// fmtTimeExact shows the stored precision (microseconds), for the detail page.
+func fmtTimeExact(t time.Time) string {
+	return t.UTC().Format("2006-01-02 15:04:05.000000 UTC")
+}
+
+func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func roomURL(id string) string { return "/rooms/" + url.PathEscape(id) }
+
+func entryURL(seq int64) string { return "/audit/" + itoa(seq) }
+
+// PageURL is /audit with the filter and, when before > 0, the cursor.
+func PageURL(q url.Values, before int64) string {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	if before > 0 {
+		v.Set("before", itoa(before))
+	}
+	if len(v) == 0 {
+		return "/audit"
+	}
+	return "/audit?" + v.Encode()
+}
+
+func exportURL(q url.Values, ext string) string {
+	if len(q) == 0 {
+		return "/audit/export." + ext
+	}
+	return "/audit/export." + ext + "?" + q.Encode()
+}
+
+func fieldNames(cs []audit.Change) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Field
+	}
+	return out
+}
+
+// changeValue shows one side of a change: its JSON text, which keeps "" and
+// 0 and absent apart. Empty means the field had no value on that side.
+func changeValue(s string) string {
+	if s == "" {
+		return "(not set)"
+	}
+	return s
+}
+
+// pretty indents a JSON body for reading. A body that is not JSON is given
+// back as is (ok false), since the exact bytes are what matters then.
+func pretty(body string) (string, bool) {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, []byte(body), "", "  "); err != nil {
+		return body, false
+	}
+	return buf.String(), true
+}
+
+func bytesLabel(s string) string {
+	if len(s) == 1 {
+		return "1 byte"
+	}
+	return strconv.Itoa(len(s)) + " bytes"
+}
+
+func latency(ms int64) string {
+	if ms >= 10_000 {
+		return strconv.FormatFloat(float64(ms)/1000, 'f', 1, 64) + " s"
+	}
+	return itoa(ms) + " ms"
+}
+
+func kindLabel(k audit.Kind) string {
+	switch k {
+	case audit.KindIntent:
+		return "Intent (before the call)"
+	case audit.KindResult:
+		return "Result (after the call)"
+	case audit.KindEvent:
+		return "Event"
+	}
+	return string(k)
+}
+
+// filtered reports whether any filter is applied (changes the empty state).
+func (p ListProps) filtered() bool { return len(p.Query) > 0 }
+
+func (p ListProps) value(k string) string { return p.Values[k] }
+
+func (p ListProps) fieldClass(k string) string {
+	if p.Errors[k] != "" {
+		return "field invalid"
+	}
+	return "field"
+}
+
+// knownAction reports whether the typed action is one the select offers;
+// if not, the select gets an extra option so the form shows what the URL says.
+func (p ListProps) knownAction() bool {
+	a := p.Values["action"]
+	return a == "" || ActionLabel(a) != a
+}
+
+func errID(k string) string { return "audit-err-" + strings.ReplaceAll(k, "_", "-") }
+
+// errorKeys are the filter keys with a message slot in the form, in order.
+var errorKeys = []string{"room", "actor", "action", "outcome", "request_id", "job", "from", "to", "before"}
