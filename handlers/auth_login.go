@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,7 @@ func (h *Handlers) Login(c echo.Context) error {
 	switch {
 	case errors.As(err, &locked):
 		p.Error = "Too many failed sign-ins. Try again in " + waitText(locked.RetryAfter) + "."
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(locked.RetryAfter.Seconds()))))
 		return render(c, http.StatusTooManyRequests, authview.Login(p))
 	case errors.Is(err, auth.ErrInvalidCredentials):
 		p.Error = "Wrong username or password."

@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -56,6 +58,10 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 	}
 	if he != nil && he == errCSRF || (he != nil && he.Message == "csrf") {
 		text = [2]string{"This form has expired", "Reload the page and submit again."}
+	}
+	if he != nil && strings.HasPrefix(fmt.Sprint(he.Message), "cross-site request blocked") {
+		// Echo's CSRF middleware refuses a cross-site POST itself (Sec-Fetch-Site).
+		text = [2]string{"Request blocked", "This form was sent from another website, so roomdesk refused it. Open roomdesk directly and try again."}
 	}
 	p := errorpage.Props{Layout: h.page(c, text[0], ""), Status: status, Title: text[0], Message: text[1]}
 	if status >= 500 {

@@ -56,6 +56,12 @@ func (h *Handlers) Register(e *echo.Echo) {
 	admin.POST("/users/:id/enable", h.UsersEnable)
 	admin.POST("/users/:id/password", h.UsersPassword)
 	admin.POST("/users/:id/sessions/end", h.UsersEndSessions)
+
+	// Each group above registered a catch-all 404 route carrying its own
+	// middleware, and the last one with prefix "" (operator) won: an
+	// unknown URL answered a viewer 403 and audited a refusal. Unknown
+	// URLs are plain 404s, still drawn with the signed-in layout.
+	app.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound })
 }
 
 // csrf is Echo's CSRF middleware: browsers that send Sec-Fetch-Site are

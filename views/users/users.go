@@ -1,0 +1,108 @@
+// Package users draws the admin's user management page: who can sign in,
+// with which role, and the actions an admin takes on an account. The
+// handlers do the work; this package only presents the result.
+package users
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/roomdesk/roomdesk/views/layout"
+)
+
+// Props fills /admin/users, the whole page or (for htmx) its region.
+type Props struct {
+	Layout layout.Props
+	Users  []Row
+	Flash  Flash
+	Form   Form  // the "Add user" form as submitted (never the passwords)
+	Reset  Reset // a reset-password form to show open, with its error
+}
+
+// Row is one account in the table.
+type Row struct {
+	ID       int64
+	Username string
+	Role     string // viewer, operator or admin
+	Disabled bool
+	Created  time.Time
+	Self     bool // the signed-in admin's own account
+}
+
+// Flash is the outcome of the last action; OK false is an error.
+type Flash struct {
+	OK   bool
+	Text string
+}
+
+// Form is the "Add user" form's values and its errors by field
+// (username, role, password, confirm).
+type Form struct {
+	Username string
+	Role     string
+	Errors   map[string]string
+}
+
+// Reset keeps one row's reset-password form open with a message.
+type Reset struct {
+	UserID int64
+	Error  string
+}
+
+// Roles are the choices of the role select, least privileged first.
+var Roles = []struct{ Value, Label string }{
+	{"viewer", "Viewer"}, {"operator", "Operator"}, {"admin", "Admin"},
+}
+
+func (r Row) path(action string) string {
+	return "/admin/users/" + strconv.FormatInt(r.ID, 10) + "/" + action
+}
+
+func (f Form) fieldClass(name string) string {
+	if f.Errors[name] != "" {
+		return "field invalid"
+	}
+	return "field"
+}
+
+func (f Form) role() string {
+	if f.Role == "" {
+		return "viewer"
+	}
+	return f.Role
+}
+
+func errID(name string) string { return "add-" + name + "-error" }
+
+func created(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+func roleBadge(role string) string { return "role role-" + role }
+
+func (p Props) counts() (active, disabled int) {
+	for _, u := range p.Users {
+		if u.Disabled {
+			disabled++
+		} else {
+			active++
+		}
+	}
+	return active, disabled
+}
+
+func summary(p Props) string {
+	a, d := p.counts()
+	s := strconv.Itoa(a) + " active"
+	if d > 0 {
+		s += ", " + strconv.Itoa(d) + " disabled"
+	}
+	return s
+}
+
+func resetID(r Row) string { return "reset-" + strconv.FormatInt(r.ID, 10) }
+
+func endConfirm(r Row) string {
+	if r.Self {
+		return "End all your sessions? This signs you out here too."
+	}
+	return "End all of " + r.Username + "'s sessions? They are signed out everywhere at once."
+}
