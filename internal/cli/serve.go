@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"runtime/debug"
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/app"
@@ -30,6 +31,11 @@ func serve(ctx context.Context, args []string, env Env) error {
 	created, generated, err := a.Auth.EnsureAdmin(ctx, cfg.AdminPassword)
 	if err != nil {
 		return fmt.Errorf("first admin: %w", err)
+	}
+	if created {
+		// Hashing the first admin's password takes argon2id's 19 MiB; hand
+		// it back to the OS now rather than idling with it for hours.
+		debug.FreeOSMemory()
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

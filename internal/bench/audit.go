@@ -1,0 +1,472 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/audit/auditcli"
+	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
+	"github.com/roomdesk/roomdesk/internal/db"
+)
+
+// columns is audit_log's column list (migrations 0001_audit.sql).
+var columns = []string{
+	"seq", "at_us", "kind", "intent_seq", "actor", "actor_role", "client_ip",
+	"user_agent", "action", "room_id", "job_id", "changes", "request_body",
+	"response_body", "action_status", "error_code", "error_info", "request_id",
+	"outcome", "attempts", "latency_ms", "detail", "prev_hash", "hash",
+}
+
+// tmpDB is a fresh, migrated database of one dialect, removed by drop.
+type tmpDB struct {
+	*db.DB
+	drop func()
+}
+
+func openTemp(ctx context.Context, d db.Dialect, pgURL string) (*tmpDB, error) {
+	if d == db.SQLite {
+		dir, err := os.MkdirTemp("", "roomdesk-bench-audit-")
+		if err != nil {
+			return nil, err
+		}
+		conn, err := db.Open(ctx, db.Options{DataDir: dir})
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		return &tmpDB{DB: conn, drop: func() { conn.Close(); os.RemoveAll(dir) }}, nil
+	}
+	admin, err := sql.Open("pgx", pgURL)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "roomdesk_bench_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		return nil, err
+	}
+	u, _ := url.Parse(pgURL)
+	u.Path = "/" + name
+	conn, err := db.Open(ctx, db.Options{URL: u.String()})
+	drop := func() {
+		if conn != nil {
+			conn.Close()
+		}
+		admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	}
+	if err != nil {
+		drop()
+		return nil, err
+	}
+	return &tmpDB{DB: conn, drop: drop}, nil
+}
+
+// synth builds a realistic log: mostly room updates (intent then result),
+// some logins and other events, a few intents left without a result.
+type synth struct {
+	n     int
+	start time.Time
+}
+
+const (
+	synthRooms  = 5000
+	synthActors = 50
+)
+
+func (s synth) entry(i int, prevIntent int64) audit.Entry {
+	// i is 0-based; rows come in units decided by i's hash so the pattern
+	// is deterministic but not periodic.
+	h := uint64(i)*0x9E3779B97F4A7C15 ^ uint64(i)>>7
+	actor := fmt.Sprintf("operator%02d", h%synthActors)
+	e := audit.Entry{
+		Time: s.start.Add(time.Duration(i) * 50 * time.Millisecond), Actor: actor, ActorRole: "operator",
+		ClientIP:  fmt.Sprintf("10.0.%d.%d", h%7, h%251),
+		UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+	}
+	room := fmt.Sprintf("live_%05d", (h>>8)%synthRooms)
+	switch {
+	case prevIntent > 0: // the result of the intent just written
+		e.Kind, e.IntentSeq, e.Action, e.RoomID = audit.KindResult, prevIntent, audit.ActionRoomUpdate, room
+		e.RequestID = fmt.Sprintf("req-%d", i)
+		e.Attempts, e.LatencyMS = 1, int64(20+h%80)
+		switch h % 100 {
+		case 0:
+			e.Outcome, e.Detail = audit.OutcomeUnknown, "tencent: update_room_info: unreachable after 3 attempts"
+		case 1, 2, 3:
+			e.Outcome, e.ActionStatus, e.ErrorCode, e.ErrorInfo = audit.OutcomeFailed, "FAIL", 100006, "room type is not Live"
+		default:
+			e.Outcome, e.ActionStatus = audit.OutcomeOK, "OK"
+			e.ResponseBody = `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","RequestId":"` + e.RequestID + `"}`
+		}
+	case h%100 < 80:
+		e.Kind, e.Action, e.RoomID, e.Outcome = audit.KindIntent, audit.ActionRoomUpdate, room, audit.OutcomePending
+		e.Changes = []audit.Change{{Field: "RoomName", Before: `"old name ` + room + `"`, After: `"new name ` + room + `"`}}
+		e.RequestBody = `{"RoomInfo":{"RoomId":"` + room + `","RoomName":"new name ` + room + `"}}`
+	case h%100 < 95:
+		e.Kind, e.Action, e.Outcome = audit.KindEvent, audit.ActionLogin, audit.OutcomeOK
+	default:
+		e.Kind, e.Action, e.Outcome, e.Detail = audit.KindEvent, audit.ActionLoginFailed, audit.OutcomeDenied, "wrong password"
+	}
+	return e
+}
+
+// generate calls fn with n chained entries (seq 1..n), in batches.
+func (s synth) generate(batch int, fn func([]audit.Entry) error) error {
+	prev := audit.GenesisHash
+	buf := make([]audit.Entry, 0, batch)
+	var openIntent int64
+	for i := range s.n {
+		e := s.entry(i, openIntent)
+		openIntent = 0
+		// 1 intent in 1000 never gets its result (a crash); otherwise the
+		// next row answers it.
+		if e.Kind == audit.KindIntent && i%1000 != 999 && i+1 < s.n {
+			openIntent = int64(i + 1)
+		}
+		e.Seq = int64(i + 1)
+		audit.Normalize(&e)
+		e.PrevHash = prev
+		e.Hash = audit.ComputeHash(prev, e)
+		prev = e.Hash
+		buf = append(buf, e)
+		if len(buf) == batch {
+			if err := fn(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	if len(buf) > 0 {
+		return fn(buf)
+	}
+	return nil
+}
+
+func rowValues(e *audit.Entry) []any {
+	var intent any
+	if e.Kind == audit.KindResult {
+		intent = e.IntentSeq
+	}
+	return []any{e.Seq, e.Time.UnixMicro(), string(e.Kind), intent, e.Actor,
+		e.ActorRole, e.ClientIP, e.UserAgent, e.Action, e.RoomID, e.JobID,
+		string(audit.AppendChanges(nil, e.Changes)), e.RequestBody,
+		e.ResponseBody, e.ActionStatus, int64(e.ErrorCode), e.ErrorInfo,
+		e.RequestID, e.Outcome, int64(e.Attempts), e.LatencyMS, e.Detail,
+		e.PrevHash, e.Hash}
+}
+
+// load writes n synthetic rows with a valid chain, and audit_open for the
+// intents left without a result.
+func load(ctx context.Context, d *db.DB, s synth) error {
+	if d.Dialect == db.Postgres {
+		return loadPostgres(ctx, d, s)
+	}
+	return loadSQLite(ctx, d, s)
+}
+
+func loadSQLite(ctx context.Context, d *db.DB, s synth) error {
+	const per = 50 // rows per INSERT: ?-numbered, so no $N lookup cost
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(columns)), ",") + ")"
+	stmtFor := func(k int) string {
+		return "INSERT INTO audit_log (" + strings.Join(columns, ",") + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat(one+",", k), ",")
+	}
+	conn, err := d.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// A bulk load may skip the per-commit fsync; the figures measured
+	// afterwards read, they do not depend on it.
+	conn.ExecContext(ctx, "PRAGMA synchronous=OFF")
+	defer conn.ExecContext(ctx, "PRAGMA synchronous=FULL")
+	full, err := conn.PrepareContext(ctx, stmtFor(per))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	return s.generate(20000, func(es []audit.Entry) error {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		st := tx.StmtContext(ctx, full)
+		args := make([]any, 0, per*len(columns))
+		for start := 0; start < len(es); start += per {
+			end := min(start+per, len(es))
+			args = args[:0]
+			for i := start; i < end; i++ {
+				args = append(args, rowValues(&es[i])...)
+			}
+			if end-start == per {
+				_, err = st.ExecContext(ctx, args...)
+			} else {
+				_, err = tx.ExecContext(ctx, stmtFor(end-start), args...)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if err := insertOpen(ctx, tx, es, s.n); err != nil {
+			return err
+		}
+		return tx.Commit()
+	})
+}
+
+// insertOpen records the batch's intents that no row answers: the
+// generator answers every intent in the next row except every 1000th row's
+// and the last row's.
+func insertOpen(ctx context.Context, tx *sql.Tx, es []audit.Entry, n int) error {
+	for _, e := range es {
+		if isOpen(e, n) {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO audit_open (seq) VALUES ($1)", e.Seq); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func isOpen(e audit.Entry, n int) bool {
+	return e.Kind == audit.KindIntent && (e.Seq%1000 == 0 || e.Seq == int64(n))
+}
+
+func loadPostgres(ctx context.Context, d *db.DB, s synth) error {
+	conn, err := d.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		if _, err := pc.Exec(ctx, "SET synchronous_commit = off"); err != nil {
+			return err
+		}
+		err := s.generate(50000, func(es []audit.Entry) error {
+			tx, err := pc.Begin(ctx)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback(ctx)
+			rows := make([][]any, len(es))
+			for i := range es {
+				rows[i] = rowValues(&es[i])
+			}
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"audit_log"}, columns, pgx.CopyFromRows(rows)); err != nil {
+				return err
+			}
+			var open [][]any
+			for _, e := range es {
+				if isOpen(e, s.n) {
+					open = append(open, []any{e.Seq})
+				}
+			}
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"audit_open"}, []string{"seq"}, pgx.CopyFromRows(open)); err != nil {
+				return err
+			}
+			return tx.Commit(ctx)
+		})
+		if err != nil {
+			return err
+		}
+		_, err = pc.Exec(ctx, "ANALYZE audit_log; ANALYZE audit_open")
+		return err
+	})
+}
+
+func benchAudit(ctx context.Context, b *bench) error {
+	dialects := []db.Dialect{db.SQLite}
+	if b.pgURL != "" {
+		dialects = append(dialects, db.Postgres)
+	} else {
+		b.note("PostgreSQL figures skipped: ROOMDESK_TEST_DATABASE_URL is not set")
+	}
+	for _, d := range dialects {
+		if err := benchAuditDialect(ctx, b, d); err != nil {
+			return fmt.Errorf("%s: %w", d, err)
+		}
+	}
+	return nil
+}
+
+func benchAuditDialect(ctx context.Context, b *bench, d db.Dialect) error {
+	t, err := openTemp(ctx, d, b.pgURL)
+	if err != nil {
+		return err
+	}
+	defer t.drop()
+	s := synth{n: b.rowsAudit, start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	t0 := time.Now()
+	if err := load(ctx, t.DB, s); err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	b.note("%s: loaded %d chained rows in %v", d, s.n, time.Since(t0).Round(100*time.Millisecond))
+	store := sqlstore.New(t.DB)
+	if v, err := store.Verify(ctx); err != nil || !v.OK() {
+		return fmt.Errorf("the loaded chain does not verify: %+v %v", v, err)
+	}
+	mid := s.start.Add(time.Duration(s.n/2) * 50 * time.Millisecond)
+	filters := []struct {
+		name   string
+		f      audit.Filter
+		before int64
+	}{
+		{"no filter", audit.Filter{}, 0},
+		{"room", audit.Filter{RoomID: "live_00042"}, 0},
+		{"actor", audit.Filter{Actor: "operator07"}, 0},
+		{"action", audit.Filter{Action: audit.ActionLoginFailed}, 0},
+		{"outcome failed", audit.Filter{Outcome: audit.OutcomeFailed}, 0},
+		{"outcome unknown", audit.Filter{Outcome: audit.OutcomeUnknown}, 0},
+		{"request id", audit.Filter{RequestID: fmt.Sprintf("req-%d", findResult(s, s.n/3))}, 0},
+		{"time range (1 h mid-log)", audit.Filter{From: mid, To: mid.Add(time.Hour)}, 0},
+		{"deep page, no filter (cursor 1000)", audit.Filter{}, 1000},
+		{"deep page, actor (cursor 1000)", audit.Filter{Actor: s.entry(500, 0).Actor}, 1000},
+	}
+	for _, fl := range filters {
+		var lat []time.Duration
+		got := 0
+		for i := range 40 {
+			t0 := time.Now()
+			p, err := store.List(ctx, fl.f, fl.before, 50)
+			if err != nil {
+				return fmt.Errorf("list %s: %w", fl.name, err)
+			}
+			if i > 0 { // the first call warms caches and plans
+				lat = append(lat, time.Since(t0))
+			}
+			got = len(p.Records)
+		}
+		p95 := pct(lat, 95)
+		b.add(row{Figure: "3", What: fmt.Sprintf("%s, %d rows: list %s, p95", d, s.n, fl.name),
+			Value: ms(p95), Goal: "< 10 ms", Status: passMiss(p95 < 10*time.Millisecond),
+			Note: fmt.Sprintf("%d records, p50 %s", got, ms(pct(lat, 50)))})
+	}
+
+	// Figure 4: CSV export of the whole log.
+	var cw countWriter
+	var n int
+	t0 = time.Now()
+	growth, err := peakRSS(func() error {
+		var err error
+		n, err = auditcli.Export(ctx, store, audit.Filter{}, "csv", &cw, nil)
+		return err
+	})
+	took := time.Since(t0)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	b.add(row{Figure: "4", What: fmt.Sprintf("%s: CSV export of %d rows, time", d, s.n), Value: fmt.Sprintf("%.1f s", took.Seconds()),
+		Goal: "< 5 s", Status: passMiss(took < 5*time.Second), Note: fmt.Sprintf("%d records, %.0f MB", n, float64(cw.n)/1e6)})
+	b.add(row{Figure: "4", What: fmt.Sprintf("%s: CSV export, peak RSS growth", d), Value: mib(growth),
+		Goal: "< 32 MB", Status: passMiss(growth < 32*1024)})
+	return nil
+}
+
+// findResult is the row index of a result row at or after i.
+func findResult(s synth, i int) int {
+	var open int64
+	for j := 0; j < s.n; j++ {
+		e := s.entry(j, open)
+		open = 0
+		if e.Kind == audit.KindIntent && j%1000 != 999 && j+1 < s.n {
+			open = int64(j + 1)
+		}
+		if j >= i && e.Kind == audit.KindResult {
+			return j
+		}
+	}
+	return i
+}
+
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+var _ io.Writer = (*countWriter)(nil)
+
+// benchAppends measures Append, chain included, on a fresh database.
+func benchAppends(ctx context.Context, b *bench) error {
+	dialects := []db.Dialect{db.SQLite}
+	if b.pgURL != "" {
+		dialects = append(dialects, db.Postgres)
+	}
+	for _, d := range dialects {
+		t, err := openTemp(ctx, d, b.pgURL)
+		if err != nil {
+			return err
+		}
+		store := sqlstore.New(t.DB)
+		for _, c := range []int{1, 8} {
+			n, took, err := appendFor(ctx, store, c, 3*time.Second)
+			if err != nil {
+				t.drop()
+				return err
+			}
+			b.add(row{Figure: "5", What: fmt.Sprintf("%s: audit appends/s with the hash chain, %s", d, map[int]string{1: "sequential", 8: "8 concurrent"}[c]),
+				Value: fmt.Sprintf("%.0f/s", float64(n)/took.Seconds()), Note: syncNote(d)})
+		}
+		if v, err := store.Verify(ctx); err != nil || !v.OK() {
+			b.note("%s: chain after the append figure does not verify: %+v %v", d, v, err)
+		}
+		t.drop()
+	}
+	return nil
+}
+
+func syncNote(d db.Dialect) string {
+	if d == db.SQLite {
+		return "synchronous=FULL, WAL"
+	}
+	return "synchronous_commit on"
+}
+
+func appendFor(ctx context.Context, s *sqlstore.Store, c int, d time.Duration) (int, time.Duration, error) {
+	var mu sync.Mutex
+	n := 0
+	var first error
+	end := time.Now().Add(d)
+	t0 := time.Now()
+	var wg sync.WaitGroup
+	for w := range c {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; time.Now().Before(end); i++ {
+				e := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionLogin, Actor: fmt.Sprintf("w%d", w),
+					ActorRole: "operator", ClientIP: "127.0.0.1", Outcome: audit.OutcomeOK, Detail: fmt.Sprint(i)}
+				err := s.Append(ctx, &e)
+				mu.Lock()
+				if err != nil && first == nil {
+					first = err
+				}
+				if err == nil {
+					n++
+				}
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return n, time.Since(t0), first
+}
