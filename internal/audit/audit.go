@@ -129,10 +129,10 @@ type Store interface {
 
 // VerifyReport is the outcome of walking the chain.
 type VerifyReport struct {
-	Rows      int64
-	FirstBad  int64  // seq of the first broken row, 0 if none
-	Problem   string // what is wrong with it
-	LastHash  string
+	Rows     int64
+	FirstBad int64  // seq of the first broken row, 0 if none
+	Problem  string // what is wrong with it
+	LastHash string
 }
 
 // OK reports whether the chain is intact.

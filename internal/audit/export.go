@@ -1,0 +1,198 @@
+package audit
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CSVHeader is the export's header row.
+var CSVHeader = []string{"seq", "time", "actor", "role", "action", "room_id", "changes",
+	"outcome", "error_code", "error_info", "request_id", "attempts", "latency_ms",
+	"client_ip", "user_agent", "job_id", "detail", "hash"}
+
+// CSVWriter writes records as CSV (RFC 4180 quoting), one record per row, as
+// they come: nothing is buffered beyond bufio's block. Records end in LF,
+// not RFC 4180's CRLF: encoding/csv's CRLF mode drops a lone CR inside a
+// field, and an audit export must not alter what was recorded.
+// Call Flush at the end; an export with no records is still a header row.
+type CSVWriter struct {
+	w      *csv.Writer
+	header bool
+}
+
+// NewCSVWriter returns a CSV export writer on w.
+func NewCSVWriter(w io.Writer) *CSVWriter {
+	return &CSVWriter{w: csv.NewWriter(w)}
+}
+
+// Write writes one record.
+func (c *CSVWriter) Write(r Record) error {
+	if err := c.writeHeader(); err != nil {
+		return err
+	}
+	return c.w.Write(csvRow(r))
+}
+
+// Flush writes the header if nothing else was, and flushes.
+func (c *CSVWriter) Flush() error {
+	if err := c.writeHeader(); err != nil {
+		return err
+	}
+	c.w.Flush()
+	return c.w.Error()
+}
+
+func (c *CSVWriter) writeHeader() error {
+	if c.header {
+		return nil
+	}
+	c.header = true
+	return c.w.Write(CSVHeader)
+}
+
+func csvRow(r Record) []string {
+	e, out := r.Entry, r.Entry // out: the row that says how it went
+	detail := e.Detail
+	if r.Result != nil {
+		out = *r.Result
+		if out.Detail != "" {
+			detail = strings.TrimPrefix(detail+"; "+out.Detail, "; ")
+		}
+	}
+	code := ""
+	if out.ErrorCode != 0 || out.ActionStatus != "" {
+		code = strconv.Itoa(out.ErrorCode)
+	}
+	// Numbers are ours and cannot start a formula; every text cell may hold
+	// operator or Tencent input, so it is neutralised.
+	t := safeCell
+	return []string{
+		strconv.FormatInt(e.Seq, 10), e.Time.UTC().Format(time.RFC3339),
+		t(e.Actor), t(e.ActorRole), t(e.Action), t(e.RoomID), t(FormatChanges(e.Changes)),
+		t(r.Outcome()), code, t(out.ErrorInfo), t(out.RequestID),
+		strconv.Itoa(out.Attempts), strconv.FormatInt(out.LatencyMS, 10),
+		t(e.ClientIP), t(e.UserAgent), t(e.JobID), t(detail), e.Hash,
+	}
+}
+
+// FormatChanges renders changes as "field: before → after; ...", values as
+// their JSON text.
+func FormatChanges(cs []Change) string {
+	var b strings.Builder
+	for i, c := range cs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(c.Field + ": " + c.Before + " → " + c.After)
+	}
+	return b.String()
+}
+
+// safeCell defuses spreadsheet formula injection (OWASP "CSV injection"):
+// a cell starting with = + - @ tab or CR is prefixed with a single quote so
+// Excel, LibreOffice and Sheets show it as text instead of evaluating it.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// JSONLWriter writes records as JSON Lines: one JSON object per record per
+// line, as they come.
+type JSONLWriter struct {
+	bw  *bufio.Writer
+	enc *json.Encoder
+}
+
+// NewJSONLWriter returns a JSON Lines export writer on w.
+func NewJSONLWriter(w io.Writer) *JSONLWriter {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false) // bodies stay readable; this is not HTML
+	return &JSONLWriter{bw: bw, enc: enc}
+}
+
+// Write writes one record as one line.
+func (j *JSONLWriter) Write(r Record) error {
+	line := jsonRecord{Seq: r.Entry.Seq, Outcome: r.Outcome(), Entry: toJSON(r.Entry)}
+	if r.Result != nil {
+		res := toJSON(*r.Result)
+		line.Result = &res
+	}
+	return j.enc.Encode(line)
+}
+
+// Flush flushes buffered lines to the underlying writer.
+func (j *JSONLWriter) Flush() error { return j.bw.Flush() }
+
+type jsonRecord struct {
+	Seq     int64      `json:"seq"`
+	Outcome string     `json:"outcome"` // the record's effective outcome
+	Entry   jsonEntry  `json:"entry"`
+	Result  *jsonEntry `json:"result"`
+}
+
+// jsonEntry uses the canonical encoding's key names, plus the time as text.
+type jsonEntry struct {
+	Seq          int64    `json:"seq"`
+	AtUS         int64    `json:"at_us"`
+	Time         string   `json:"time"`
+	Kind         Kind     `json:"kind"`
+	IntentSeq    int64    `json:"intent_seq"`
+	Actor        string   `json:"actor"`
+	ActorRole    string   `json:"actor_role"`
+	ClientIP     string   `json:"client_ip"`
+	UserAgent    string   `json:"user_agent"`
+	Action       string   `json:"action"`
+	RoomID       string   `json:"room_id"`
+	JobID        string   `json:"job_id"`
+	Changes      []Change `json:"changes"`
+	RequestBody  string   `json:"request_body"`
+	ResponseBody string   `json:"response_body"`
+	ActionStatus string   `json:"action_status"`
+	ErrorCode    int      `json:"error_code"`
+	ErrorInfo    string   `json:"error_info"`
+	RequestID    string   `json:"request_id"`
+	Outcome      string   `json:"outcome"`
+	Attempts     int      `json:"attempts"`
+	LatencyMS    int64    `json:"latency_ms"`
+	Detail       string   `json:"detail"`
+	PrevHash     string   `json:"prev_hash"`
+	Hash         string   `json:"hash"`
+}
+
+func toJSON(e Entry) jsonEntry {
+	cs := e.Changes
+	if cs == nil {
+		cs = []Change{}
+	}
+	return jsonEntry{Seq: e.Seq, AtUS: e.Time.UnixMicro(), Time: e.Time.UTC().Format(time.RFC3339Nano),
+		Kind: e.Kind, IntentSeq: e.IntentSeq, Actor: e.Actor, ActorRole: e.ActorRole,
+		ClientIP: e.ClientIP, UserAgent: e.UserAgent, Action: e.Action, RoomID: e.RoomID,
+		JobID: e.JobID, Changes: cs, RequestBody: e.RequestBody, ResponseBody: e.ResponseBody,
+		ActionStatus: e.ActionStatus, ErrorCode: e.ErrorCode, ErrorInfo: e.ErrorInfo,
+		RequestID: e.RequestID, Outcome: e.Outcome, Attempts: e.Attempts, LatencyMS: e.LatencyMS,
+		Detail: e.Detail, PrevHash: e.PrevHash, Hash: e.Hash}
+}
+
+// RecordWriter is what both export writers are.
+type RecordWriter interface {
+	Write(Record) error
+	Flush() error
+}
+
+// ExportTo streams every record of s matching f into rw, newest first, and
+// flushes. Handlers and `roomdesk audit export` use it with either writer.
+func ExportTo(ctx context.Context, s Store, f Filter, rw RecordWriter) error {
+	if err := s.Export(ctx, f, rw.Write); err != nil {
+		return err
+	}
+	return rw.Flush()
+}
