@@ -101,7 +101,7 @@ func newPage(t *testing.T) *page {
 	if err != nil {
 		t.Fatalf("new context: %v", err)
 	}
-	if err := ctx.Route("https://**", func(r playwright.Route) {
+	if err := ctx.Route(regexp.MustCompile(`^https://`), func(r playwright.Route) {
 		r.Fulfill(playwright.RouteFulfillOptions{Status: playwright.Int(200), ContentType: playwright.String("image/svg+xml"), Body: coverImage})
 	}); err != nil {
 		t.Fatalf("route: %v", err)
@@ -115,7 +115,11 @@ func newPage(t *testing.T) *page {
 	pg.OnConsole(func(m playwright.ConsoleMessage) {
 		if m.Type() == "error" || strings.Contains(m.Text(), "Content Security Policy") {
 			p.mu.Lock()
-			p.console = append(p.console, m.Type()+": "+m.Text())
+			msg := m.Type() + ": " + m.Text()
+			if loc := m.Location(); loc != nil && loc.URL != "" {
+				msg += " (at " + loc.URL + ")" // which resource, for expectConsole
+			}
+			p.console = append(p.console, msg)
 			p.mu.Unlock()
 		}
 	})
