@@ -2,9 +2,11 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/auditcli"
 )
 
@@ -27,6 +29,12 @@ func (h *Handlers) auditExport(c echo.Context, format, contentType string) error
 		// An export of some other rows than asked would be worse than none.
 		return echo.NewHTTPError(http.StatusBadRequest, "bad audit filter")
 	}
+	// Who took a copy of the log, and of which rows, is itself audited;
+	// written first, so a failed export is on record too.
+	h.appendEvent(c, audit.Entry{
+		Action: audit.ActionAuditExport, Outcome: audit.OutcomeOK,
+		Detail: format + " export; filter: " + filterSummary(c.QueryParams()),
+	})
 	name := "roomdesk-audit-" + h.Now().UTC().Format("20060102T150405Z") + "." + format
 	res := c.Response()
 	res.Header().Set(echo.HeaderContentType, contentType)
@@ -45,4 +53,12 @@ func (h *Handlers) auditExport(c echo.Context, format, contentType string) error
 	}
 	h.Logger.Info("audit export", "user", user.Username, "format", format, "records", n)
 	return nil
+}
+
+// filterSummary is the export's filter as the auditor wrote it, or "none".
+func filterSummary(q url.Values) string {
+	if s := auditcli.CleanQuery(q).Encode(); s != "" {
+		return s
+	}
+	return "none"
 }

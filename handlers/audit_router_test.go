@@ -79,6 +79,19 @@ func TestAuditAsViewer(t *testing.T) {
 		t.Errorf("jsonl export: %s", r)
 	}
 
+	// Each export is itself on record: who, which format, which filter.
+	exports, err := env.Audit.List(ctx, audit.Filter{Action: audit.ActionAuditExport}, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(exports.Records) != 2 {
+		t.Fatalf("%d export events, want 2", len(exports.Records))
+	}
+	csvExport := exports.Records[1].Entry // newest first: the JSONL one is [0]
+	if csvExport.Actor != "vera" || !strings.Contains(csvExport.Detail, "csv export; filter: room=%3Dcmd") {
+		t.Errorf("csv export event: actor %q, detail %q", csvExport.Actor, csvExport.Detail)
+	}
+
 	// Nothing edits or deletes the log through the app.
 	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
 		r := c.Do(m, "/audit/"+strconv.FormatInt(in.Seq, 10), nil, "X-CSRF-Token", c.CSRFToken())

@@ -32,6 +32,7 @@ const (
 	ActionUserEnable   = "user.enable"
 	ActionUserPassword = "user.password"
 	ActionUserSessions = "user.sessions_ended"
+	ActionAuditExport  = "audit.export"
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result

@@ -51,6 +51,7 @@ var Actions = []Action{
 	{audit.ActionUserEnable, "User enabled"},
 	{audit.ActionUserPassword, "Password reset"},
 	{audit.ActionUserSessions, "Sessions ended"},
+	{audit.ActionAuditExport, "Audit log exported"},
 }
 
 // ActionLabel names an action for people. An action this build does not
