@@ -137,6 +137,9 @@ func formatTime(unix int64) string {
 func isoTime(unix int64) string { return time.Unix(unix, 0).UTC().Format(time.RFC3339) }
 
 func formatLatency(d time.Duration) string {
+	if d < 10*time.Millisecond {
+		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+	}
 	if d < time.Second {
 		return fmt.Sprintf("%d ms", d.Milliseconds())
 	}
