@@ -52,28 +52,33 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 		_ = redirect(c, "/login")
 		return
 	}
-	text, ok := friendly[status]
-	if !ok {
-		text = [2]string{http.StatusText(status), "The request could not be completed."}
-	}
-	if he != nil && he == errCSRF || (he != nil && he.Message == "csrf") {
-		text = [2]string{"This form has expired", "Reload the page and submit again."}
-	}
-	if he != nil && strings.HasPrefix(fmt.Sprint(he.Message), "cross-site request blocked") {
-		// Echo's CSRF middleware refuses a cross-site POST itself (Sec-Fetch-Site).
-		text = [2]string{"Request blocked", "This form was sent from another website, so roomdesk refused it. Open roomdesk directly and try again."}
-	}
-	p := errorpage.Props{Layout: h.page(c, text[0], ""), Status: status, Title: text[0], Message: text[1]}
-	if status >= 500 {
-		p.Ref = ref
-	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return
+	}
+	title, message := explain(status, he)
+	p := errorpage.Props{Layout: h.page(c, title, ""), Status: status, Title: title, Message: message}
+	if status >= 500 {
+		p.Ref = ref
 	}
 	if isHTMX(c) {
 		_ = render(c, status, errorpage.Fragment(p))
 		return
 	}
 	_ = render(c, status, errorpage.Page(p))
+}
+
+// explain gives the title and message a person reads for an error.
+func explain(status int, he *echo.HTTPError) (title, message string) {
+	switch {
+	case he == errCSRF:
+		return "This form has expired", "Reload the page and submit again."
+	case he != nil && strings.HasPrefix(fmt.Sprint(he.Message), "cross-site request blocked"):
+		// Echo's CSRF middleware refuses a cross-site POST itself (Sec-Fetch-Site).
+		return "Request blocked", "This form was sent from another website, so roomdesk refused it. Open roomdesk directly and try again."
+	}
+	if text, ok := friendly[status]; ok {
+		return text[0], text[1]
+	}
+	return http.StatusText(status), "The request could not be completed."
 }
