@@ -11,6 +11,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/metrics"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 )
@@ -20,6 +21,7 @@ type Deps struct {
 	Auth     *auth.Service
 	Audit    audit.Store
 	Rooms    *rooms.Service
+	Bulk     *bulk.Service  // bulk edits (issue 8)
 	Sessions sessions.Store // cookie store; the session itself lives in the DB
 	Metrics  *metrics.Metrics
 	Logger   *slog.Logger

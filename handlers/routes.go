@@ -48,6 +48,13 @@ func (h *Handlers) Register(e *echo.Echo) {
 
 	operator := app.Group("", h.require(auth.RoleOperator))
 	operator.POST("/rooms/:id", h.RoomsUpdate)
+	operator.GET("/bulk", h.BulkNew)
+	operator.POST("/bulk/preview", h.BulkPreview)
+	operator.POST("/bulk", h.BulkStart)
+	operator.GET("/bulk/:id", h.BulkShow)
+	operator.GET("/bulk/:id/progress", h.BulkProgress)
+	operator.POST("/bulk/:id/cancel", h.BulkCancel)
+	operator.GET("/bulk/:id/results.csv", h.BulkResultsCSV)
 
 	admin := app.Group("/admin", h.require(auth.RoleAdmin))
 	admin.GET("/users", h.UsersList)

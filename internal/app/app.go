@@ -19,6 +19,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/emulator"
@@ -40,6 +41,7 @@ type App struct {
 	Auth     *auth.Service
 	Tencent  *tencent.Client
 	Rooms    *rooms.Service
+	Bulk     *bulk.Service
 	Metrics  *metrics.Metrics
 	Handler  http.Handler
 	Emulator *emulator.Emulator // demo mode only
@@ -47,6 +49,7 @@ type App struct {
 	EmulatorURL string
 
 	stopEmulator func()
+	stopBulk     func()
 }
 
 // Options adjust assembly for tests.
@@ -91,6 +94,8 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		return nil, fmt.Errorf("tencent: %w", err)
 	}
 	a.Rooms = rooms.NewService(a.Tencent, a.Audit, rooms.Options{Logger: a.Logger, Now: opts.Now})
+	a.Bulk = bulk.New(a.DB, a.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now})
+	a.startBulkRunner()
 
 	keys := cfg.SessionKeys
 	if len(keys) == 0 {
@@ -103,7 +108,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		return nil, err
 	}
 	h := handlers.New(handlers.Deps{
-		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms,
+		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), CookieMode: string(cfg.SecureCookies),
 		Ready: a.ready, Now: opts.Now,
@@ -159,8 +164,22 @@ func (a *App) ready(ctx context.Context) map[string]error {
 	return res
 }
 
-// Close stops the demo emulator and closes the database.
+// startBulkRunner runs bulk jobs in the background until Close; jobs left
+// queued or running by an earlier process are resumed.
+func (a *App) startBulkRunner() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); a.Bulk.Run(ctx) }()
+	a.stopBulk = func() { cancel(); <-done }
+}
+
+// Close stops the bulk runner (in-flight items finish, the rest wait for
+// the next start) and the demo emulator, and closes the database.
 func (a *App) Close() error {
+	if a.stopBulk != nil {
+		a.stopBulk()
+		a.stopBulk = nil
+	}
 	if a.stopEmulator != nil {
 		a.stopEmulator()
 	}

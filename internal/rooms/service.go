@@ -77,6 +77,9 @@ type Actor struct {
 	Role      string
 	IP        string
 	UserAgent string
+	// JobID is the bulk job the edit belongs to ("" for a single edit); the
+	// audit entries carry it so a job's edits can be reviewed together.
+	JobID string
 }
 
 // ErrRoomNotFound is wrapped (together with the *tencent.APIError) when

@@ -151,7 +151,7 @@ func (s *Service) send(ctx context.Context, actor Actor, room tencent.RoomInfo, 
 	}
 	intent := audit.Entry{Kind: audit.KindIntent, Action: audit.ActionRoomUpdate, RoomID: room.RoomId,
 		Actor: actor.Username, ActorRole: actor.Role, ClientIP: actor.IP, UserAgent: actor.UserAgent,
-		Changes: auditChanges(fields, room, only), RequestBody: string(body), Outcome: audit.OutcomePending}
+		JobID: actor.JobID, Changes: auditChanges(fields, room, only), RequestBody: string(body), Outcome: audit.OutcomePending}
 	if err := s.log.Append(ctx, &intent); err != nil {
 		s.audited(audit.KindIntent, false)
 		return Result{}, fmt.Errorf("rooms: update %q: %w: %w", room.RoomId, ErrAuditUnavailable, err)
@@ -204,7 +204,7 @@ func classify(meta tencent.Meta, err error) Result {
 func (s *Service) recordResult(ctx context.Context, intent audit.Entry, meta tencent.Meta, callErr error, res *Result) {
 	e := audit.Entry{Kind: audit.KindResult, IntentSeq: intent.Seq, Action: intent.Action, RoomID: intent.RoomID,
 		Actor: intent.Actor, ActorRole: intent.ActorRole, ClientIP: intent.ClientIP, UserAgent: intent.UserAgent,
-		Changes: intent.Changes, RequestBody: intent.RequestBody, ResponseBody: string(meta.ResponseBody),
+		JobID: intent.JobID, Changes: intent.Changes, RequestBody: intent.RequestBody, ResponseBody: string(meta.ResponseBody),
 		ActionStatus: meta.ActionStatus, ErrorCode: res.ErrorCode, ErrorInfo: res.ErrorInfo,
 		RequestID: res.RequestID, Outcome: res.Outcome, Attempts: meta.Attempts, LatencyMS: meta.Latency.Milliseconds()}
 	if len(meta.RequestBody) > 0 {

@@ -57,8 +57,19 @@ func (c Config) LogValue() slog.Value {
 
 // Defaults sit just below Tencent's quotas (200/s, get_room_list 10/s) so a
 // busy console slows down instead of collecting 60007/100012 refusals.
+//
+// Why 198/s is safe against a sliding one-second window (Tencent's quota,
+// and the emulator's: a request is refused when 200 were admitted in the
+// second before it). With a burst of 1 (see newPacer) consecutive slots are
+// at least 1/198 s ≈ 5.05 ms apart, so any 1 s window holds at most 199 of
+// our requests, and request n and request n-200 leave at least
+// 200/198 s ≈ 1010 ms apart: a refusal needs them to *arrive* less than
+// 1 s apart, i.e. more than 10 ms of extra delay on the earlier request
+// than on the later one, far above loopback or same-region jitter. 190/s
+// left 5% of the quota unused, which bulk edits (issue 8, ≥ 97% of
+// 200/s) cannot afford; 199/s would leave a margin of only 5 ms.
 const (
-	defaultRate     = 190
+	defaultRate     = 198
 	defaultListRate = 9
 )
 

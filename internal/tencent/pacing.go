@@ -22,15 +22,13 @@ type pacer struct {
 	slots, waited, refused atomic.Int64
 }
 
-// newPacer sizes the burst so that rate+burst stays inside a one-second
-// quota window with room for network jitter bunching arrivals: 190/s gets a
-// burst of 4 (194 ≤ 200), 9/s a burst of 1 (10 ≤ 10).
+// newPacer uses a burst of 1: requests are spaced evenly at 1/rate, so any
+// one-second window holds at most rate+1 of them (198/s: 199 ≤ 200, 9/s:
+// 10 ≤ 10). A larger burst would let a queue that drained for a moment
+// send several requests back to back and push a window over the quota at
+// the rates just below it that bulk edits need (see defaultRate).
 func newPacer(r rate.Limit) *pacer {
-	burst := 1
-	if r != rate.Inf && r/40 > 1 {
-		burst = int(r / 40)
-	}
-	return &pacer{lim: rate.NewLimiter(r, burst)}
+	return &pacer{lim: rate.NewLimiter(r, 1)}
 }
 
 // wait blocks until the command may be sent. Unlike rate.Limiter.Wait it

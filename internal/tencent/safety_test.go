@@ -170,8 +170,9 @@ func TestEveryAttemptTakesASlot(t *testing.T) {
 	}
 }
 
-// TestDefaultRatesStayUnderQuota replays a caller that asks every
-// millisecond against each default limiter on a synthetic clock, and counts
+// TestDefaultRatesStayUnderQuota replays callers that ask every
+// millisecond against each default limiter on a synthetic clock, each
+// reserving its slot and leaving at it (as pacer.wait does), and counts
 // what one-second window lets through: no wall time involved.
 func TestDefaultRatesStayUnderQuota(t *testing.T) {
 	pacers, err := newPacers(nil)
@@ -186,8 +187,8 @@ func TestDefaultRatesStayUnderQuota(t *testing.T) {
 		var allowed []time.Time
 		for ms := range 5000 {
 			at := start.Add(time.Duration(ms) * time.Millisecond)
-			if lim.AllowN(at, 1) {
-				allowed = append(allowed, at)
+			if r := lim.ReserveN(at, 1); r.OK() {
+				allowed = append(allowed, at.Add(r.DelayFrom(at)))
 			}
 		}
 		worst := 0

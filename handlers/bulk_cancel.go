@@ -1,0 +1,37 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/bulk"
+	bulkview "github.com/roomdesk/roomdesk/views/bulk"
+)
+
+// BulkCancel is POST /bulk/{id}/cancel (operators): no new rooms are sent;
+// those in flight finish. Cancelling a job that already ended changes
+// nothing and just shows it.
+func (h *Handlers) BulkCancel(c echo.Context) error {
+	id, err := jobID(c)
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	err = h.Bulk.Cancel(c.Request().Context(), id, u.Username)
+	switch {
+	case errors.Is(err, bulk.ErrNotFound):
+		return echo.ErrNotFound
+	case err != nil && !errors.Is(err, bulk.ErrFinished):
+		return err
+	}
+	if !isHTMX(c) {
+		return redirect(c, bulkview.JobPath(id))
+	}
+	pp, err := h.bulkProgress(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, bulkview.Progress(pp))
+}

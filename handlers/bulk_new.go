@@ -1,0 +1,80 @@
+package handlers
+
+import (
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	bulkview "github.com/roomdesk/roomdesk/views/bulk"
+)
+
+// recentJobs is how many jobs the /bulk page lists.
+const recentJobs = 20
+
+// BulkNew is GET /bulk (operators): the form, pre-filled with the rooms
+// ticked on the room list (?room=a&room=b), and the recent jobs.
+func (h *Handlers) BulkNew(c echo.Context) error {
+	p := bulkview.NewProps{Layout: h.page(c, "Bulk edit", "bulk"), Change: map[string]bool{}, Values: rooms.Form{}}
+	p.RoomIDs = strings.Join(c.QueryParams()["room"], "\n")
+	if p.RoomIDs != "" {
+		p.RoomIDs += "\n"
+	}
+	recent, err := h.Bulk.Recent(c.Request().Context(), recentJobs)
+	if err != nil {
+		return err
+	}
+	p.Recent = recent
+	return render(c, http.StatusOK, bulkview.NewPage(p))
+}
+
+// bulkInput reads the /bulk form (multipart, for the CSV file, or plain).
+func bulkInput(c echo.Context) (bulk.Input, error) {
+	form, err := c.FormParams()
+	if err != nil {
+		return bulk.Input{}, echo.NewHTTPError(http.StatusBadRequest, "The form could not be read (is the file over 2 MB?).")
+	}
+	values, _ := rooms.SplitForm(form)
+	in := bulk.Input{RoomIDs: form.Get("rooms"), Change: form["change"], Values: values}
+	if fh, err := c.FormFile("csv"); err == nil && fh.Size > 0 {
+		f, err := fh.Open()
+		if err != nil {
+			return bulk.Input{}, echo.NewHTTPError(http.StatusBadRequest, "The CSV file could not be read.")
+		}
+		defer f.Close()
+		if in.CSV, err = io.ReadAll(f); err != nil {
+			return bulk.Input{}, echo.NewHTTPError(http.StatusBadRequest, "The CSV file could not be read.")
+		}
+		in.CSVName = fh.Filename
+	}
+	return in, nil
+}
+
+// bulkPreview checks the input and describes what would run.
+func (h *Handlers) bulkPreview(in bulk.Input) (bulk.Plan, bulkview.PreviewProps) {
+	plan, probs := bulk.Parse(in)
+	return plan, bulkview.PreviewProps{Plan: plan, Problems: probs, Estimate: h.Bulk.Estimate(len(plan.Rows)),
+		Rate: h.Bulk.Rate(), Digest: plan.Digest()}
+}
+
+// renderPreview answers htmx with the preview fragment and a plain form
+// post with the whole page, the form as submitted above the preview.
+func (h *Handlers) renderPreview(c echo.Context, status int, in bulk.Input, pv bulkview.PreviewProps) error {
+	if isHTMX(c) {
+		return render(c, status, bulkview.Preview(pv))
+	}
+	p := bulkview.NewProps{Layout: h.page(c, "Bulk edit", "bulk"), RoomIDs: in.RoomIDs,
+		Change: map[string]bool{}, Values: in.Values, Preview: &pv}
+	for _, f := range in.Change {
+		p.Change[f] = true
+	}
+	recent, err := h.Bulk.Recent(c.Request().Context(), recentJobs)
+	if err != nil {
+		return err
+	}
+	p.Recent = recent
+	return render(c, status, bulkview.NewPage(p))
+}

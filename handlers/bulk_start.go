@@ -1,0 +1,35 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	bulkview "github.com/roomdesk/roomdesk/views/bulk"
+)
+
+// BulkStart is POST /bulk (operators): it re-reads and re-checks the whole
+// form and starts the job only if it is exactly what the preview showed
+// (the digest), then sends the browser to the job's progress page.
+func (h *Handlers) BulkStart(c echo.Context) error {
+	in, err := bulkInput(c)
+	if err != nil {
+		return err
+	}
+	plan, pv := h.bulkPreview(in)
+	if pv.Problems.Any() {
+		return h.renderPreview(c, http.StatusUnprocessableEntity, in, pv)
+	}
+	if c.FormValue("digest") != pv.Digest {
+		pv.Notice = "The form changed after the preview (or there was none). Check the preview below, then start again."
+		return h.renderPreview(c, http.StatusConflict, in, pv)
+	}
+	u, _ := currentUser(c)
+	actor := rooms.Actor{Username: u.Username, Role: string(u.Role), IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+	job, err := h.Bulk.Create(c.Request().Context(), actor, plan)
+	if err != nil {
+		return err
+	}
+	return redirect(c, bulkview.JobPath(job.ID))
+}

@@ -1,0 +1,145 @@
+package handlers_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/roomdesk/roomdesk/internal/app/apptest"
+)
+
+func TestBulkNeedsOperator(t *testing.T) {
+	env, _ := newRoomsEnv(t)
+	viewer := env.Login(t, "vera")
+	for _, path := range []string{"/bulk", "/bulk/1", "/bulk/1/progress", "/bulk/1/results.csv"} {
+		if r := viewer.Get(path); r.StatusCode != http.StatusForbidden {
+			t.Errorf("viewer GET %s: %d", path, r.StatusCode)
+		}
+	}
+	for _, path := range []string{"/bulk", "/bulk/preview", "/bulk/1/cancel"} {
+		if r := viewer.PostForm(path, url.Values{"rooms": {seedRoom}}); r.StatusCode != http.StatusForbidden {
+			t.Errorf("viewer POST %s: %d", path, r.StatusCode)
+		}
+	}
+	if r := env.Client(t).Get("/bulk"); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("anonymous GET /bulk: %d", r.StatusCode)
+	}
+}
+
+func TestRoomListLeadsToBulk(t *testing.T) {
+	_, op := newRoomsEnv(t)
+	d := doc(t, op.Get("/rooms"))
+	if testid(d, "room-select").Length() == 0 || testid(d, "bulk-selected").Length() != 1 {
+		t.Fatal("no selection checkboxes on the room list")
+	}
+	d = doc(t, op.Get("/bulk?room=live_1001&room=live_1002"))
+	if got := testid(d, "bulk-rooms").Text(); got != "live_1001\nlive_1002\n" {
+		t.Errorf("textarea %q", got)
+	}
+}
+
+func multipartForm(t *testing.T, fields url.Values, csvText string) (*bytes.Buffer, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, vs := range fields {
+		for _, v := range vs {
+			w.WriteField(k, v)
+		}
+	}
+	if csvText != "" {
+		fw, _ := w.CreateFormFile("csv", "rooms.csv")
+		fw.Write([]byte(csvText))
+	}
+	w.Close()
+	return &buf, w.FormDataContentType()
+}
+
+func postMultipart(t *testing.T, c *apptest.Client, path string, fields url.Values, csvText string) *apptest.Response {
+	t.Helper()
+	body, ct := multipartForm(t, fields, csvText)
+	return c.Do(http.MethodPost, path, body, append([]string{"Content-Type", ct, "X-CSRF-Token", c.CSRFToken()}, apptest.HTMX...)...)
+}
+
+func TestBulkPreviewListsBadLines(t *testing.T) {
+	_, op := newRoomsEnv(t)
+	csvText := "RoomId,MaxMemberCount\nlive_1001,10\nlive_1002,zero\n,5\n"
+	r := postMultipart(t, op, "/bulk/preview", url.Values{"change": {"Notice"}, "Notice": {"hi"}}, csvText)
+	d := doc(t, r)
+	if r.StatusCode != http.StatusOK || testid(d, "bulk-problems").Length() != 1 || testid(d, "bulk-start").Length() != 0 {
+		t.Fatalf("preview with bad lines: %s", r)
+	}
+	var lines []string
+	testid(d, "bulk-bad-line").Each(func(_ int, s *goquery.Selection) { lines = append(lines, s.AttrOr("data-line", "")) })
+	if strings.Join(lines, ",") != "3,4" {
+		t.Errorf("bad lines %v", lines)
+	}
+	// Starting anyway is refused.
+	r = postMultipart(t, op, "/bulk", url.Values{"change": {"Notice"}, "Notice": {"hi"}}, csvText)
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("start with bad lines: %d", r.StatusCode)
+	}
+}
+
+func TestBulkStartAndFollow(t *testing.T) {
+	env, op := newRoomsEnv(t)
+	form := url.Values{"rooms": {"live_1001\nlive_1002, no-such-room"}, "change": {"ActivityStatus"}, "ActivityStatus": {"77"}}
+	r := postMultipart(t, op, "/bulk/preview", form, "")
+	d := doc(t, r)
+	if got := testid(d, "bulk-room-count").Text(); got != "3" {
+		t.Fatalf("preview room count %q: %s", got, r)
+	}
+	digest := testid(d, "bulk-start").AttrOr("value", "")
+	// A start whose form differs from the preview is sent back to it.
+	stale := url.Values{"rooms": form["rooms"], "change": form["change"], "ActivityStatus": {"78"}, "digest": {digest}}
+	if r := postMultipart(t, op, "/bulk", stale, ""); r.StatusCode != http.StatusConflict {
+		t.Fatalf("stale start: %s", r)
+	}
+	form.Set("digest", digest)
+	r = postMultipart(t, op, "/bulk", form, "")
+	loc := r.Header.Get("HX-Redirect")
+	if r.StatusCode != http.StatusNoContent || !strings.HasPrefix(loc, "/bulk/") {
+		t.Fatalf("start: %s", r)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		d = doc(t, op.Get(loc+"/progress", apptest.HTMX...))
+		if testid(d, "bulk-progress").AttrOr("data-status", "") == "done" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("job did not finish")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, polling := testid(d, "bulk-progress").Attr("hx-trigger"); polling {
+		t.Error("a finished job's fragment still polls")
+	}
+	if testid(d, "bulk-done").Text() != "2" || testid(d, "bulk-failed").Text() != "1" {
+		t.Errorf("counts done %s failed %s", testid(d, "bulk-done").Text(), testid(d, "bulk-failed").Text())
+	}
+	if env.Emulator.UpdateCount("live_1001") != 1 {
+		t.Error("live_1001 not updated once")
+	}
+	csvResp := op.Get(loc + "/results.csv")
+	if csvResp.StatusCode != 200 || !strings.Contains(csvResp.Body, "no-such-room,failed") ||
+		!strings.HasPrefix(csvResp.Header.Get("Content-Type"), "text/csv") {
+		t.Errorf("results CSV: %s", csvResp)
+	}
+	page := doc(t, op.Get("/bulk"))
+	if testid(page, "bulk-job-row").Length() != 1 {
+		t.Error("the job is not in the recent list")
+	}
+	if r := op.PostForm(loc+"/cancel", url.Values{}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("cancel of an ended job: %s", r)
+	}
+	if r := op.Get("/bulk/999"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown job: %d", r.StatusCode)
+	}
+}

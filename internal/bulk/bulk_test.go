@@ -1,0 +1,284 @@
+package bulk_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/db"
+	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+)
+
+func TestJobLifecycle(t *testing.T) {
+	forDialects(t, func(t *testing.T, d db.Dialect) {
+		f := newFixture(t, d, bulk.Options{}, nil)
+		ids := f.putRooms("life", 40)
+		// One room already has the value, one does not exist.
+		f.emu.PutRoom(emulator.Room{RoomID: ids[3], RoomName: "new", TakeSeatMode: "FreeToTake", MaxMemberCount: 5})
+		ids = append(ids, "no-such-room")
+		ctx := context.Background()
+		j, err := f.svc.Create(ctx, operator, planFor(ids, rooms.Form{rooms.FieldRoomName: {"new"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.Status != bulk.JobQueued || j.Total != 41 || j.Counts.Pending != 41 {
+			t.Fatalf("created job %+v", j)
+		}
+		f.start()
+		j = f.wait(t, j.ID, "the end", ended)
+		want := bulk.Counts{Done: 39, Failed: 1, Skipped: 1}
+		if j.Status != bulk.JobDone || j.Counts != want {
+			t.Fatalf("job %s counts %+v, want done %+v", j.Status, j.Counts, want)
+		}
+		items := f.items(t, j.ID)
+		if it := items["no-such-room"]; it.Status != bulk.ItemFailed || it.ErrorCode != 100004 || it.RequestID == "" {
+			t.Errorf("unknown room item %+v", it)
+		}
+		if it := items[ids[3]]; it.Status != bulk.ItemSkipped || f.emu.UpdateCount(ids[3]) != 0 {
+			t.Errorf("room with the value already: item %+v, %d updates", it, f.emu.UpdateCount(ids[3]))
+		}
+		for _, id := range ids[:40] {
+			if id == ids[3] {
+				continue
+			}
+			r, _ := f.emu.Room(id)
+			it := items[id]
+			if f.emu.UpdateCount(id) != 1 || r.RoomName != "new" || it.Status != bulk.ItemDone || it.RequestID == "" || it.IntentSeq == 0 {
+				t.Fatalf("room %s: %d updates, name %q, item %+v", id, f.emu.UpdateCount(id), r.RoomName, it)
+			}
+		}
+		// Every edit is in the audit log under the job id.
+		page, err := f.audit.List(ctx, audit.Filter{JobID: j.Key()}, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Records) != 39 {
+			t.Fatalf("%d audit records for the job, want 39", len(page.Records))
+		}
+		for _, r := range page.Records {
+			if r.Entry.Actor != "olga" || r.Result == nil || r.Result.JobID != j.Key() || r.Outcome() != audit.OutcomeOK {
+				t.Fatalf("audit record %+v", r)
+			}
+		}
+		p, err := f.svc.Progress(ctx, j.ID)
+		if err != nil || p.Rate <= 0 || p.ETA != 0 {
+			t.Errorf("progress of the ended job: %+v, %v", p, err)
+		}
+		if rep, err := f.audit.Verify(ctx); err != nil || !rep.OK() {
+			t.Errorf("audit verify: %+v %v", rep, err)
+		}
+	})
+}
+
+func TestPerRoomFieldsAndResultsCSV(t *testing.T) {
+	f := newFixture(t, db.SQLite, bulk.Options{}, nil)
+	f.putRooms("csv", 3)
+	plan, probs := bulk.Parse(bulk.Input{
+		CSV:    []byte("RoomId,RoomName,MaxMemberCount\ncsv-0001,\"=HYPERLINK(\"\"x\"\")\",\ncsv-0002,,250\ncsv-0003,plain,7\n"),
+		Change: []string{rooms.FieldNotice}, Values: rooms.Form{rooms.FieldNotice: {"hello"}},
+	})
+	if probs.Any() {
+		t.Fatalf("problems: %+v", probs)
+	}
+	f.start()
+	j, err := f.svc.Create(context.Background(), operator, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.wait(t, j.ID, "the end", ended)
+	r1, _ := f.emu.Room("csv-0001")
+	r2, _ := f.emu.Room("csv-0002")
+	r3, _ := f.emu.Room("csv-0003")
+	if r1.RoomName != `=HYPERLINK("x")` || r1.Notice != "hello" || r2.MaxMemberCount != 250 || r2.RoomName != "old" ||
+		r3.RoomName != "plain" || r3.MaxMemberCount != 7 || r3.Notice != "hello" {
+		t.Fatalf("rooms after: %+v %+v %+v", r1, r2, r3)
+	}
+	var buf bytes.Buffer
+	if err := f.svc.WriteResultsCSV(context.Background(), j.ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || len(recs) != 4 {
+		t.Fatalf("results CSV: %v, %d lines", err, len(recs))
+	}
+	if got := recs[1][5]; !strings.HasPrefix(got, "RoomName: old → =HYPERLINK") {
+		t.Errorf("changes cell %q", got)
+	}
+	if recs[1][3] != "done" || recs[1][6] == "" {
+		t.Errorf("row %q", recs[1])
+	}
+	for _, rec := range recs {
+		for _, cell := range rec {
+			if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
+				t.Errorf("formula cell %q", cell)
+			}
+		}
+	}
+}
+
+func TestCancel(t *testing.T) {
+	forDialects(t, func(t *testing.T, d db.Dialect) {
+		f := newFixture(t, d, bulk.Options{Workers: 4}, nil)
+		f.emu.SetLatency(20 * time.Millisecond)
+		ids := f.putRooms("cancel", 200)
+		ctx := context.Background()
+		f.start()
+		j, err := f.svc.Create(ctx, operator, planFor(ids, rooms.Form{rooms.FieldRoomName: {"new"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.wait(t, j.ID, "some progress", func(j bulk.Job) bool { return j.Counts.Done >= 10 })
+		if err := f.svc.Cancel(ctx, j.ID, "olga"); err != nil {
+			t.Fatal(err)
+		}
+		j = f.wait(t, j.ID, "the cancellation", ended)
+		if j.Status != bulk.JobCancelled || j.CancelledBy != "olga" || j.Counts.Pending == 0 || j.Counts.Done == 0 ||
+			j.Counts.Sending != 0 || j.Counts.Done+j.Counts.Pending != 200 {
+			t.Fatalf("cancelled job: %s %+v", j.Status, j.Counts)
+		}
+		sent := 0
+		for _, id := range ids {
+			sent += f.emu.UpdateCount(id)
+		}
+		if sent != j.Counts.Done {
+			t.Errorf("%d rooms updated, %d items done", sent, j.Counts.Done)
+		}
+		if err := f.svc.Cancel(ctx, j.ID, "olga"); err != bulk.ErrFinished {
+			t.Errorf("cancelling again: %v", err)
+		}
+		// A queued job is cancelled at once.
+		f.stop()
+		q, err := f.svc.Create(ctx, operator, planFor(ids[:2], rooms.Form{rooms.FieldNotice: {"n"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Cancel(ctx, q.ID, "olga"); err != nil {
+			t.Fatal(err)
+		}
+		if q, _ = f.svc.Job(ctx, q.ID); q.Status != bulk.JobCancelled || q.Counts.Pending != 2 {
+			t.Errorf("queued job after cancel: %+v", q)
+		}
+	})
+}
+
+// TestResumeAfterCrash simulates a process that died mid-job: some items
+// finished, some "sending" (half of those applied at Tencent before the
+// crash, half not), the rest pending. A new runner must finish the job
+// with every room updated exactly once.
+func TestResumeAfterCrash(t *testing.T) {
+	forDialects(t, func(t *testing.T, d db.Dialect) {
+		f := newFixture(t, d, bulk.Options{}, nil)
+		ids := f.putRooms("crash", 60)
+		ctx := context.Background()
+		change := rooms.Form{rooms.FieldRoomName: {"new"}, rooms.FieldMaxMemberCount: {"321"}}
+		j, err := f.svc.Create(ctx, operator, planFor(ids, change))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Items 1-10 finished before the crash (their rooms were updated).
+		// Items 11-20 were in flight: 11-15 reached Tencent, 16-20 did not.
+		name, members := "new", 321
+		for i, id := range ids[:15] {
+			if _, err := f.tc.UpdateRoomInfo(ctx, tencentUpdate(id, &name, &members)); err != nil {
+				t.Fatal(err)
+			}
+			status := bulk.ItemSending
+			if i < 10 {
+				status = bulk.ItemDone
+			}
+			f.setStatus(t, j.ID, i+1, status)
+		}
+		for i := 15; i < 20; i++ {
+			f.setStatus(t, j.ID, i+1, bulk.ItemSending)
+		}
+		if _, err := f.db.ExecContext(ctx, `UPDATE bulk_jobs SET status = 'running', started_at_us = 1 WHERE id = $1`, j.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.start()
+		j = f.wait(t, j.ID, "the end", ended)
+		if j.Status != bulk.JobDone || j.Counts.Done != 60 {
+			t.Fatalf("job %s %+v", j.Status, j.Counts)
+		}
+		items := f.items(t, j.ID)
+		for i, id := range ids {
+			if n := f.emu.UpdateCount(id); n != 1 {
+				t.Errorf("room %s (item %d) updated %d times", id, i+1, n)
+			}
+			if i >= 10 && i < 15 && !strings.Contains(items[id].Message, "Already applied") {
+				t.Errorf("item %d: %q", i+1, items[id].Message)
+			}
+		}
+	})
+}
+
+// TestStopMidJobResumes stops a runner (as App.Close does) while items are
+// in flight, then starts another: exactly one update per room.
+func TestStopMidJobResumes(t *testing.T) {
+	forDialects(t, func(t *testing.T, d db.Dialect) {
+		f := newFixture(t, d, bulk.Options{Workers: 8}, nil)
+		f.emu.SetLatency(15 * time.Millisecond)
+		ids := f.putRooms("stop", 300)
+		ctx := context.Background()
+		f.start()
+		j, err := f.svc.Create(ctx, operator, planFor(ids, rooms.Form{rooms.FieldActivityStatus: {"9"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.wait(t, j.ID, "some progress", func(j bulk.Job) bool { return j.Counts.Done >= 40 })
+		f.stop()
+		mid, _ := f.svc.Job(ctx, j.ID)
+		if mid.Status != bulk.JobRunning || mid.Counts.Remaining() == 0 {
+			t.Fatalf("after stop: %s %+v", mid.Status, mid.Counts)
+		}
+		f.emu.SetLatency(0)
+		f.start()
+		j = f.wait(t, j.ID, "the end", ended)
+		if j.Counts.Done != 300 {
+			t.Fatalf("counts %+v", j.Counts)
+		}
+		for _, id := range ids {
+			if n := f.emu.UpdateCount(id); n != 1 {
+				t.Fatalf("room %s updated %d times", id, n)
+			}
+		}
+	})
+}
+
+func TestUnreachableItemIsRetried(t *testing.T) {
+	// One client attempt, so the lost answer surfaces as "outcome unknown"
+	// instead of being retried inside the client.
+	f := newFixture(t, db.SQLite, bulk.Options{}, func(c *tencent.Config) { c.MaxAttempts = 1 })
+	ids := f.putRooms("drop", 1)
+	// The update is applied but its answer lost (outcome unknown): the
+	// item's next try re-reads the room and finds it done.
+	f.emu.DropAfterApply("update_room_info", 1)
+	f.start()
+	j, err := f.svc.Create(context.Background(), operator, planFor(ids, rooms.Form{rooms.FieldNotice: {"x"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j = f.wait(t, j.ID, "the end", ended)
+	it := f.items(t, j.ID)[ids[0]]
+	if it.Status != bulk.ItemDone || it.Attempts < 2 || f.emu.UpdateCount(ids[0]) != 1 {
+		t.Fatalf("item %+v, %d updates", it, f.emu.UpdateCount(ids[0]))
+	}
+}
+
+func (f *fixture) setStatus(t *testing.T, job int64, seq int, status string) {
+	t.Helper()
+	if _, err := f.db.ExecContext(context.Background(), `UPDATE bulk_items SET status = $3 WHERE job_id = $1 AND seq = $2`,
+		job, seq, status); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tencentUpdate(id string, name *string, members *int) tencent.RoomUpdate {
+	return tencent.RoomUpdate{RoomId: id, RoomName: name, MaxMemberCount: members}
+}

@@ -1,0 +1,146 @@
+package bulk_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
+	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/db"
+	"github.com/roomdesk/roomdesk/internal/db/dbtest"
+	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+)
+
+const (
+	testAppID  = 1400000077
+	testSecret = "0123456789abcdef0123456789abcdef"
+)
+
+var operator = rooms.Actor{Username: "olga", Role: "operator", IP: "192.0.2.7", UserAgent: "test"}
+
+// fixture is a bulk service over a real database, the real rooms use case
+// and the real client, talking to an emulator over loopback.
+type fixture struct {
+	db     *db.DB
+	emu    *emulator.Emulator
+	tc     *tencent.Client
+	audit  audit.Store
+	rooms  *rooms.Service
+	svc    *bulk.Service
+	c100k  atomic.Int64 // attempts answered 100012
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newFixture(t *testing.T, d db.Dialect, opts bulk.Options, tmod func(*tencent.Config)) *fixture {
+	t.Helper()
+	f := &fixture{db: dbtest.Open(t, d)}
+	f.emu = emulator.New(emulator.Config{SDKAppID: testAppID, SecretKey: testSecret})
+	srv := httptest.NewServer(f.emu)
+	t.Cleanup(srv.Close)
+	cfg := tencent.Config{SDKAppID: testAppID, SecretKey: testSecret, Endpoint: srv.URL,
+		AttemptTimeout: 2 * time.Second,
+		Observe: func(_ string, code int, _ time.Duration) {
+			if code == 100012 {
+				f.c100k.Add(1)
+			}
+		}}
+	if tmod != nil {
+		tmod(&cfg)
+	}
+	var err error
+	if f.tc, err = tencent.New(cfg); err != nil {
+		t.Fatal(err)
+	}
+	f.audit = sqlstore.New(f.db)
+	f.rooms = rooms.NewService(f.tc, f.audit, rooms.Options{})
+	if opts.Poll == 0 {
+		opts.Poll = 50 * time.Millisecond
+	}
+	if opts.RetryDelay == 0 {
+		opts.RetryDelay = 10 * time.Millisecond
+	}
+	f.svc = bulk.New(f.db, f.rooms, opts)
+	t.Cleanup(f.stop)
+	return f
+}
+
+// start runs a runner until stop.
+func (f *fixture) start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	f.cancel, f.done = cancel, make(chan struct{})
+	go func() { defer close(f.done); f.svc.Run(ctx) }()
+}
+
+func (f *fixture) stop() {
+	if f.cancel != nil {
+		f.cancel()
+		<-f.done
+		f.cancel = nil
+	}
+}
+
+// putRooms creates n rooms named prefix-0001... with RoomName "old".
+func (f *fixture) putRooms(prefix string, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%s-%04d", prefix, i+1)
+		f.emu.PutRoom(emulator.Room{RoomID: ids[i], RoomName: "old", MaxMemberCount: 100,
+			TakeSeatMode: "FreeToTake", Category: []int{1}})
+	}
+	return ids
+}
+
+func planFor(ids []string, fields rooms.Form) bulk.Plan {
+	p := bulk.Plan{Source: "test", Common: fields}
+	for i, id := range ids {
+		p.Rows = append(p.Rows, bulk.Row{Line: i + 1, RoomID: id, Fields: fields})
+	}
+	return p
+}
+
+// wait polls the job until cond holds.
+func (f *fixture) wait(t *testing.T, id int64, what string, cond func(bulk.Job) bool) bulk.Job {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		j, err := f.svc.Job(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cond(j) {
+			return j
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s: job %+v", what, j)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func ended(j bulk.Job) bool { return j.Ended() }
+
+func (f *fixture) items(t *testing.T, id int64) map[string]bulk.Item {
+	t.Helper()
+	out := map[string]bulk.Item{}
+	if err := f.svc.ExportItems(context.Background(), id, func(it bulk.Item) error {
+		out[it.RoomID] = it
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func forDialects(t *testing.T, fn func(t *testing.T, d db.Dialect)) {
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { fn(t, d) })
+	}
+}

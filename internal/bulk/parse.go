@@ -1,0 +1,331 @@
+package bulk
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/roomdesk/roomdesk/internal/rooms"
+)
+
+// MaxRooms bounds one job: at the default pacing that is under two hours.
+const MaxRooms = 20000
+
+// maxLineErrors bounds how many bad lines a preview lists one by one.
+const maxLineErrors = 200
+
+// Input is what the operator submitted on /bulk.
+type Input struct {
+	// RoomIDs is the pasted list (and the rooms ticked on the room list):
+	// RoomIds separated by newlines or commas.
+	RoomIDs string
+	// CSV is an uploaded file with a RoomId column and, optionally, columns
+	// named like the API fields holding per-room values.
+	CSV     []byte
+	CSVName string
+	// Change lists the fields the operator ticked "change this field" for;
+	// Values holds the form's inputs, named after the API fields.
+	Change []string
+	Values rooms.Form
+}
+
+// Row is one room of a plan.
+type Row struct {
+	Line   int // line of the CSV or of the pasted list; for messages
+	RoomID string
+	Fields rooms.Form // every field this room gets: the job's, then its CSV cells
+	src    string
+}
+
+// Plan is a validated bulk edit, ready to become a job.
+type Plan struct {
+	Source string     // where the rooms came from, for the job list
+	Common rooms.Form // the ticked fields and their values
+	Rows   []Row
+}
+
+// LineError is one bad line of the input.
+type LineError struct {
+	Source  string // "CSV" or "pasted list"
+	Line    int
+	RoomID  string
+	Message string
+}
+
+// Problems is everything that stops a plan from running. Nothing runs
+// while any of it is non-empty.
+type Problems struct {
+	Fields  rooms.FieldErrors // the common field values
+	Lines   []LineError       // bad lines, at most maxLineErrors of them
+	More    int               // bad lines beyond those listed
+	General []string          // no rooms, nothing ticked, too many rooms...
+}
+
+// Any reports whether there is a problem.
+func (p Problems) Any() bool {
+	return len(p.Fields) > 0 || len(p.Lines) > 0 || len(p.General) > 0
+}
+
+func (p *Problems) line(e LineError) {
+	if len(p.Lines) < maxLineErrors {
+		p.Lines = append(p.Lines, e)
+		return
+	}
+	p.More++
+}
+
+// Parse turns the submitted input into a plan, or says what is wrong with
+// it, line by line. Values are held to the single edit's rules (Validate).
+func Parse(in Input) (Plan, Problems) {
+	var probs Problems
+	common := rooms.Form{}
+	ticked := map[string]bool{}
+	for _, f := range in.Change {
+		ticked[f] = true
+	}
+	for _, f := range rooms.Fields {
+		if ticked[f] {
+			common[f] = append([]string{}, in.Values[f]...)
+			if common[f] == nil {
+				common[f] = []string{""}
+			}
+		}
+	}
+	if _, errs := rooms.Validate(common); len(errs) > 0 {
+		probs.Fields = errs
+	}
+	plan := Plan{Common: common}
+	seen := map[string]int{} // RoomId → index in plan.Rows
+	var sources []string
+
+	if strings.TrimSpace(in.RoomIDs) != "" {
+		n := len(plan.Rows)
+		pasted(in.RoomIDs, common, &plan, &probs, seen)
+		sources = append(sources, fmt.Sprintf("%d pasted", len(plan.Rows)-n))
+	}
+	if len(bytes.TrimSpace(in.CSV)) > 0 {
+		n := len(plan.Rows)
+		parseCSV(in.CSV, common, &plan, &probs, seen)
+		name := in.CSVName
+		if name == "" {
+			name = "CSV"
+		}
+		sources = append(sources, fmt.Sprintf("%d from %s", len(plan.Rows)-n, name))
+	}
+	plan.Source = strings.Join(sources, ", ")
+	switch {
+	case len(plan.Rows) == 0 && len(probs.Lines) == 0:
+		probs.General = append(probs.General, "Choose the rooms: tick them on the room list, paste RoomIds, or upload a CSV with a RoomId column.")
+	case len(plan.Rows) > MaxRooms:
+		probs.General = append(probs.General, fmt.Sprintf("%d rooms is more than one job takes (%d); split the list.", len(plan.Rows), MaxRooms))
+	}
+	if len(common) == 0 && len(plan.Rows) > 0 {
+		if !anyRowFields(plan.Rows) {
+			probs.General = append(probs.General, `Tick "change this field" for at least one field (or give per-room values in CSV columns).`)
+		} else {
+			for _, r := range plan.Rows {
+				if len(r.Fields) == 0 {
+					probs.line(LineError{Source: r.src, Line: r.Line, RoomID: r.RoomID,
+						Message: "Nothing to change for this room: no field is ticked above and it has no CSV values."})
+				}
+			}
+		}
+	}
+	return plan, probs
+}
+
+func anyRowFields(rows []Row) bool {
+	for _, r := range rows {
+		if len(r.Fields) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// pasted reads RoomIds separated by newlines or commas. A RoomId given
+// twice is one room.
+func pasted(text string, common rooms.Form, plan *Plan, probs *Problems, seen map[string]int) {
+	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		for _, id := range strings.Split(line, ",") {
+			id = strings.TrimSpace(id)
+			if id == "" {
+				continue
+			}
+			if msg := rooms.ValidateRoomID(id); msg != "" {
+				probs.line(LineError{Source: "pasted list", Line: i + 1, RoomID: clip(id), Message: msg})
+				continue
+			}
+			if _, dup := seen[id]; dup {
+				continue
+			}
+			seen[id] = len(plan.Rows)
+			plan.Rows = append(plan.Rows, Row{Line: i + 1, RoomID: id, Fields: clone(common), src: "pasted list"})
+		}
+	}
+}
+
+// parseCSV reads a header naming RoomId and any of the API fields
+// (case-insensitive), then one room per line. An empty cell leaves that
+// field to the job's value (or unchanged); Category cells hold up to three
+// numbers separated by ";" or "|".
+func parseCSV(data []byte, common rooms.Form, plan *Plan, probs *Problems, seen map[string]int) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Excel's UTF-8 BOM
+	if !utf8.Valid(data) {
+		probs.line(LineError{Source: "CSV", Line: 1, Message: "The file is not UTF-8 text; save it as \"CSV UTF-8\"."})
+		return
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	header, err := r.Read()
+	if err != nil {
+		probs.line(LineError{Source: "CSV", Line: 1, Message: "The file has no header line: " + csvErr(err)})
+		return
+	}
+	cols, idCol, msg := columns(header)
+	if msg != "" {
+		probs.line(LineError{Source: "CSV", Line: 1, Message: msg})
+		return
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			probs.line(LineError{Source: "CSV", Line: line, Message: csvErr(err) + "; the rest of the file was not read."})
+			return
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		csvRow(rec, line, cols, idCol, len(header), common, plan, probs, seen)
+	}
+}
+
+func csvRow(rec []string, line int, cols []string, idCol, width int, common rooms.Form, plan *Plan, probs *Problems, seen map[string]int) {
+	bad := func(id, msg string) { probs.line(LineError{Source: "CSV", Line: line, RoomID: clip(id), Message: msg}) }
+	if len(rec) != width {
+		bad("", fmt.Sprintf("This line has %d cells; the header has %d.", len(rec), width))
+		return
+	}
+	id := strings.TrimSpace(rec[idCol])
+	if msg := rooms.ValidateRoomID(id); msg != "" {
+		bad(id, msg)
+		return
+	}
+	if i, dup := seen[id]; dup {
+		bad(id, fmt.Sprintf("RoomId %s is already on line %d.", id, plan.Rows[i].Line))
+		return
+	}
+	fields := clone(common)
+	own := rooms.Form{}
+	for c, name := range cols {
+		v := strings.TrimSpace(rec[c])
+		if name == "" || name == rooms.FieldRoomID || v == "" {
+			continue
+		}
+		if name == rooms.FieldCategory {
+			own[name] = strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == '|' })
+		} else {
+			own[name] = []string{v}
+		}
+		fields[name] = own[name]
+	}
+	if _, errs := rooms.Validate(own); len(errs) > 0 {
+		var msgs []string
+		for _, f := range rooms.Fields {
+			if m, ok := errs[f]; ok {
+				msgs = append(msgs, f+": "+m)
+			}
+		}
+		bad(id, strings.Join(msgs, " "))
+		return
+	}
+	seen[id] = len(plan.Rows)
+	plan.Rows = append(plan.Rows, Row{Line: line, RoomID: id, Fields: fields, src: "CSV"})
+}
+
+// columns maps each header cell to its API field name ("" for none).
+func columns(header []string) (cols []string, idCol int, msg string) {
+	known := map[string]string{strings.ToLower(rooms.FieldRoomID): rooms.FieldRoomID}
+	for _, f := range rooms.Fields {
+		known[strings.ToLower(f)] = f
+	}
+	idCol = -1
+	used := map[string]bool{}
+	var unknown []string
+	for i, h := range header {
+		name, ok := known[strings.ToLower(strings.TrimSpace(h))]
+		switch {
+		case !ok:
+			unknown = append(unknown, fmt.Sprintf("%q", clip(h)))
+		case used[name]:
+			return nil, 0, fmt.Sprintf("The column %s appears twice in the header.", name)
+		}
+		used[name] = true
+		cols = append(cols, name)
+		if name == rooms.FieldRoomID {
+			idCol = i
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, 0, fmt.Sprintf("Unknown column %s in the header; columns are RoomId and the API field names: %s.",
+			strings.Join(unknown, ", "), strings.Join(rooms.Fields, ", "))
+	}
+	if idCol < 0 {
+		return nil, 0, "The header has no RoomId column."
+	}
+	return cols, idCol, ""
+}
+
+func csvErr(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return "CSV syntax error: " + pe.Err.Error()
+	}
+	if err == io.EOF {
+		return "the file is empty"
+	}
+	return err.Error()
+}
+
+func clone(f rooms.Form) rooms.Form {
+	out := make(rooms.Form, len(f))
+	for k, v := range f {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
+
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= 48 {
+		return s
+	}
+	return string([]rune(s)[:48]) + "…"
+}
+
+// Digest identifies the plan's content: the preview shows it and the start
+// request carries it back, so what runs is exactly what was previewed.
+func (p Plan) Digest() string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	_ = enc.Encode(p.Common) // maps encode with sorted keys
+	for _, r := range p.Rows {
+		_ = enc.Encode([]any{r.RoomID, r.Fields})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
