@@ -22,6 +22,9 @@ if [ ! -x "$CHROMIUM" ]; then
   apt_install chromium
 fi
 
+# --- python3, for the outside checker of the audit chain in docs/AUDIT.md ---
+command -v python3 >/dev/null || { log "installing python3"; apt_install python3; }
+
 # --- PostgreSQL, unless the caller already points the tests at one ---
 if [ -z "${ROOMDESK_TEST_DATABASE_URL:-}" ]; then
   if ! command -v pg_ctlcluster >/dev/null; then

@@ -186,9 +186,15 @@ func benchEdits(ctx context.Context, b *bench) error {
 	}
 
 	// Own time: no added latency, sequential, total minus Tencent time.
+	// Edits are spaced 10 ms apart: back to back they would run faster than
+	// the 198/s pacing, and each get_room_info would then queue ~5 ms for
+	// its slot — Tencent's quota, not roomdesk's work. The queueing is
+	// counted and reported instead.
 	r.env.Emulator.SetLatency(0)
 	var own, total []time.Duration
+	waitedBefore := r.env.Tencent.PaceStats(tencent.CmdGetRoomInfo).Waited + r.env.Tencent.PaceStats(tencent.CmdUpdateRoomInfo).Waited
 	for n := range 300 {
+		time.Sleep(10 * time.Millisecond)
 		before := r.tencent.Load()
 		d, err := r.edit(ctx, 0, n)
 		if err != nil {
@@ -197,9 +203,11 @@ func benchEdits(ctx context.Context, b *bench) error {
 		total = append(total, d)
 		own = append(own, d-time.Duration(r.tencent.Load()-before))
 	}
+	waited := r.env.Tencent.PaceStats(tencent.CmdGetRoomInfo).Waited + r.env.Tencent.PaceStats(tencent.CmdUpdateRoomInfo).Waited
 	b.add(row{Figure: "1", What: "roomdesk's own time per edit (total − Tencent calls), 0 ms added, p50",
 		Value: ms(pct(own, 50)), Goal: "< 2 ms", Status: passMiss(pct(own, 50) < 2*time.Millisecond),
-		Note: fmt.Sprintf("p99 %s; total p50 %s", ms(pct(own, 99)), ms(pct(total, 50)))})
+		Note: fmt.Sprintf("p99 %s; total p50 %s; edits spaced 10 ms apart, %d of 600 calls queued for a pacing slot",
+			ms(pct(own, 99)), ms(pct(total, 50)), waited-waitedBefore)})
 	return nil
 }
 
@@ -207,7 +215,7 @@ func pacingNote(c int) string {
 	if c == 1 {
 		return ""
 	}
-	return "both capped by the client's 190/s pacing per command; ideal 400/s"
+	return "both capped by the client's 198/s pacing per command (Tencent allows 200/s); ideal 400/s"
 }
 
 func firstLine(err error) string {
