@@ -187,7 +187,7 @@ func benchEdits(ctx context.Context, b *bench) error {
 
 	// Own time: no added latency, sequential, total minus Tencent time.
 	// Edits are spaced 10 ms apart: back to back they would run faster than
-	// the 198/s pacing, and each get_room_info would then queue ~5 ms for
+	// the 197/s pacing, and each get_room_info would then queue ~5 ms for
 	// its slot — Tencent's quota, not roomdesk's work. The queueing is
 	// counted and reported instead.
 	r.env.Emulator.SetLatency(0)
@@ -215,7 +215,7 @@ func pacingNote(c int) string {
 	if c == 1 {
 		return ""
 	}
-	return "both capped by the client's 198/s pacing per command (Tencent allows 200/s); ideal 400/s"
+	return "both capped by the client's 197/s pacing per command (Tencent allows 200/s); ideal 400/s"
 }
 
 func firstLine(err error) string {

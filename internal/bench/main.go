@@ -63,7 +63,7 @@ func passMiss(ok bool) string {
 
 func main() {
 	out := flag.String("out", "", "write the Markdown report here (default stdout)")
-	only := flag.String("only", "", "comma-separated sections to run: edit,pages,load,audit,append,startup (default all)")
+	only := flag.String("only", "", "comma-separated sections to run: edit,pages,load,audit,append,startup,bulk (default all)")
 	rows := flag.Int("rows", 1_000_000, "audit rows for the list and export figures")
 	load := flag.Duration("load", 60*time.Second, "how long the 50-operator load runs")
 	prof := flag.String("cpuprofile-dir", "", "write a CPU profile per section here")
@@ -84,6 +84,7 @@ func main() {
 		{"audit", benchAudit},
 		{"append", benchAppends},
 		{"startup", benchStartup},
+		{"bulk", benchBulk},
 	}
 	for _, s := range sections {
 		if *only != "" && !strings.Contains(","+*only+",", ","+s.name+",") {

@@ -58,9 +58,9 @@ type Options struct {
 	// Workers is how many items are in flight at once; default 64. Each item
 	// waits on two paced calls and two synchronous audit appends, so on
 	// SQLite with synchronous=FULL 16 workers reached only ~130 rooms/s
-	// here; 64 keep the pacer, not latency, the limit (≈198/s).
+	// here; 64 keep the pacer, not latency, the limit (≈197/s).
 	Workers int
-	// Rate is the update pace the estimate assumes (requests/s); default 198,
+	// Rate is the update pace the estimate assumes (requests/s); default 197,
 	// the client's default for update_room_info and get_room_info.
 	Rate float64
 	// ItemAttempts bounds how often an item is tried when Tencent could not
@@ -86,7 +86,7 @@ func New(d *db.DB, up Updater, opts Options) *Service {
 		opts.Workers = 64
 	}
 	if opts.Rate <= 0 {
-		opts.Rate = 198
+		opts.Rate = 197
 	}
 	if opts.ItemAttempts <= 0 {
 		opts.ItemAttempts = 3

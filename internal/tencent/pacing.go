@@ -23,7 +23,7 @@ type pacer struct {
 }
 
 // newPacer uses a burst of 1: requests are spaced evenly at 1/rate, so any
-// one-second window holds at most rate+1 of them (198/s: 199 ≤ 200, 9/s:
+// one-second window holds at most rate+1 of them (197/s: 198 ≤ 200, 9/s:
 // 10 ≤ 10). A larger burst would let a queue that drained for a moment
 // send several requests back to back and push a window over the quota at
 // the rates just below it that bulk edits need (see defaultRate).
