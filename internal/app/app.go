@@ -94,7 +94,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		return nil, fmt.Errorf("tencent: %w", err)
 	}
 	a.Rooms = rooms.NewService(a.Tencent, a.Audit, rooms.Options{Logger: a.Logger, Now: opts.Now})
-	a.Bulk = bulk.New(a.DB, a.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now})
+	a.Bulk = bulk.New(a.DB, a.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now, Rate: cfg.TencentRate})
 	a.startBulkRunner()
 
 	keys := cfg.SessionKeys
@@ -124,6 +124,11 @@ func (a *App) tencentConfig(cfg config.Config) (tencent.Config, error) {
 	tc := tencent.Config{
 		SDKAppID: cfg.SDKAppID, SecretKey: cfg.SecretKey, AdminIdentifier: cfg.AdminIdentifier,
 		Region: cfg.Region, Endpoint: cfg.TencentEndpoint, Observe: a.Metrics.ObserveTencent,
+	}
+	if cfg.TencentRate > 0 {
+		tc.Rates = map[string]float64{
+			tencent.CmdGetRoomInfo: cfg.TencentRate, tencent.CmdUpdateRoomInfo: cfg.TencentRate,
+		}
 	}
 	if !cfg.Demo() {
 		return tc, nil

@@ -61,6 +61,11 @@ type Config struct {
 	LogLevel       slog.Level
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For/-Proto are believed
 	SecureCookies  CookieMode
+	// TencentRate caps this instance's requests per second for each of
+	// get_room_info and update_room_info (0: the client's default, just
+	// under Tencent's 200/s). Several instances share one app's quota, so
+	// each gets its share: two instances, 98 each.
+	TencentRate float64
 	// Args are the positional arguments left after the flags.
 	Args []string
 	// Warnings are non-fatal oddities (e.g. both secret key forms set) for
@@ -134,6 +139,7 @@ func (c Config) fields() []slog.Attr {
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("trusted_proxies", strings.Join(proxies, ",")),
 		slog.String("secure_cookies", string(c.SecureCookies)),
+		slog.Float64("tencent_rate", c.TencentRate),
 	}
 }
 
@@ -160,6 +166,7 @@ const (
 	EnvSessionKeys     = "ROOMDESK_SESSION_KEYS"
 	EnvLogLevel        = "ROOMDESK_LOG_LEVEL"
 	EnvTrustedProxies  = "ROOMDESK_TRUSTED_PROXIES"
+	EnvTencentRate     = "ROOMDESK_TENCENT_RATE"
 	EnvSecureCookies   = "ROOMDESK_SECURE_COOKIES"
 )
 
@@ -177,6 +184,7 @@ var flagVars = []struct{ env, usage string }{
 	{EnvTencentEndpoint, "base URL override for the Tencent API"},
 	{EnvLogLevel, "debug, info, warn or error"},
 	{EnvTrustedProxies, "comma-separated CIDRs whose X-Forwarded-* headers are trusted"},
+	{EnvTencentRate, "requests/s this instance sends per room command (default 197; Tencent allows 200 per app)"},
 	{EnvSecureCookies, "auto, always or never"},
 }
 

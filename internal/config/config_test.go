@@ -54,6 +54,7 @@ func TestFullConfig(t *testing.T) {
 		EnvLogLevel:        "debug",
 		EnvTrustedProxies:  "10.0.0.0/8, 192.168.1.7",
 		EnvSecureCookies:   "always",
+		EnvTencentRate:     "98.5",
 	}
 	c, err := Load(env(e), []string{"--addr", ":8443", "--region=tokyo", "extra"})
 	if err != nil {
@@ -75,8 +76,8 @@ func TestFullConfig(t *testing.T) {
 	if fmt.Sprint(c.TrustedProxies) != fmt.Sprint(want) {
 		t.Errorf("proxies %v", c.TrustedProxies)
 	}
-	if c.LogLevel != slog.LevelDebug || c.SecureCookies != CookiesAlways {
-		t.Errorf("level %v cookies %v", c.LogLevel, c.SecureCookies)
+	if c.LogLevel != slog.LevelDebug || c.SecureCookies != CookiesAlways || c.TencentRate != 98.5 {
+		t.Errorf("level %v cookies %v rate %v", c.LogLevel, c.SecureCookies, c.TencentRate)
 	}
 	if len(c.Args) != 1 || c.Args[0] != "extra" {
 		t.Errorf("args %v", c.Args)
@@ -168,6 +169,8 @@ func TestBadConfig(t *testing.T) {
 		{"session key empty item", map[string]string{EnvSessionKeys: hexKey + ","}, nil, "ROOMDESK_SESSION_KEYS: key 2 is empty"},
 		{"log level", map[string]string{EnvLogLevel: "loud"}, nil, `ROOMDESK_LOG_LEVEL: "loud" is not debug`},
 		{"trusted proxies", map[string]string{EnvTrustedProxies: "10.0.0.0/8,example.com"}, nil, `ROOMDESK_TRUSTED_PROXIES: "example.com" is not a CIDR`},
+		{"tencent rate too high", map[string]string{EnvTencentRate: "250"}, nil, `ROOMDESK_TENCENT_RATE: "250" is not a number of requests per second from 1 to 200`},
+		{"tencent rate not a number", map[string]string{EnvTencentRate: "fast"}, nil, `ROOMDESK_TENCENT_RATE: "fast" is not a number`},
 		{"secure cookies", map[string]string{EnvSecureCookies: "yes"}, nil, `ROOMDESK_SECURE_COOKIES: "yes" is not auto`},
 		{"unknown flag", nil, []string{"--secret-key", "x"}, "flag provided but not defined: -secret-key"},
 		{"admin password flag", nil, []string{"--admin-password", "x"}, "not defined"},

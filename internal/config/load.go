@@ -76,6 +76,7 @@ func (l *loader) load() Config {
 		l.fail(EnvLogLevel, "%q is not debug, info, warn or error", l.get(EnvLogLevel))
 	}
 	c.TrustedProxies = l.proxies()
+	c.TencentRate = l.tencentRate()
 	switch c.SecureCookies {
 	case CookiesAuto, CookiesAlways, CookiesNever:
 	default:
@@ -233,6 +234,20 @@ func DecodeKey(s string) ([]byte, error) {
 		return nil, fmt.Errorf("has %d bytes; at least %d are needed", len(k), MinSessionKeyBytes)
 	}
 	return k, nil
+}
+
+// tencentRate is the per-command pace for this instance: 1 to 200 requests/s.
+func (l *loader) tencentRate() float64 {
+	s := l.get(EnvTencentRate)
+	if s == "" {
+		return 0
+	}
+	r, err := strconv.ParseFloat(s, 64)
+	if err != nil || r < 1 || r > 200 {
+		l.fail(EnvTencentRate, "%q is not a number of requests per second from 1 to 200", s)
+		return 0
+	}
+	return r
 }
 
 // proxies accepts CIDRs and bare IPs (as single-address prefixes).
