@@ -248,7 +248,7 @@ func benchPages(ctx context.Context, b *bench) error {
 		}
 		note := bad
 		if page.name == "GET /rooms/{id}" && bad == "" {
-			note = "one get_room_info each: bound by the 190/s pacing"
+			note = "one get_room_info each: bound by the 197/s pacing"
 		}
 		b.add(row{Figure: "2", What: page.name + ", c=16", Value: v, Status: st, Note: note})
 	}
