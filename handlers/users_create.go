@@ -1,0 +1,52 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/auth"
+	usersview "github.com/roomdesk/roomdesk/views/users"
+)
+
+// UsersCreate is POST /admin/users. Bad input answers 422 with the form
+// re-rendered (passwords never echoed) and a message next to each field.
+func (h *Handlers) UsersCreate(c echo.Context) error {
+	f := usersview.Form{Username: strings.TrimSpace(c.FormValue("username")), Role: c.FormValue("role"), Errors: map[string]string{}}
+	password := c.FormValue("password")
+	role, err := auth.ParseRole(f.Role)
+	if err != nil {
+		f.Errors["role"] = "Choose viewer, operator or admin."
+	}
+	if password != c.FormValue("confirm") {
+		f.Errors["confirm"] = "The two passwords don't match."
+	}
+	if len(f.Errors) > 0 {
+		// Report the name and length too, rather than one error per submit.
+		var ve *auth.ValidationError
+		if errors.As(auth.ValidateUsername(strings.ToLower(f.Username)), &ve) {
+			f.Errors[ve.Field] = fieldMessage(ve)
+		}
+		if utf8.RuneCountInString(password) < auth.MinPasswordLen {
+			f.Errors["password"] = fmt.Sprintf("Password must be at least %d characters.", auth.MinPasswordLen)
+		}
+	} else {
+		u, err := h.Auth.Create(c.Request().Context(), h.actor(c), f.Username, password, role)
+		var ve *auth.ValidationError
+		switch {
+		case errors.As(err, &ve):
+			f.Errors[ve.Field] = fieldMessage(ve)
+		case err != nil:
+			return err
+		default:
+			return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(
+				"Added %s as %s. They can sign in now with the password you chose.", u.Username, u.Role)})
+		}
+	}
+	return h.usersPage(c, http.StatusUnprocessableEntity, usersview.Props{
+		Form: f, Flash: usersview.Flash{Text: "The user was not added. Check the fields marked below."}})
+}

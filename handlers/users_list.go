@@ -1,0 +1,96 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/auth"
+	usersview "github.com/roomdesk/roomdesk/views/users"
+)
+
+// UsersList is GET /admin/users. The admin role is checked by middleware;
+// the auth service checks it again on every change.
+func (h *Handlers) UsersList(c echo.Context) error {
+	return h.usersPage(c, http.StatusOK, usersview.Props{})
+}
+
+func (h *Handlers) usersPage(c echo.Context, status int, p usersview.Props) error {
+	list, err := h.Auth.List(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	me, _ := currentUser(c)
+	for _, u := range list {
+		p.Users = append(p.Users, usersview.Row{ID: u.ID, Username: u.Username, Role: string(u.Role),
+			Disabled: u.Disabled, Created: u.CreatedAt, Self: u.ID == me.ID})
+	}
+	p.Layout = h.page(c, "Users", "users")
+	c.Response().Header().Add("Vary", "HX-Request")
+	if isHTMX(c) {
+		return render(c, status, usersview.Region(p))
+	}
+	return render(c, status, usersview.Page(p))
+}
+
+// usersFailed maps the auth service's refusals to a message on the page.
+// id is the row whose reset-password form a validation error belongs to.
+func (h *Handlers) usersFailed(c echo.Context, err error, id int64) error {
+	var ve *auth.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return h.usersPage(c, http.StatusUnprocessableEntity, usersview.Props{
+			Reset: usersview.Reset{UserID: id, Error: fieldMessage(ve)},
+			Flash: usersview.Flash{Text: "The password was not changed. " + fieldMessage(ve)}})
+	case errors.Is(err, auth.ErrNotFound):
+		return h.usersPage(c, http.StatusNotFound, usersview.Props{Flash: usersview.Flash{
+			Text: "That user doesn't exist (any more). The list below is current."}})
+	case errors.Is(err, auth.ErrLastAdmin):
+		return h.usersPage(c, http.StatusConflict, usersview.Props{Flash: usersview.Flash{
+			Text: "That is the last enabled admin: without them nobody could manage users. Add or enable another admin first."}})
+	case errors.Is(err, auth.ErrForbidden):
+		return echo.ErrForbidden
+	}
+	return err
+}
+
+// targetUser is the user named by the :id path parameter.
+func (h *Handlers) targetUser(c echo.Context) (auth.User, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return auth.User{}, auth.ErrNotFound
+	}
+	return h.Auth.ByID(c.Request().Context(), id)
+}
+
+func (h *Handlers) actor(c echo.Context) auth.Actor {
+	me, _ := currentUser(c)
+	return auth.ActorFor(me, c.RealIP(), c.Request().UserAgent())
+}
+
+func (h *Handlers) isSelf(c echo.Context, u auth.User) bool {
+	me, ok := currentUser(c)
+	return ok && me.ID == u.ID
+}
+
+// signedOut follows an action that ended the admin's own session.
+func (h *Handlers) signedOut(c echo.Context) error {
+	h.clearSession(c)
+	return redirect(c, "/login?signed_out=1")
+}
+
+func usersOK(format string, args ...any) usersview.Flash {
+	return usersview.Flash{OK: true, Text: fmt.Sprintf(format, args...)}
+}
+
+// fieldMessage turns "must be 3 to 32 characters" into a sentence.
+func fieldMessage(ve *auth.ValidationError) string {
+	label := map[string]string{"username": "Username", "password": "Password", "role": "Role"}[ve.Field]
+	if label == "" {
+		label = ve.Field
+	}
+	return label + " " + ve.Message + "."
+}

@@ -1,0 +1,81 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	usersview "github.com/roomdesk/roomdesk/views/users"
+)
+
+// UsersDisable is POST /admin/users/:id/disable: the user's sessions end at once.
+func (h *Handlers) UsersDisable(c echo.Context) error {
+	u, err := h.targetUser(c)
+	if err != nil {
+		return h.usersFailed(c, err, 0)
+	}
+	if h.isSelf(c, u) {
+		return h.usersPage(c, http.StatusConflict, usersview.Props{Flash: usersview.Flash{
+			Text: "You can't disable your own account. Another admin can do it."}})
+	}
+	if err := h.Auth.SetDisabled(c.Request().Context(), h.actor(c), u.ID, true); err != nil {
+		return h.usersFailed(c, err, u.ID)
+	}
+	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(
+		"Disabled %s. Their sessions have ended and they can't sign in until enabled again.", u.Username)})
+}
+
+// UsersEnable is POST /admin/users/:id/enable.
+func (h *Handlers) UsersEnable(c echo.Context) error {
+	u, err := h.targetUser(c)
+	if err == nil {
+		err = h.Auth.SetDisabled(c.Request().Context(), h.actor(c), u.ID, false)
+	}
+	if err != nil {
+		return h.usersFailed(c, err, u.ID)
+	}
+	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK("Enabled %s. They can sign in again.", u.Username)})
+}
+
+// UsersPassword is POST /admin/users/:id/password: a new password, and every
+// session of that user ends (the admin's own too, when it is theirs).
+func (h *Handlers) UsersPassword(c echo.Context) error {
+	u, err := h.targetUser(c)
+	if err == nil {
+		err = h.Auth.SetPassword(c.Request().Context(), h.actor(c), u.ID, c.FormValue("password"))
+	}
+	if err != nil {
+		return h.usersFailed(c, err, u.ID)
+	}
+	if h.isSelf(c, u) {
+		return h.signedOut(c)
+	}
+	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(
+		"Set a new password for %s. Their open sessions have ended.", u.Username)})
+}
+
+// UsersEndSessions is POST /admin/users/:id/sessions/end: "sign out everywhere".
+func (h *Handlers) UsersEndSessions(c echo.Context) error {
+	u, err := h.targetUser(c)
+	var n int64
+	if err == nil {
+		n, err = h.Auth.EndUserSessions(c.Request().Context(), h.actor(c), u.ID)
+	}
+	if err != nil {
+		return h.usersFailed(c, err, u.ID)
+	}
+	if h.isSelf(c, u) {
+		return h.signedOut(c)
+	}
+	msg := fmt.Sprintf("Ended %d sessions of %s.", n, u.Username)
+	switch n {
+	case 0:
+		msg = u.Username + " had no open sessions."
+	case 1:
+		msg = "Ended 1 session of " + u.Username + "."
+	}
+	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersview.Flash{OK: true, Text: msg}})
+}
+
+// usersPage renders the page (or, for htmx, its region) with the current
