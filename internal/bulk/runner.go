@@ -18,15 +18,18 @@ import (
 // Run is the runner: it works through queued and running jobs, oldest
 // first and one at a time (they share one pacing budget anyway), until ctx
 // ends. Items left "sending" by an earlier process are resumed first.
-// Start one runner per database.
+// Several instances may run one each on a shared PostgreSQL: a job is
+// worked by one runner at a time (see lease).
 func (s *Service) Run(ctx context.Context) {
 	for ctx.Err() == nil {
-		j, ok, err := s.nextJob(ctx)
+		j, l, err := s.nextJob(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.opts.Logger.Error("bulk: looking for jobs", "err", err)
 		}
-		if ok {
-			if err := s.runJob(ctx, j); err != nil && ctx.Err() == nil {
+		if l != nil {
+			err := s.runJob(ctx, j)
+			l.release()
+			if err != nil && ctx.Err() == nil {
 				s.opts.Logger.Error("bulk: job", "job", j.ID, "err", err)
 			} else {
 				continue
@@ -42,16 +45,47 @@ func (s *Service) Run(ctx context.Context) {
 	}
 }
 
-func (s *Service) nextJob(ctx context.Context) (Job, bool, error) {
-	j, err := scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobCols+` FROM bulk_jobs
-		WHERE status IN ('queued', 'running', 'cancelling') ORDER BY id LIMIT 1`))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Job{}, false, nil
-	}
+// nextJob is the oldest unfinished job whose lease this runner could take
+// (see lease); jobs other instances are working are passed over.
+func (s *Service) nextJob(ctx context.Context) (Job, *lease, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM bulk_jobs
+		WHERE status IN ('queued', 'running', 'cancelling') ORDER BY id LIMIT 20`)
 	if err != nil {
-		return Job{}, false, err
+		return Job{}, nil, err
 	}
-	return j, true, nil
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return Job{}, nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Job{}, nil, err
+	}
+	for _, id := range ids {
+		l, ok, err := s.tryLease(ctx, id)
+		if err != nil || !ok {
+			if err != nil {
+				return Job{}, nil, err
+			}
+			continue
+		}
+		// Re-read under the lease: the holder before us may have just
+		// finished it.
+		j, err := scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobCols+` FROM bulk_jobs WHERE id = $1`, id))
+		if err == nil && !j.Ended() {
+			return j, l, nil
+		}
+		l.release()
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return Job{}, nil, err
+		}
+	}
+	return Job{}, nil, nil
 }
 
 // work is one item handed to a worker.
