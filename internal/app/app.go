@@ -50,6 +50,10 @@ type App struct {
 
 	stopEmulator func()
 	stopBulk     func()
+	stopQuota    func()
+	instanceID   string // this instance's heartbeat row (PostgreSQL)
+	instances    int    // instances sharing the quota at the last beat
+	now          func() time.Time
 }
 
 // Options adjust assembly for tests.
@@ -64,7 +68,10 @@ type Options struct {
 
 // New assembles roomdesk from cfg. Close releases what it opened.
 func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err error) {
-	a = &App{Config: cfg, Logger: opts.Logger, Metrics: metrics.New()}
+	a = &App{Config: cfg, Logger: opts.Logger, Metrics: metrics.New(), now: opts.Now}
+	if a.now == nil {
+		a.now = time.Now
+	}
 	if a.Logger == nil {
 		a.Logger = slog.Default()
 	}
@@ -95,6 +102,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	}
 	a.Rooms = rooms.NewService(a.Tencent, a.Audit, rooms.Options{Logger: a.Logger, Now: opts.Now})
 	a.Bulk = bulk.New(a.DB, a.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now, Rate: cfg.TencentRate})
+	a.shareQuota()
 	a.startBulkRunner()
 
 	keys := cfg.SessionKeys
@@ -184,6 +192,10 @@ func (a *App) Close() error {
 	if a.stopBulk != nil {
 		a.stopBulk()
 		a.stopBulk = nil
+	}
+	if a.stopQuota != nil {
+		a.stopQuota()
+		a.stopQuota = nil
 	}
 	if a.stopEmulator != nil {
 		a.stopEmulator()

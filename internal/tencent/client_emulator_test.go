@@ -227,3 +227,21 @@ func BenchmarkUpdateRoomInfo(b *testing.B) {
 		}
 	}
 }
+
+// Share divides every command's rate among instances, and undoes it.
+func TestShareDividesRates(t *testing.T) {
+	_, c := newEmu(t, nil)
+	full := c.Rate(tencent.CmdUpdateRoomInfo)
+	list := c.Rate(tencent.CmdGetRoomList)
+	c.Share(2)
+	if got := c.Rate(tencent.CmdUpdateRoomInfo); got != full/2 {
+		t.Errorf("update rate shared by 2: %v, want %v", got, full/2)
+	}
+	if got := c.Rate(tencent.CmdGetRoomList); got != list/2 {
+		t.Errorf("list rate shared by 2: %v, want %v", got, list/2)
+	}
+	c.Share(1)
+	if got := c.Rate(tencent.CmdUpdateRoomInfo); got != full {
+		t.Errorf("update rate back to one instance: %v, want %v", got, full)
+	}
+}

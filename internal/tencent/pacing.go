@@ -19,6 +19,7 @@ type PaceStats struct {
 
 type pacer struct {
 	lim                    *rate.Limiter
+	base                   rate.Limit // the configured rate, before Share divides it
 	slots, waited, refused atomic.Int64
 }
 
@@ -28,7 +29,7 @@ type pacer struct {
 // send several requests back to back and push a window over the quota at
 // the rates just below it that bulk edits need (see defaultRate).
 func newPacer(r rate.Limit) *pacer {
-	return &pacer{lim: rate.NewLimiter(r, 1)}
+	return &pacer{lim: rate.NewLimiter(r, 1), base: r}
 }
 
 // wait blocks until the command may be sent. Unlike rate.Limiter.Wait it
@@ -71,4 +72,26 @@ func (c *Client) pacerFor(command string) *pacer {
 func (c *Client) PaceStats(command string) PaceStats {
 	p := c.pacerFor(command)
 	return PaceStats{Slots: p.slots.Load(), Waited: p.waited.Load(), Refused: p.refused.Load()}
+}
+
+// Share makes this client use 1/n of every command's configured rate: n
+// roomdesk instances share one app's quota at Tencent. It may be called at
+// any time; requests already waiting keep the slot they reserved.
+func (c *Client) Share(n int) {
+	if n < 1 {
+		n = 1
+	}
+	for _, p := range c.pacers {
+		if p.base != rate.Inf {
+			p.lim.SetLimit(p.base / rate.Limit(n))
+		}
+	}
+	if c.fallback.base != rate.Inf {
+		c.fallback.lim.SetLimit(c.fallback.base / rate.Limit(n))
+	}
+}
+
+// Rate is the requests per second the client currently allows a command.
+func (c *Client) Rate(command string) float64 {
+	return float64(c.pacerFor(command).lim.Limit())
 }
