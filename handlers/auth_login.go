@@ -20,7 +20,7 @@ func (h *Handlers) LoginForm(c echo.Context) error {
 	if _, ok := currentUser(c); ok {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
-	p := authview.LoginProps{Next: c.QueryParam("next"), CSRF: csrfToken(c), Demo: h.demo}
+	p := authview.LoginProps{Next: c.QueryParam("next"), CSRF: csrfToken(c), Demo: h.Demo}
 	if c.QueryParam("signed_out") == "1" {
 		p.Notice = "You have been signed out."
 	}
@@ -32,7 +32,7 @@ func (h *Handlers) LoginForm(c echo.Context) error {
 // sign-in is worthless after it.
 func (h *Handlers) Login(c echo.Context) error {
 	username := strings.TrimSpace(c.FormValue("username"))
-	p := authview.LoginProps{Username: username, Next: c.FormValue("next"), CSRF: csrfToken(c), Demo: h.demo}
+	p := authview.LoginProps{Username: username, Next: c.FormValue("next"), CSRF: csrfToken(c), Demo: h.Demo}
 	ctx := c.Request().Context()
 	u, err := h.Auth.Authenticate(ctx, username, c.FormValue("password"), c.RealIP(), c.Request().UserAgent())
 	var locked *auth.LockedError

@@ -12,6 +12,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/metrics"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 )
@@ -26,9 +27,9 @@ type Deps struct {
 	Metrics  *metrics.Metrics
 	Logger   *slog.Logger
 	Demo     bool
-	// CookieMode is config.SecureCookies: "auto" (HTTPS, or a loopback host,
-	// which browsers treat as a secure context), "always" or "never".
-	CookieMode string
+	// SecureCookie is config.Config.SecureCookie: whether cookies get the
+	// Secure flag, given how the request arrived.
+	SecureCookie func(tls, forwardedHTTPS, loopback bool) bool
 	// Ready checks the database and Tencent for /readyz.
 	Ready func(ctx context.Context) map[string]error
 	Now   func() time.Time
@@ -37,7 +38,6 @@ type Deps struct {
 // Handlers carries the dependencies into every handler method.
 type Handlers struct {
 	Deps
-	demo bool
 }
 
 // New returns the handlers for Deps.
@@ -48,5 +48,8 @@ func New(d Deps) *Handlers {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	return &Handlers{Deps: d, demo: d.Demo}
+	if d.SecureCookie == nil {
+		d.SecureCookie = config.Config{}.SecureCookie // auto
+	}
+	return &Handlers{Deps: d}
 }

@@ -61,22 +61,21 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 // a proxy that said so.
 func isTLS(c echo.Context) bool {
 	r := c.Request()
-	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+	return r.TLS != nil || forwardedHTTPS(r)
 }
 
-// secureCookie reports whether cookies may carry the Secure flag: over
-// HTTPS, and on loopback hosts, which browsers treat as secure contexts.
+func forwardedHTTPS(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// secureCookie reports whether cookies may carry the Secure flag (the
+// rule is config.Config.SecureCookie's).
 func (h *Handlers) secureCookie(c echo.Context) bool {
-	switch h.CookieMode {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	if isTLS(c) {
-		return true
-	}
-	host := c.Request().Host
+	r := c.Request()
+	return h.SecureCookie(r.TLS != nil, forwardedHTTPS(r), loopbackHost(r.Host))
+}
+
+func loopbackHost(host string) bool {
 	if hh, _, err := net.SplitHostPort(host); err == nil {
 		host = hh
 	}

@@ -35,7 +35,7 @@ func csrfToken(c echo.Context) string {
 
 // page fills the layout props every full page needs.
 func (h *Handlers) page(c echo.Context, title, active string) layout.Props {
-	p := layout.Props{Title: title, Active: active, CSRF: csrfToken(c), Demo: h.demo}
+	p := layout.Props{Title: title, Active: active, CSRF: csrfToken(c), Demo: h.Demo}
 	if u, ok := currentUser(c); ok {
 		p.User = &layout.User{Name: u.Username, Role: string(u.Role)}
 	}

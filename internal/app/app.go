@@ -118,7 +118,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	h := handlers.New(handlers.Deps{
 		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
-		Demo: cfg.Demo(), CookieMode: string(cfg.SecureCookies),
+		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie,
 		Ready: a.ready, Now: opts.Now,
 	})
 	a.Handler = server.New(h, server.Options{TrustedProxies: cfg.TrustedProxies})

@@ -22,13 +22,8 @@ import (
 	"github.com/roomdesk/roomdesk/internal/db"
 )
 
-// columns is audit_log's column list (migrations 0001_audit.sql).
-var columns = []string{
-	"seq", "at_us", "kind", "intent_seq", "actor", "actor_role", "client_ip",
-	"user_agent", "action", "room_id", "job_id", "changes", "request_body",
-	"response_body", "action_status", "error_code", "error_info", "request_id",
-	"outcome", "attempts", "latency_ms", "detail", "prev_hash", "hash",
-}
+// columns is audit_log's column list, in sqlstore.Row's order.
+var columns = sqlstore.Columns()
 
 // tmpDB is a fresh, migrated database of one dialect, removed by drop.
 type tmpDB struct {
@@ -158,19 +153,6 @@ func (s synth) generate(batch int, fn func([]audit.Entry) error) error {
 	return nil
 }
 
-func rowValues(e *audit.Entry) []any {
-	var intent any
-	if e.Kind == audit.KindResult {
-		intent = e.IntentSeq
-	}
-	return []any{e.Seq, e.Time.UnixMicro(), string(e.Kind), intent, e.Actor,
-		e.ActorRole, e.ClientIP, e.UserAgent, e.Action, e.RoomID, e.JobID,
-		string(audit.AppendChanges(nil, e.Changes)), e.RequestBody,
-		e.ResponseBody, e.ActionStatus, int64(e.ErrorCode), e.ErrorInfo,
-		e.RequestID, e.Outcome, int64(e.Attempts), e.LatencyMS, e.Detail,
-		e.PrevHash, e.Hash}
-}
-
 // load writes n synthetic rows with a valid chain, and audit_open for the
 // intents left without a result.
 func load(ctx context.Context, d *db.DB, s synth) error {
@@ -213,7 +195,7 @@ func loadSQLite(ctx context.Context, d *db.DB, s synth) error {
 			end := min(start+per, len(es))
 			args = args[:0]
 			for i := start; i < end; i++ {
-				args = append(args, rowValues(&es[i])...)
+				args = append(args, sqlstore.Row(&es[i])...)
 			}
 			if end-start == per {
 				_, err = st.ExecContext(ctx, args...)
@@ -268,7 +250,7 @@ func loadPostgres(ctx context.Context, d *db.DB, s synth) error {
 			defer tx.Rollback(ctx)
 			rows := make([][]any, len(es))
 			for i := range es {
-				rows[i] = rowValues(&es[i])
+				rows[i] = sqlstore.Row(&es[i])
 			}
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"audit_log"}, columns, pgx.CopyFromRows(rows)); err != nil {
 				return err

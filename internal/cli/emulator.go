@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,7 +45,7 @@ func runEmulator(ctx context.Context, args []string, env Env) error {
 	}
 	cfg.SecretKey = key
 	fmt.Fprintf(env.Stdout, "emulator: SDKAppID %d, admin %q, listening on http://%s\n", cfg.SDKAppID, cfg.Admin, *addr)
-	return emulator.ListenAndServe(ctx, *addr, cfg, newLoggerLevel(env.Stderr))
+	return emulator.ListenAndServe(ctx, *addr, cfg, slog.New(slog.NewTextHandler(env.Stderr, nil)))
 }
 
 func emulatorKey(file, inline, dataDir string, env Env) (string, error) {

@@ -2,21 +2,17 @@ package cli
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/roomdesk/roomdesk/internal/audit/auditcli"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/db"
 )
 
 // runUser manages console users in the configured database.
 func runUser(ctx context.Context, args []string, env Env) error {
-	cfg, err := loadConfig(nil, env)
-	if err != nil {
-		return err
-	}
-	d, err := db.Open(ctx, db.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	cfg, d, err := openDB(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -27,11 +23,7 @@ func runUser(ctx context.Context, args []string, env Env) error {
 
 // runAudit verifies or exports the audit log.
 func runAudit(ctx context.Context, args []string, env Env) error {
-	cfg, err := loadConfig(nil, env)
-	if err != nil {
-		return err
-	}
-	d, err := db.Open(ctx, db.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	_, d, err := openDB(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -39,6 +31,12 @@ func runAudit(ctx context.Context, args []string, env Env) error {
 	return auditcli.Run(ctx, sqlstore.New(d), args, env.Stdout, env.Stderr)
 }
 
-func newLoggerLevel(w interface{ Write([]byte) (int, error) }) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, nil))
+// openDB opens the database the console's configuration names.
+func openDB(ctx context.Context, env Env) (config.Config, *db.DB, error) {
+	cfg, err := loadConfig(nil, env)
+	if err != nil {
+		return cfg, nil, err
+	}
+	d, err := db.Open(ctx, db.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	return cfg, d, err
 }

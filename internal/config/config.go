@@ -78,16 +78,18 @@ type Config struct {
 func (c Config) Demo() bool { return c.SDKAppID == 0 }
 
 // SecureCookie reports whether a cookie set in answer to a request should
-// carry the Secure attribute. forwardedHTTPS must only be true when the
-// request's X-Forwarded-Proto is https AND the peer is a trusted proxy.
-func (c Config) SecureCookie(tls, forwardedHTTPS bool) bool {
+// carry the Secure attribute: in auto mode, when the request came over TLS,
+// with X-Forwarded-Proto: https (a client that fakes it only makes its own
+// cookie stricter), or to a loopback host, which browsers treat as a secure
+// context and so accept Secure cookies from over plain HTTP.
+func (c Config) SecureCookie(tls, forwardedHTTPS, loopback bool) bool {
 	switch c.SecureCookies {
 	case CookiesAlways:
 		return true
 	case CookiesNever:
 		return false
 	}
-	return tls || forwardedHTTPS
+	return tls || forwardedHTTPS || loopback
 }
 
 // String describes the configuration with secrets redacted, for startup logs.

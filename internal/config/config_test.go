@@ -227,7 +227,7 @@ func TestSecureCookie(t *testing.T) {
 		{CookiesNever, true, true, false},
 	}
 	for _, tc := range cases {
-		if got := (Config{SecureCookies: tc.mode}).SecureCookie(tc.tls, tc.fwd); got != tc.expected {
+		if got := (Config{SecureCookies: tc.mode}).SecureCookie(tc.tls, tc.fwd, false); got != tc.expected {
 			t.Errorf("%s tls=%v fwd=%v: %v", tc.mode, tc.tls, tc.fwd, got)
 		}
 	}
