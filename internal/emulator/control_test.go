@@ -29,7 +29,8 @@ func control(t *testing.T, method, u string) (int, map[string]any) {
 }
 
 func TestControlAPI(t *testing.T) {
-	e, srv := newServer(t, Config{Seed: true, Control: true})
+	tm := newTimers()
+	e, srv := newServer(t, Config{Seed: true, Control: true, After: tm.After})
 	c := srv.URL + controlPrefix
 	steps := []struct {
 		method, path string
@@ -69,11 +70,13 @@ func TestControlAPI(t *testing.T) {
 		t.Error("reset did not clear the counters")
 	}
 	control(t, http.MethodPost, c+"latency?ms=150")
-	start := time.Now()
-	call(t, srv, CmdGetRoomInfo, `{"RoomId":"live_1001"}`)
-	if time.Since(start) < 150*time.Millisecond {
-		t.Error("control latency not applied")
+	answers := make(chan answer, 1)
+	go func() { answers <- call(t, srv, CmdGetRoomInfo, `{"RoomId":"live_1001"}`) }()
+	if d := <-tm.asked; d != 150*time.Millisecond {
+		t.Errorf("control latency: a %v wait, want 150ms", d)
 	}
+	tm.fire <- time.Now()
+	wantCode(t, <-answers, 0)
 }
 
 func TestControlDisabled(t *testing.T) {

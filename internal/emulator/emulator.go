@@ -44,7 +44,10 @@ type Config struct {
 	Seed      bool           // start with ~60 deterministic demo rooms
 	Quotas    map[string]int // per-command requests per second; ≤0 disables the limit for that command
 	Now       func() time.Time
-	Control   bool // serve the /_emulator/ control API (out-of-process tests, `roomdesk emulator`)
+	// After is the timer behind SetLatency; default time.After. Tests pass
+	// one they fire themselves, so latency is seen as an event, not timed.
+	After   func(time.Duration) <-chan time.Time
+	Control bool // serve the /_emulator/ control API (out-of-process tests, `roomdesk emulator`)
 }
 
 // defaultQuotas are the documented per-API limits (200 qps, get_room_list 10).
@@ -79,6 +82,9 @@ func New(cfg Config) *Emulator {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.After == nil {
+		cfg.After = time.After
 	}
 	quotas := make(map[string]int, len(defaultQuotas))
 	for cmd, q := range defaultQuotas {
@@ -193,19 +199,21 @@ func readBody(r *http.Request) ([]byte, *apiError) {
 }
 
 // wait applies the injected latency. It reports false when the request's
-// context ended first.
+// context ended first: a caller that gave up frees the handler at once
+// instead of holding it (and, under Serve, a shutdown) for the whole delay.
 func (e *Emulator) wait(r *http.Request) bool {
 	e.mu.Lock()
 	d := e.latency
 	e.mu.Unlock()
-	if d <= 0 {
-		return r.Context().Err() == nil
+	if r.Context().Err() != nil {
+		return false
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
+	if d <= 0 {
 		return true
+	}
+	select {
+	case <-e.cfg.After(d):
+		return r.Context().Err() == nil
 	case <-r.Context().Done():
 		return false
 	}

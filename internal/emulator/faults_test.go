@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -128,38 +129,114 @@ func TestFailNextQueue(t *testing.T) {
 	}
 }
 
-func TestLatency(t *testing.T) {
-	e, srv := newServer(t, Config{})
-	e.PutRoom(baseRoom())
-	e.SetLatency(300 * time.Millisecond)
-	u := commandURL(srv, CmdUpdateRoomInfo, goodQuery(t))
-	body := `{"RoomInfo":{"RoomId":"room-1","RoomName":"Slow"}}`
+// timers is Config.After for latency tests: every wait is reported on
+// asked, and fires only when the test sends on (or closes) fire.
+type timers struct {
+	asked chan time.Duration
+	fire  chan time.Time
+}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(body))
-	if _, err := srv.Client().Do(req); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want a deadline", err)
+func newTimers() *timers {
+	return &timers{asked: make(chan time.Duration, 1), fire: make(chan time.Time)}
+}
+
+func (tm *timers) After(d time.Duration) <-chan time.Time {
+	tm.asked <- d
+	return tm.fire
+}
+
+// returned wraps h so the test learns, as an event, when a call's handler
+// has finished.
+func returned(h http.Handler) (http.Handler, <-chan struct{}) {
+	done := make(chan struct{}, 16)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() { done <- struct{}{} }()
+		h.ServeHTTP(w, r)
+	}), done
+}
+
+// A caller that gives up during the latency frees the handler at once, and
+// nothing is applied. The latency timer here never fires, so the handler can
+// only return because it watched the request's context.
+func TestLatencyStopsWhenCallerGivesUp(t *testing.T) {
+	tm := newTimers()
+	e := New(Config{SDKAppID: testAppID, SecretKey: testKey, After: tm.After})
+	e.PutRoom(baseRoom())
+	e.SetLatency(time.Hour)
+	h, done := returned(e)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	// The timer fires only when the test is over, so a handler that ignores
+	// the caller fails the test below instead of hanging srv.Close.
+	t.Cleanup(func() { close(tm.fire) })
+
+	ctx, cancel := context.WithCancel(t.Context())
+	errc := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, commandURL(srv, CmdUpdateRoomInfo, goodQuery(t)),
+			strings.NewReader(`{"RoomInfo":{"RoomId":"room-1","RoomName":"Slow"}}`))
+		resp, err := srv.Client().Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		errc <- err
+	}()
+	if d := <-tm.asked; d != time.Hour {
+		t.Fatalf("latency wait of %v, want 1h", d)
 	}
-	// The handler notices the cancellation asynchronously; give it a moment.
-	time.Sleep(100 * time.Millisecond)
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the caller's cancellation", err)
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second): // a hang guard, not a measurement
+		t.Fatal("the handler is still waiting out the latency after the caller gave up")
+	}
 	if r, _ := e.Room("room-1"); r.RoomName != "Base" || e.UpdateCount("room-1") != 0 {
 		t.Errorf("a call abandoned during the latency was applied: %q", r.RoomName)
 	}
 	if got := e.Calls(CmdUpdateRoomInfo); got != 1 {
 		t.Errorf("Calls = %d, want 1 (it reached Tencent)", got)
 	}
+}
 
-	start := time.Now()
-	wantCode(t, doRaw(t, http.MethodPost, u, body), 0)
-	if d := time.Since(start); d < 300*time.Millisecond {
-		t.Errorf("answered after %v, latency is 300ms", d)
+// The answer comes only once the latency has passed, and is applied then.
+func TestLatencyDelaysTheAnswer(t *testing.T) {
+	tm := newTimers()
+	e, srv := newServer(t, Config{After: tm.After})
+	e.PutRoom(baseRoom())
+	e.SetLatency(300 * time.Millisecond)
+	answers := make(chan answer, 1)
+	go func() {
+		answers <- call(t, srv, CmdUpdateRoomInfo, `{"RoomInfo":{"RoomId":"room-1","RoomName":"Slow"}}`)
+	}()
+	if d := <-tm.asked; d != 300*time.Millisecond {
+		t.Fatalf("latency wait of %v, want 300ms", d)
 	}
+	// The handler is blocked on our timer: nothing can have been answered
+	// or applied yet.
+	select {
+	case a := <-answers:
+		t.Fatalf("answered before the latency passed: %+v", a)
+	default:
+	}
+	if r, _ := e.Room("room-1"); r.RoomName != "Base" {
+		t.Fatalf("applied before the latency passed: %q", r.RoomName)
+	}
+	tm.fire <- time.Now()
+	wantCode(t, <-answers, 0)
+	if r, _ := e.Room("room-1"); r.RoomName != "Slow" {
+		t.Errorf("RoomName %q after the latency", r.RoomName)
+	}
+
+	// Without latency no timer is asked for at all.
 	e.SetLatency(0)
-	start = time.Now()
 	wantCode(t, call(t, srv, CmdGetRoomInfo, `{"RoomId":"room-1"}`), 0)
-	if d := time.Since(start); d > 200*time.Millisecond {
-		t.Errorf("answered after %v with no latency", d)
+	select {
+	case d := <-tm.asked:
+		t.Errorf("a %v wait with no latency set", d)
+	default:
 	}
 }
 

@@ -41,9 +41,9 @@ type outcome struct {
 // call sends one logical request: pacing, signing, retries and decoding of
 // the payload under "Response" into out (if non-nil).
 func (c *Client) call(ctx context.Context, command string, reqBody, out any) (meta Meta, err error) {
-	start := time.Now()
+	start := c.now()
 	meta.Command = command
-	defer func() { meta.Latency = time.Since(start) }()
+	defer func() { meta.Latency = c.now().Sub(start) }()
 	if meta.RequestBody, err = json.Marshal(reqBody); err != nil {
 		return meta, fmt.Errorf("tencent: %s: encoding request: %w", command, err)
 	}
@@ -92,7 +92,7 @@ func (c *Client) attempt(ctx context.Context, command string, body []byte) (stri
 	if err := ctx.Err(); err != nil {
 		return "", outcome{}, err
 	}
-	if err := c.pacerFor(command).wait(ctx); err != nil {
+	if err := c.pacerFor(command).wait(ctx, c.now, c.after); err != nil {
 		return "", outcome{}, err
 	}
 	sig, err := c.sigs.get()
@@ -101,14 +101,14 @@ func (c *Client) attempt(ctx context.Context, command string, body []byte) (stri
 	}
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	t0 := time.Now()
+	t0 := c.now()
 	o := c.send(actx, command, sig, body)
 	code := -1
 	if o.err == nil {
 		code = o.env.ErrorCode
 	}
 	if c.observe != nil {
-		c.observe(command, code, time.Since(t0))
+		c.observe(command, code, c.now().Sub(t0))
 	}
 	return sig, o, nil
 }
@@ -208,13 +208,14 @@ func (c *Client) backoff(ctx context.Context, n int) bool {
 	d := backoffBase << min(n-1, 16)
 	d = min(d, backoffCap)
 	d = d/2 + rand.N(d/2+1)
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= d {
+	if ctx.Err() != nil {
 		return false
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
+	if dl, ok := ctx.Deadline(); ok && dl.Sub(c.now()) <= d {
+		return false
+	}
 	select {
-	case <-t.C:
+	case <-c.after(d):
 		return true
 	case <-ctx.Done():
 		return false

@@ -33,7 +33,11 @@ type Config struct {
 	// Observe is called once per attempt; code is Tencent's ErrorCode (0 for
 	// OK) or -1 when no readable answer came back.
 	Observe func(command string, code int, d time.Duration)
-	Now     func() time.Time // default time.Now; drives UserSig renewal
+	Now     func() time.Time // default time.Now; drives UserSig renewal, deadline checks and Meta.Latency
+	// After is the timer behind retry backoff and pacing waits; default
+	// time.After. Tests pass one that fires when they say so, so no test
+	// has to sleep to see a retry.
+	After func(time.Duration) <-chan time.Time
 }
 
 // String keeps the SecretKey out of logs when a Config is printed.
@@ -98,6 +102,8 @@ type Client struct {
 	observe     func(string, int, time.Duration)
 	pacers      map[string]*pacer // fixed after New
 	fallback    *pacer            // commands without their own rate
+	now         func() time.Time
+	after       func(time.Duration) <-chan time.Time
 }
 
 // String keeps secrets out of %v of a *Client.
@@ -131,6 +137,8 @@ func New(cfg Config) (*Client, error) {
 		observe:     cfg.Observe,
 		pacers:      pacers,
 		fallback:    newPacer(defaultRate),
+		now:         cfg.Now,
+		after:       cfg.After,
 	}, nil
 }
 
@@ -159,6 +167,9 @@ func (cfg *Config) fillDefaults() error {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.After == nil {
+		cfg.After = time.After
 	}
 	return nil
 }

@@ -255,7 +255,7 @@ func TestEmptyPayloads(t *testing.T) {
 
 func TestKeepAliveReusesConnection(t *testing.T) {
 	var conns atomic.Int32
-	f := &fake{answer: script(ok())}
+	f := &fake{answer: script(ok()), clock: &fakeClock{}}
 	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
 	f.srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 )
 
 const (
@@ -42,11 +43,12 @@ type fake struct {
 	reqs   []seen
 	forget bool                      // benchmarks: do not keep requests
 	answer func(n int, r seen) reply // n counts from 0
+	clock  *fakeClock                // every client() of this fake runs on it
 }
 
 func newFake(t testing.TB, answer func(n int, r seen) reply) *fake {
 	t.Helper()
-	f := &fake{answer: answer}
+	f := &fake{answer: answer, clock: &fakeClock{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -97,6 +99,7 @@ func (f *fake) client(t testing.TB, mod func(*Config)) *Client {
 		Endpoint:  f.srv.URL,
 		Rates:     unpaced(),
 	}
+	f.clock.use(&cfg)
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -146,3 +149,43 @@ const sampleRoomInfo = `{"RoomInfo":{"RoomId":"rid-123","RoomName":"rname-123","
 const sampleRoomList = `{"Next":"1693271355-123123123123","RoomList":[
  {"RoomName":"a","RoomId":"r1","Owner_Account":"u1","CoverURL":"https://c/1.png","Category":[1],"CreateTime":1693271354,"ActivityStatus":0,"ViewCount":99},
  {"RoomName":"b","RoomId":"r2","Owner_Account":42,"CoverURL":"","Category":[],"CreateTime":1693271355,"ActivityStatus":2,"ViewCount":7}]}`
+
+// fakeClock is Config.Now and Config.After for tests: it reads the real
+// clock plus an offset, and every After(d) moves the offset on by d and
+// fires at once. Backoff and pacing then take no real time, while context
+// deadlines (which run on the real clock) keep their meaning.
+type fakeClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+	sleeps []time.Duration
+	waited chan time.Duration // optional: After reports here and never fires
+}
+
+func (f *fakeClock) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return time.Now().Add(f.offset)
+}
+
+func (f *fakeClock) After(d time.Duration) <-chan time.Time {
+	if f.waited != nil {
+		f.waited <- d
+		return nil // a nil channel never fires: only the context can end the wait
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.offset += d
+	f.sleeps = append(f.sleeps, d)
+	ch := make(chan time.Time, 1)
+	ch <- time.Now().Add(f.offset)
+	return ch
+}
+
+func (f *fakeClock) slept() []time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Duration(nil), f.sleeps...)
+}
+
+// use installs the clock in a Config.
+func (f *fakeClock) use(c *Config) { c.Now, c.After = f.Now, f.After }

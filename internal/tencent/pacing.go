@@ -35,22 +35,20 @@ func newPacer(r rate.Limit) *pacer {
 // wait blocks until the command may be sent. Unlike rate.Limiter.Wait it
 // counts what happened, and it gives up at once, without sleeping, when the
 // slot lies beyond the caller's deadline.
-func (p *pacer) wait(ctx context.Context) error {
+func (p *pacer) wait(ctx context.Context, now func() time.Time, after func(time.Duration) <-chan time.Time) error {
 	res := p.lim.Reserve()
 	d := res.Delay()
 	if d == 0 {
 		p.slots.Add(1)
 		return nil
 	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+	if dl, ok := ctx.Deadline(); ok && dl.Sub(now()) < d {
 		res.Cancel()
 		p.refused.Add(1)
 		return fmt.Errorf("pacing: next slot in %v is past the deadline: %w", d, context.DeadlineExceeded)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-after(d):
 		p.slots.Add(1)
 		p.waited.Add(1)
 		return nil

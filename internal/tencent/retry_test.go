@@ -158,45 +158,66 @@ func TestConcurrentRenewalGeneratesOnce(t *testing.T) {
 	}
 }
 
+// TestDeadlines runs on the fake clock: backoff takes no real time, and
+// "the caller gave up" is an event (the server cancels the caller's context
+// when the request arrives), not a race against a timer.
 func TestDeadlines(t *testing.T) {
-	hang := script(reply{hang: true})
-	tests := []struct {
-		name         string
-		answer       func(int, seen) reply
-		ctxTimeout   time.Duration
-		cfg          func(*Config)
-		wantAttempts []int // acceptable counts
-	}{
-		{"per-attempt timeout, all attempts", hang, 10 * time.Second,
-			func(c *Config) { c.AttemptTimeout = 50 * time.Millisecond; c.MaxAttempts = 2 }, []int{2}},
-		{"caller deadline cuts the only attempt", hang, 100 * time.Millisecond,
-			func(c *Config) { c.MaxAttempts = 5 }, []int{1}},
-		{"no backoff sleep past the deadline", script(status(502)), 120 * time.Millisecond,
-			func(c *Config) { c.MaxAttempts = 20 }, []int{1, 2, 3}},
+	t.Run("per-attempt timeout, all attempts", func(t *testing.T) {
+		f := newFake(t, script(reply{hang: true}))
+		c := f.client(t, func(c *Config) { c.AttemptTimeout = 50 * time.Millisecond; c.MaxAttempts = 2 })
+		meta, err := c.UpdateRoomInfo(t.Context(), RoomUpdate{RoomId: "r1", RoomName: ptr("x")})
+		if !errors.Is(err, ErrUnreachable) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err %v, want ErrUnreachable from the attempt timeout", err)
+		}
+		if meta.Attempts != 2 || len(f.requests()) != 2 {
+			t.Errorf("attempts %d, server saw %d, want 2", meta.Attempts, len(f.requests()))
+		}
+	})
+	t.Run("caller gives up during the only attempt", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		f := newFake(t, func(int, seen) reply { cancel(); return reply{hang: true} })
+		c := f.client(t, func(c *Config) { c.MaxAttempts = 5 })
+		meta, err := c.UpdateRoomInfo(ctx, RoomUpdate{RoomId: "r1", RoomName: ptr("x")})
+		if !errors.Is(err, ErrUnreachable) || !errors.Is(err, context.Canceled) {
+			t.Fatalf("err %v, want ErrUnreachable wrapping the cancellation", err)
+		}
+		if meta.Attempts != 1 || len(f.clock.slept()) != 0 {
+			t.Errorf("attempts %d, backoffs %v: nothing may follow the caller giving up", meta.Attempts, f.clock.slept())
+		}
+	})
+	t.Run("no backoff sleep past the deadline", func(t *testing.T) {
+		f := newFake(t, script(status(502)))
+		c := f.client(t, func(c *Config) { c.MaxAttempts = 20 })
+		// The real deadline is an hour away; the fake clock says 250ms remain.
+		ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
+		defer cancel()
+		dl, _ := ctx.Deadline()
+		f.clock.offset = time.Hour - 250*time.Millisecond
+		meta, err := c.UpdateRoomInfo(ctx, RoomUpdate{RoomId: "r1", RoomName: ptr("x")})
+		if !errors.Is(err, ErrUnreachable) {
+			t.Fatalf("err %v, want ErrUnreachable", err)
+		}
+		slept := f.clock.slept()
+		// Backoffs are 50-100ms, 100-200ms, 200-400ms...: at least one
+		// fits in 250ms, and never enough to pass the deadline.
+		if meta.Attempts < 2 || meta.Attempts >= 20 || len(slept) != meta.Attempts-1 {
+			t.Errorf("attempts %d, backoffs %v", meta.Attempts, slept)
+		}
+		if end := f.clock.Now(); end.After(dl) {
+			t.Errorf("backoff slept %v past the deadline (backoffs %v)", end.Sub(dl), slept)
+		}
+		if meta.Latency < sum(slept) {
+			t.Errorf("Latency %v, backoffs %v", meta.Latency, slept)
+		}
+	})
+}
+
+func sum(ds []time.Duration) (total time.Duration) {
+	for _, d := range ds {
+		total += d
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f := newFake(t, tc.answer)
-			c := f.client(t, tc.cfg)
-			ctx, cancel := context.WithTimeout(t.Context(), tc.ctxTimeout)
-			defer cancel()
-			start := time.Now()
-			meta, err := c.UpdateRoomInfo(ctx, RoomUpdate{RoomId: "r1", RoomName: ptr("x")})
-			elapsed := time.Since(start)
-			if !errors.Is(err, ErrUnreachable) {
-				t.Fatalf("err %v, want ErrUnreachable", err)
-			}
-			if !slices.Contains(tc.wantAttempts, meta.Attempts) {
-				t.Errorf("attempts %d, want one of %v", meta.Attempts, tc.wantAttempts)
-			}
-			if dl, _ := ctx.Deadline(); time.Now().After(dl.Add(100 * time.Millisecond)) {
-				t.Errorf("returned %v after the deadline", time.Since(dl))
-			}
-			if meta.Latency <= 0 || meta.Latency > elapsed {
-				t.Errorf("Latency %v, elapsed %v", meta.Latency, elapsed)
-			}
-		})
-	}
+	return total
 }
 
 func TestCanceledContextNothingSent(t *testing.T) {
@@ -220,7 +241,7 @@ func TestObserveAndMeta(t *testing.T) {
 		c.Observe = func(cmd string, code int, d time.Duration) {
 			mu.Lock()
 			defer mu.Unlock()
-			if cmd != CmdGetRoomInfo || d <= 0 {
+			if cmd != CmdGetRoomInfo || d < 0 {
 				t.Errorf("Observe(%q, %d, %v)", cmd, code, d)
 			}
 			codes = append(codes, code)
@@ -237,8 +258,9 @@ func TestObserveAndMeta(t *testing.T) {
 		string(meta.RequestBody) != `{"RoomId":"rid-123"}` || string(meta.ResponseBody) != okBody(sampleRoomInfo) {
 		t.Errorf("meta %+v", meta)
 	}
-	if meta.Latency < 50*time.Millisecond { // two backoffs of at least 50ms and 100ms
-		t.Errorf("Latency %v does not include the backoff", meta.Latency)
+	slept := f.clock.slept()
+	if len(slept) != 2 || slept[0] < 50*time.Millisecond || slept[1] < 100*time.Millisecond || meta.Latency < sum(slept) {
+		t.Errorf("backoffs %v (want 50-100ms then 100-200ms), Latency %v must include them", slept, meta.Latency)
 	}
 }
 

@@ -148,8 +148,12 @@ func TestPacingCancelWhileWaiting(t *testing.T) {
 	if _, err := c.DestroyRoom(t.Context(), "r1"); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(t.Context()) // no deadline: the wait must start
-	time.AfterFunc(20*time.Millisecond, cancel)
+	// From now on the pacing timer never fires: only the caller can end
+	// the wait, and it does so once the wait has started.
+	waited := make(chan time.Duration)
+	f.clock.waited = waited
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { <-waited; cancel() }()
 	_, err := c.DestroyRoom(ctx, "r1")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", err)
