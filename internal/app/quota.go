@@ -14,7 +14,7 @@ import (
 // n being the instances that beat within quotaAlive. An instance that
 // stops cleanly removes its row; one that dies drops out after quotaAlive,
 // and until the others notice a newcomer (one beat), the app may briefly
-// go over its quota: the client retries the 100012s that causes.
+// go over its quota: the client retries the 60007s that causes.
 const (
 	quotaBeat  = 5 * time.Second
 	quotaAlive = 3 * quotaBeat

@@ -11,7 +11,7 @@ import (
 
 // TestThroughput2000 runs 2,000 rooms against the emulator's real quota
 // (200/s for get_room_info and update_room_info) with the client's default
-// pacing: no attempt may be refused with 100012, and every room is updated
+// pacing: no attempt may be refused for the quota (60007), and every room is updated
 // exactly once. The rate is logged, not asserted (timing belongs in
 // benchmarks: internal/bench calls bulk.MeasureThroughput for
 // docs/BENCHMARKS.md).
@@ -28,7 +28,7 @@ func TestThroughput2000(t *testing.T) {
 	}
 	t.Logf("2000 rooms in %v: %.1f rooms/s (%.1f%% of 200/s); counts %+v", res.Elapsed, res.PerSec, res.PerSec/2, res.Counts)
 	if n := f.c100k.Load(); n != 0 {
-		t.Errorf("%d attempts refused with 100012", n)
+		t.Errorf("%d attempts refused for the quota (60007)", n)
 	}
 	if res.Counts.Done != 2000 || len(res.ErrCodes) != 0 {
 		t.Errorf("counts %+v, failures by code %v", res.Counts, res.ErrCodes)

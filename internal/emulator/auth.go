@@ -58,7 +58,11 @@ func (e *Emulator) admit(r *http.Request) (command, identifier string, aerr *api
 		return "", "", fail(codeNotAdmin, "")
 	}
 	if !e.allow(command) {
-		return "", "", fail(codeRateLimited, "")
+		// The documented per-API, per-app quota (200/s, get_room_list
+		// 10/s) is "REST call frequency exceeds limit". 100012, seen only
+		// in Tencent's console source, has no documented scope, so the
+		// emulator answers it only when a test injects it.
+		return "", "", fail(codeRESTFrequency, "")
 	}
 	return command, identifier, nil
 }

@@ -76,7 +76,8 @@ func (e *Emulator) takeFault(command string) fault {
 
 // allow reports whether command is within its quota and, if so, counts the
 // request. The window is a sliding second of Config.Now, so a test that
-// freezes Now gets exactly quota successes and then 100012.
+// freezes Now gets exactly quota successes and then 60007. The quota is
+// per command and per app (one Emulator is one SDKAppID).
 func (e *Emulator) allow(command string) bool {
 	now := e.cfg.Now()
 	e.mu.Lock()

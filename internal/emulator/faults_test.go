@@ -26,19 +26,19 @@ func TestQuota(t *testing.T) {
 		wantCode(t, call(t, srv, CmdGetRoomInfo, body), 0)
 	}
 	a := call(t, srv, CmdGetRoomInfo, body)
-	wantCode(t, a, 100012)
-	if !strings.Contains(a.ErrorInfo, "rate limit") {
+	wantCode(t, a, 60007)
+	if !strings.Contains(a.ErrorInfo, "frequency exceeds limit") {
 		t.Errorf("ErrorInfo %q", a.ErrorInfo)
 	}
 	// Other commands have their own quota.
 	wantCode(t, call(t, srv, CmdGetRoomList, `{"Next":""}`), 0)
 	clk.Advance(999 * time.Millisecond)
-	wantCode(t, call(t, srv, CmdGetRoomInfo, body), 100012)
+	wantCode(t, call(t, srv, CmdGetRoomInfo, body), 60007)
 	clk.Advance(2 * time.Millisecond) // the first three are now over 1 s old
 	for range 3 {
 		wantCode(t, call(t, srv, CmdGetRoomInfo, body), 0)
 	}
-	wantCode(t, call(t, srv, CmdGetRoomInfo, body), 100012)
+	wantCode(t, call(t, srv, CmdGetRoomInfo, body), 60007)
 	if got := e.Calls(CmdGetRoomInfo); got != 6 {
 		t.Errorf("Calls = %d, want 6 (rate-limited calls are not accepted)", got)
 	}
@@ -50,7 +50,7 @@ func TestDefaultListQuota(t *testing.T) {
 	for range 10 {
 		wantCode(t, call(t, srv, CmdGetRoomList, `{"Next":""}`), 0)
 	}
-	wantCode(t, call(t, srv, CmdGetRoomList, `{"Next":""}`), 100012)
+	wantCode(t, call(t, srv, CmdGetRoomList, `{"Next":""}`), 60007)
 }
 
 // post sends an authenticated call with a client of its own, returning the

@@ -60,7 +60,7 @@ func (c Config) LogValue() slog.Value {
 }
 
 // Defaults sit just below Tencent's quotas (200/s, get_room_list 10/s) so a
-// busy console slows down instead of collecting 60007/100012 refusals.
+// busy console slows down instead of collecting 60007 refusals.
 //
 // Why 197/s is safe against a sliding one-second window (Tencent's quota,
 // and the emulator's: a request is refused when 200 were admitted in the
@@ -69,7 +69,7 @@ func (c Config) LogValue() slog.Value {
 // our requests, and request n and request n-200 leave at least
 // 200/197 s ≈ 1015 ms apart: a refusal needs them to *arrive* less than
 // 1 s apart, i.e. more than 15 ms of extra delay on the earlier request
-// than on the later one. 198/s (a 10 ms margin) drew two 100012s in 4,000
+// than on the later one. 198/s (a 10 ms margin) drew two 60007s (then 100012s) in 4,000
 // calls on a loaded 2-core machine, where a goroutine can wait that long
 // for a CPU; 190/s left 5% of the quota unused, which bulk edits (issue 8,
 // ≥ 97% of 200/s) cannot afford.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/tencent"
@@ -176,8 +177,38 @@ func TestEmulatorFaults(t *testing.T) {
 	}
 }
 
+// Over the per-app quota the emulator answers 60007 (the REST overview's
+// "call frequency exceeds limit"); the client reads it as retryable and
+// retries it like 100012.
+func TestEmulatorQuotaIs60007(t *testing.T) {
+	// A frozen emulator clock: every call falls in the same second.
+	frozen := time.Now()
+	emu := emulator.New(emulator.Config{SDKAppID: emuAppID, SecretKey: emuKey, Seed: true,
+		Quotas: map[string]int{emulator.CmdGetRoomInfo: 2}, Now: func() time.Time { return frozen }})
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	c, err := tencent.New(tencent.Config{SDKAppID: emuAppID, SecretKey: emuKey, Endpoint: srv.URL, MaxAttempts: 1,
+		Rates: map[string]float64{tencent.CmdGetRoomInfo: math.Inf(1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, _, err := c.GetRoomInfo(t.Context(), "live_1001"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, meta, err := c.GetRoomInfo(t.Context(), "live_1001")
+	var ae *tencent.APIError
+	if !errors.As(err, &ae) || ae.Code != 60007 || !tencent.IsRetryable(err) {
+		t.Fatalf("third call: err %v (meta %+v), want a retryable 60007", err, meta)
+	}
+	if got := emu.Calls(emulator.CmdGetRoomInfo); got != 2 {
+		t.Errorf("emulator admitted %d calls, want 2 (refused calls are not admitted)", got)
+	}
+}
+
 // TestEmulatorPacingMeetsQuota sends a burst of list calls at the default
-// pacing; the emulator enforces the documented 10/s and would answer 100012
+// pacing; the emulator enforces the documented 10/s and would answer 60007
 // to any call over it.
 func TestEmulatorPacingMeetsQuota(t *testing.T) {
 	if testing.Short() {
