@@ -31,7 +31,7 @@ func TestQuota(t *testing.T) {
 		t.Errorf("ErrorInfo %q", a.ErrorInfo)
 	}
 	// Other commands have their own quota.
-	wantCode(t, call(t, srv, CmdGetRoomList, `{"Next":""}`), 0)
+	wantCode(t, call(t, srv, CmdGetRoomList, `{"Next":"","Count":20}`), 0)
 	clk.Advance(999 * time.Millisecond)
 	wantCode(t, call(t, srv, CmdGetRoomInfo, body), 60007)
 	clk.Advance(2 * time.Millisecond) // the first three are now over 1 s old
@@ -48,9 +48,9 @@ func TestDefaultListQuota(t *testing.T) {
 	clk := &clock{t: time.Now()}
 	_, srv := newServer(t, Config{Now: clk.Now})
 	for range 10 {
-		wantCode(t, call(t, srv, CmdGetRoomList, `{"Next":""}`), 0)
+		wantCode(t, call(t, srv, CmdGetRoomList, `{"Next":"","Count":20}`), 0)
 	}
-	wantCode(t, call(t, srv, CmdGetRoomList, `{"Next":""}`), 60007)
+	wantCode(t, call(t, srv, CmdGetRoomList, `{"Next":"","Count":20}`), 60007)
 }
 
 // post sends an authenticated call with a client of its own, returning the
@@ -271,7 +271,7 @@ func TestConcurrentUpdates(t *testing.T) {
 			}
 		})
 		wg.Go(func() {
-			if _, err := post(t, srv.Client(), commandURL(srv, CmdGetRoomList, q), `{"Next":""}`); err != nil {
+			if _, err := post(t, srv.Client(), commandURL(srv, CmdGetRoomList, q), `{"Next":"","Count":20}`); err != nil {
 				errs <- err
 			}
 			e.FailNext(CmdDestroyRoom, 1, 100001)

@@ -14,8 +14,10 @@ const (
 	maxCategories    = 3
 )
 
-// Take-seat modes. The current docs use the strings; the 2024 docs used
-// integers 1 (free) and 2 (apply), which we still accept on input.
+// Take-seat modes. The current docs type TakeSeatMode as a String in
+// update_room_info and create_room; the 2024 docs' integers 1 (free) and 2
+// (apply) appear only in get_room_info answers, which the emulator can give
+// (see Room.Shape), so input is strict and output may be either.
 const (
 	SeatFreeToTake  = "FreeToTake"
 	SeatApplyToTake = "ApplyToTake"
@@ -127,16 +129,9 @@ func parseCategory(raw json.RawMessage) (setter, *apiError) {
 }
 
 func parseTakeSeatMode(raw json.RawMessage) (setter, *apiError) {
-	mode := ""
-	if s, ok := asString(raw); ok && (s == SeatFreeToTake || s == SeatApplyToTake) {
-		mode = s
-	} else if n, ok := asInt(raw); ok && n == 1 {
-		mode = SeatFreeToTake
-	} else if ok && n == 2 {
-		mode = SeatApplyToTake
-	}
-	if mode == "" {
-		return nil, fail(codeInvalidParam, "TakeSeatMode must be FreeToTake or ApplyToTake")
+	mode, ok := asString(raw)
+	if !ok || (mode != SeatFreeToTake && mode != SeatApplyToTake) {
+		return nil, fail(codeInvalidParam, "TakeSeatMode must be the string FreeToTake or ApplyToTake")
 	}
 	return func(r *Room) { r.TakeSeatMode = mode }, nil
 }

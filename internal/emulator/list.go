@@ -65,8 +65,11 @@ func before(a, b listCursor) bool {
 	return a.roomID < b.roomID
 }
 
-// parseListRequest reads Next (mandatory per the docs, "" or "0" for the
-// first page) and Count (default and maximum 20).
+// parseListRequest reads Next and Count, both mandatory per the docs. Next
+// is "" for the first page, or "0" as Tencent's own console sends it (not
+// documented, but the console works, so Tencent accepts it). Count is an
+// integer from 1 to 20: the docs' "default 20" cannot apply to a mandatory
+// field, so a missing or out-of-range Count is refused (docs/TENCENT.md).
 func parseListRequest(req map[string]json.RawMessage) (after *listCursor, count int, aerr *apiError) {
 	rawNext, ok := req["Next"]
 	if !ok {
@@ -76,16 +79,15 @@ func parseListRequest(req map[string]json.RawMessage) (after *listCursor, count 
 	if !ok {
 		return nil, 0, fail(codeInvalidParam, "Next must be a string")
 	}
-	count = maxListCount
-	if raw, ok := req["Count"]; ok {
-		n, ok := asInt(raw)
-		if !ok || n < 0 || n > maxListCount {
-			return nil, 0, fail(codeInvalidParam, "Count must be an integer from 1 to %d", maxListCount)
-		}
-		if n > 0 {
-			count = int(n)
-		}
+	rawCount, ok := req["Count"]
+	if !ok {
+		return nil, 0, fail(codeInvalidParam, "Count is required")
 	}
+	n, ok := asInt(rawCount)
+	if !ok || n < 1 || n > maxListCount {
+		return nil, 0, fail(codeInvalidParam, "Count must be an integer from 1 to %d", maxListCount)
+	}
+	count = int(n)
 	// "0" is what Tencent's own console sends for the first page.
 	if next == "" || next == "0" {
 		return nil, count, nil

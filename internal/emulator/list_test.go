@@ -106,8 +106,12 @@ func TestListRequests(t *testing.T) {
 		code       int
 		rooms      int
 	}{
-		{"default count", `{"Next":""}`, 0, 20},
-		{"zero count", `{"Next":"","Count":0}`, 0, 20},
+		{"missing count", `{"Next":""}`, 100002, 0},
+		{"zero count", `{"Next":"","Count":0}`, 100002, 0},
+		{"count 20", `{"Next":"","Count":20}`, 0, 20},
+		{"count 1", `{"Next":"","Count":1}`, 0, 1},
+		{"count 5.0", `{"Next":"","Count":5.0}`, 100002, 0},
+		{"count null", `{"Next":"","Count":null}`, 100002, 0},
 		{"console first cursor", `{"Next":"0","Count":3}`, 0, 3},
 		{"count 21", `{"Next":"","Count":21}`, 100002, 0},
 		{"negative count", `{"Next":"","Count":-1}`, 100002, 0},

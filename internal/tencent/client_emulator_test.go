@@ -276,3 +276,30 @@ func TestShareDividesRates(t *testing.T) {
 		t.Errorf("update rate back to one instance: %v, want %v", got, full)
 	}
 }
+
+// The emulator is as strict as the docs (Count 1..20 and mandatory,
+// TakeSeatMode a string); what the client sends always passes.
+func TestEmulatorStrictRequestsPass(t *testing.T) {
+	emu, c := newEmu(t, nil)
+	for _, count := range []int{0, 1, 20} { // 0 means the client's default, 20
+		list, meta, err := c.GetRoomList(t.Context(), "", count)
+		if err != nil {
+			t.Fatalf("count %d: %v", count, err)
+		}
+		want := max(count, 1)
+		if count == 0 {
+			want = 20
+		}
+		if len(list.Rooms) != want || !strings.Contains(string(meta.RequestBody), `"Count":`) {
+			t.Errorf("count %d: %d rooms, body %s", count, len(list.Rooms), meta.RequestBody)
+		}
+	}
+	for _, mode := range []string{"ApplyToTake", "FreeToTake"} {
+		if _, err := c.UpdateRoomInfo(t.Context(), tencent.RoomUpdate{RoomId: "live_1001", TakeSeatMode: strp(mode)}); err != nil {
+			t.Fatalf("TakeSeatMode %s: %v", mode, err)
+		}
+		if r, _ := emu.Room("live_1001"); r.TakeSeatMode != mode {
+			t.Errorf("TakeSeatMode %q, want %q", r.TakeSeatMode, mode)
+		}
+	}
+}
