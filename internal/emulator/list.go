@@ -24,8 +24,8 @@ type listItem struct {
 }
 
 type roomListResponse struct {
-	Next     string     `json:"Next"`
-	RoomList []listItem `json:"RoomList"`
+	Next     string `json:"Next"`
+	RoomList []any  `json:"RoomList"` // listItems, or reshaped maps (shape.go)
 }
 
 // listCursor is a keyset position: the last room served. Keyset rather than
@@ -132,13 +132,9 @@ func (e *Emulator) getRoomList(req map[string]json.RawMessage) (any, *apiError) 
 		}
 	}
 	end := min(start+count, len(public))
-	resp := roomListResponse{RoomList: make([]listItem, 0, end-start)}
+	resp := roomListResponse{RoomList: make([]any, 0, end-start)}
 	for _, r := range public[start:end] {
-		resp.RoomList = append(resp.RoomList, listItem{
-			RoomName: r.RoomName, RoomID: r.RoomID, OwnerAccount: r.OwnerAccount,
-			CoverURL: r.CoverURL, Category: r.Category, CreateTime: r.CreateTime,
-			ActivityStatus: r.ActivityStatus, ViewCount: r.ViewCount,
-		})
+		resp.RoomList = append(resp.RoomList, wireListItem(r))
 	}
 	if end < len(public) {
 		resp.Next = posOf(public[end-1]).String()

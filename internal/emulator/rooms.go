@@ -29,12 +29,16 @@ type Room struct {
 	ViewCount         int64  `json:"ViewCount"`
 	IsPublicVisible   bool   `json:"IsPublicVisible"`
 	Notice            string `json:"Notice"`
+	// Wire is how the API writes this room (documented shapes other than
+	// the table's, undocumented extra fields); it is not a field itself.
+	Wire Wire `json:"-"`
 }
 
 // clone deep-copies r so callers never share Category with the store, and
 // makes Category marshal as [] rather than null.
 func (r Room) clone() Room {
 	r.Category = append(make([]int, 0, len(r.Category)), r.Category...)
+	r.Wire = r.Wire.clone()
 	return r
 }
 
@@ -110,7 +114,7 @@ func roomInfo(req map[string]json.RawMessage) (map[string]json.RawMessage, *apiE
 }
 
 type roomInfoResponse struct {
-	RoomInfo Room `json:"RoomInfo"`
+	RoomInfo any `json:"RoomInfo"` // a Room, or its reshaped map (shape.go)
 }
 
 func (e *Emulator) getRoomInfo(req map[string]json.RawMessage) (any, *apiError) {
@@ -122,7 +126,7 @@ func (e *Emulator) getRoomInfo(req map[string]json.RawMessage) (any, *apiError) 
 	if !ok {
 		return nil, fail(codeRoomNotFound, "")
 	}
-	return roomInfoResponse{RoomInfo: r}, nil
+	return roomInfoResponse{RoomInfo: wireRoom(r)}, nil
 }
 
 func (e *Emulator) updateRoomInfo(req map[string]json.RawMessage) *apiError {

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +241,90 @@ func TestSeed(t *testing.T) {
 	}
 	if New(Config{}).Rooms() != 0 {
 		t.Error("rooms without Seed")
+	}
+}
+
+// The seeded odd-shaped rooms answer in each documented shape, with the
+// console's extra fields, in get_room_info and in get_room_list.
+func TestSeedShapes(t *testing.T) {
+	_, srv := newServer(t, Config{Seed: true})
+	info := func(id string) map[string]json.RawMessage {
+		t.Helper()
+		var resp struct{ RoomInfo map[string]json.RawMessage }
+		if err := json.Unmarshal(call(t, srv, CmdGetRoomInfo, `{"RoomId":"`+id+`"}`).Response, &resp); err != nil {
+			t.Fatal(err)
+		}
+		return resp.RoomInfo
+	}
+	want := []struct{ id, field, raw string }{
+		{"live_1012", "Owner_Account", `144115233775727695`},
+		{"live_1013", "TakeSeatMode", `^[12]$`},
+		{"live_1014", "IsMessageDisabled", `^"(true|false)"$`},
+		{"live_1016", "OnlineCount", `^37$`},
+		{"live_1016", "IsUnlimitedRoomEnabled", `^true$`},
+		{"live_1016", "CustomInfo", `^"\{`},
+		{"live_1017", "Owner_Account", `^10086$`},
+		{"live_1017", "CustomInfo", `^\{"sponsor"`},
+		{"live_1001", "Owner_Account", `^"`}, // ordinary rooms keep the table's shape
+		{"live_1001", "TakeSeatMode", `^"`},
+		{"live_1001", "IsMessageDisabled", `^(true|false)$`},
+	}
+	for _, w := range want {
+		got := string(info(w.id)[w.field])
+		if !regexp.MustCompile(w.raw).MatchString(got) {
+			t.Errorf("%s %s = %s, want %s", w.id, w.field, got, w.raw)
+		}
+	}
+	if _, ok := info("live_1001")["OnlineCount"]; ok {
+		t.Error("an ordinary room carries undocumented fields")
+	}
+	// The list: numbers and extras show there too; TakeSeatMode does not
+	// (the list has no such field).
+	seen := map[string]map[string]json.RawMessage{}
+	next := ""
+	for range 10 {
+		var page struct {
+			Next     string
+			RoomList []map[string]json.RawMessage
+		}
+		if err := json.Unmarshal(call(t, srv, CmdGetRoomList, `{"Next":"`+next+`","Count":20}`).Response, &page); err != nil {
+			t.Fatal(err)
+		}
+		for _, item := range page.RoomList {
+			var id string
+			_ = json.Unmarshal(item["RoomId"], &id)
+			seen[id] = item
+		}
+		if next = page.Next; next == "" {
+			break
+		}
+	}
+	for _, id := range []string{"live_1012", "live_1013", "live_1014", "live_1016", "live_1017"} {
+		if seen[id] == nil {
+			t.Fatalf("%s is not in the list", id)
+		}
+	}
+	if got := string(seen["live_1012"]["Owner_Account"]); got != "144115233775727695" {
+		t.Errorf("list Owner_Account %s", got)
+	}
+	if _, ok := seen["live_1013"]["TakeSeatMode"]; ok {
+		t.Error("a list item gained TakeSeatMode")
+	}
+	if got := string(seen["live_1016"]["OnlineCount"]); got != "37" {
+		t.Errorf("list OnlineCount %s", got)
+	}
+}
+
+// An update keeps the room's shape: it answers as before, with the new value.
+func TestShapeSurvivesUpdate(t *testing.T) {
+	e, srv := newServer(t, Config{Seed: true})
+	wantCode(t, call(t, srv, CmdUpdateRoomInfo, `{"RoomInfo":{"RoomId":"live_1013","TakeSeatMode":"ApplyToTake"}}`), 0)
+	var resp struct{ RoomInfo map[string]json.RawMessage }
+	_ = json.Unmarshal(call(t, srv, CmdGetRoomInfo, `{"RoomId":"live_1013"}`).Response, &resp)
+	if got := string(resp.RoomInfo["TakeSeatMode"]); got != "2" {
+		t.Errorf("TakeSeatMode %s after the update, want 2", got)
+	}
+	if r, _ := e.Room("live_1013"); r.TakeSeatMode != SeatApplyToTake || !r.Wire.SeatModeAsInt {
+		t.Errorf("room %+v", r)
 	}
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -79,7 +80,44 @@ func seedRooms(now time.Time) []Room {
 		case 6, 7:
 			r.ViewCount = 4242 // a tie: the list orders ties by RoomId
 		}
+		if w, ok := seedShapes[id]; ok {
+			r.Wire = w.wire
+			if w.owner != "" {
+				r.OwnerAccount = w.owner
+			}
+		}
 		rooms = append(rooms, r)
 	}
 	return rooms
+}
+
+// seedShapes are demo rooms answered in the documented shapes other than
+// the field table's, and with the undocumented fields Tencent's console
+// reads (docs §1.1), so demo mode and the e2e suite exercise the client's
+// lenient decoding. All are public, so the rooms list shows them.
+var seedShapes = map[string]struct {
+	owner string // an all-digit owner, for Owner_Account as a number
+	wire  Wire
+}{
+	"live_1012": {owner: "144115233775727695", wire: Wire{OwnerAsNumber: true}},
+	"live_1013": {wire: Wire{SeatModeAsInt: true}},
+	"live_1014": {wire: Wire{MessageDisabledAsString: true}},
+	"live_1016": {wire: Wire{Extra: map[string]json.RawMessage{
+		"OnlineCount":            json.RawMessage(`37`),
+		"MemberCount":            json.RawMessage(`37`),
+		"IsUnlimitedRoomEnabled": json.RawMessage(`true`),
+		"CustomInfo":             json.RawMessage(`"{\"theme\":\"night\",\"level\":3}"`),
+		"OwnerName":              json.RawMessage(`"Coach Li"`),
+		"OwnerAvatarUrl":         json.RawMessage(`"https://picsum.photos/seed/owner/64/64"`),
+		"IsLikeEnabled":          json.RawMessage(`true`),
+		"SeatTemplate":           json.RawMessage(`"VideoDynamicGrid9Seats"`),
+		"Popularity":             json.RawMessage(`1200`),
+		"StreamUrl":              json.RawMessage(`"rtmp://example.invalid/live/live_1016"`),
+	}}},
+	"live_1017": {owner: "10086", wire: Wire{OwnerAsNumber: true, SeatModeAsInt: true, MessageDisabledAsString: true,
+		Extra: map[string]json.RawMessage{
+			"OnlineCount":            json.RawMessage(`0`),
+			"IsUnlimitedRoomEnabled": json.RawMessage(`false`),
+			"CustomInfo":             json.RawMessage(`{"sponsor":"none"}`),
+		}}},
 }

@@ -303,3 +303,21 @@ func TestEmulatorStrictRequestsPass(t *testing.T) {
 		}
 	}
 }
+
+// The emulator's odd-shaped demo rooms (numbers for strings, 1/2 for seat
+// modes, "true" for bools, undocumented extras) read the same as the
+// emulator holds them.
+func TestEmulatorDocumentedShapesRead(t *testing.T) {
+	emu, c := newEmu(t, nil)
+	for _, id := range []string{"live_1012", "live_1013", "live_1014", "live_1016", "live_1017"} {
+		got, _, err := c.GetRoomInfo(t.Context(), id)
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		want, _ := emu.Room(id)
+		if string(got.OwnerAccount) != want.OwnerAccount || string(got.TakeSeatMode) != want.TakeSeatMode ||
+			bool(got.IsMessageDisabled) != want.IsMessageDisabled || got.RoomName != want.RoomName {
+			t.Errorf("%s read as %+v, emulator holds %+v", id, got, want)
+		}
+	}
+}
