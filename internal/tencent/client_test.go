@@ -2,6 +2,7 @@ package tencent
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -369,5 +370,64 @@ func TestInvalidArgumentsNeverSent(t *testing.T) {
 	}
 	if n := len(f.requests()); n != 0 {
 		t.Errorf("%d requests sent", n)
+	}
+}
+
+// One odd room never breaks a page: each item is decoded on its own, and an
+// unreadable one comes back with its RoomId (when readable) and raw JSON.
+func TestListDecodesEachRoomOnItsOwn(t *testing.T) {
+	page := `{"Next":"n2","RoomList":[
+ {"RoomId":"ok-1","RoomName":"a","ViewCount":9},
+ {"RoomId":"drift-views","RoomName":"b","ViewCount":"many"},
+ {"RoomId":"drift-cat","Category":{"a":1}},
+ {"RoomId":"ok-2","RoomName":"c","Owner_Account":42,"ViewCount":3},
+ {"RoomId":7,"IsPublicVisible":"yes"},
+ {"RoomId":["x"],"ViewCount":1.5},
+ null,
+ "not an object",
+ {"RoomId":"ok-3","Category":[1,2],"IsPublicVisible":true}]}`
+	f := newFake(t, script(reply{body: okBody(page)}))
+	list, _, err := f.client(t, nil).GetRoomList(t.Context(), "", 20)
+	if err != nil {
+		t.Fatalf("one odd room failed the page: %v", err)
+	}
+	var ids []string
+	for _, r := range list.Rooms {
+		ids = append(ids, r.RoomId)
+	}
+	if want := []string{"ok-1", "ok-2", "ok-3"}; !slices.Equal(ids, want) || list.Next != "n2" {
+		t.Errorf("rooms %v next %q, want %v", ids, list.Next, want)
+	}
+	want := []struct {
+		index  int
+		id     string
+		raw    string
+		reason string
+	}{
+		{1, "drift-views", `"ViewCount":"many"`, "ViewCount"},
+		{2, "drift-cat", `"Category":{"a":1}`, "Category"},
+		{4, "7", `"IsPublicVisible":"yes"`, "RoomId"}, // the first unreadable field is named
+		{5, "", `"RoomId":["x"]`, ""},
+		{6, "", `null`, "no RoomId"},
+		{7, "", `"not an object"`, ""},
+	}
+	if len(list.Unreadable) != len(want) {
+		t.Fatalf("unreadable %+v, want %d", list.Unreadable, len(want))
+	}
+	for i, w := range want {
+		got := list.Unreadable[i]
+		if got.Index != w.index || got.RoomId != w.id || !strings.Contains(string(got.Raw), w.raw) ||
+			got.Reason == "" || !strings.Contains(got.Reason, w.reason) {
+			t.Errorf("unreadable[%d] = {%d %q %s %q}, want index %d id %q raw ~%s reason ~%q",
+				i, got.Index, got.RoomId, got.Raw, got.Reason, w.index, w.id, w.raw, w.reason)
+		}
+	}
+}
+
+// A RoomList that is not an array is not a page at all.
+func TestListNotAnArray(t *testing.T) {
+	f := newFake(t, script(reply{body: okBody(`{"Next":"","RoomList":{"RoomId":"x"}}`)}))
+	if _, _, err := f.client(t, nil).GetRoomList(t.Context(), "", 20); !errors.Is(err, ErrBadResponse) {
+		t.Errorf("err %v, want ErrBadResponse", err)
 	}
 }

@@ -2,6 +2,7 @@ package tencent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -43,17 +44,46 @@ func (c *Client) GetRoomList(ctx context.Context, next string, count int) (RoomL
 		Count int    `json:"Count"`
 	}{next, count}
 	var out struct {
-		RoomList []RoomInfo `json:"RoomList"`
-		Next     string     `json:"Next"`
+		RoomList []json.RawMessage `json:"RoomList"`
+		Next     string            `json:"Next"`
 	}
 	meta, err := c.call(ctx, CmdGetRoomList, body, &out)
 	if err != nil {
 		return RoomList{}, meta, err
 	}
-	if out.RoomList == nil {
-		out.RoomList = []RoomInfo{}
+	list := RoomList{Rooms: make([]RoomInfo, 0, len(out.RoomList)), Next: out.Next}
+	for i, raw := range out.RoomList {
+		r, bad := decodeListItem(i, raw)
+		if bad != nil {
+			list.Unreadable = append(list.Unreadable, *bad)
+			continue
+		}
+		list.Rooms = append(list.Rooms, r)
 	}
-	return RoomList{Rooms: out.RoomList, Next: out.Next}, meta, nil
+	return list, meta, nil
+}
+
+// decodeListItem reads one get_room_list item. A room whose fields drifted
+// from the docs (a ViewCount as a string, a Category as an object) comes
+// back as an UnreadableRoom with its raw JSON and, where readable, its
+// RoomId, so the rest of the page still works.
+func decodeListItem(i int, raw json.RawMessage) (RoomInfo, *UnreadableRoom) {
+	var r RoomInfo
+	err := json.Unmarshal(raw, &r)
+	if err == nil && r.RoomId != "" {
+		return r, nil
+	}
+	bad := &UnreadableRoom{Index: i, Raw: raw, Reason: "no RoomId"}
+	if err != nil {
+		bad.Reason = err.Error()
+	}
+	var id struct {
+		RoomId json.RawMessage `json:"RoomId"`
+	}
+	if json.Unmarshal(raw, &id) == nil && len(id.RoomId) > 0 {
+		bad.RoomId, _ = scalarText(id.RoomId)
+	}
+	return RoomInfo{}, bad
 }
 
 // UpdateRoomInfo sends exactly the fields set in u. update_room_info has set

@@ -1,6 +1,7 @@
 package tencent
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -37,9 +38,20 @@ type RoomInfo struct {
 }
 
 // RoomList is one page of get_room_list. An empty Next means the last page.
+// Each room is decoded on its own: one whose fields cannot be read lands in
+// Unreadable instead of failing the page.
 type RoomList struct {
-	Rooms []RoomInfo
-	Next  string
+	Rooms      []RoomInfo
+	Unreadable []UnreadableRoom
+	Next       string
+}
+
+// UnreadableRoom is a get_room_list item that did not decode as a RoomInfo.
+type UnreadableRoom struct {
+	Index  int             // its position in the page as Tencent sent it
+	RoomId string          // "" when even the RoomId could not be read
+	Raw    json.RawMessage // the item exactly as sent
+	Reason string          // what could not be read
 }
 
 // RoomUpdate is the body of update_room_info. Only non-nil fields are sent,
