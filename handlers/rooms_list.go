@@ -41,6 +41,9 @@ func (h *Handlers) RoomsList(c echo.Context) error {
 		}
 	}
 	p.Rooms, p.Next = list.Rooms, list.Next
+	for _, u := range list.Unreadable {
+		p.Unreadable = append(p.Unreadable, roomsview.NewUnreadableRoom(u.RoomId, u.Raw, u.Reason))
+	}
 	if p.OpenError != "" {
 		status = http.StatusUnprocessableEntity
 	}

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 	roomsview "github.com/roomdesk/roomdesk/views/rooms"
 )
@@ -227,5 +229,31 @@ func TestRoomsListAndShow(t *testing.T) {
 	}
 	if r := c.Get("/rooms/no_such_room"); r.StatusCode != http.StatusNotFound || !strings.Contains(r.Body, "Room not found") {
 		t.Fatalf("missing room: %s", r)
+	}
+}
+
+// One room whose fields drifted from the docs never breaks the list: the
+// others show as usual, and the odd one is listed with its raw value.
+func TestRoomsListWithUnreadableRoom(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	env.Emulator.PutRoom(emulator.Room{RoomID: "drifted", RoomName: "odd <b>one</b>", IsPublicVisible: true,
+		ViewCount: 1 << 40, TakeSeatMode: "FreeToTake", // first on page 1
+		Wire: emulator.Wire{Override: map[string]json.RawMessage{"ViewCount": json.RawMessage(`"lots"`)}}})
+	r := c.Get("/rooms")
+	d := doc(t, r)
+	if r.StatusCode != http.StatusOK || testid(d, "list-error").Length() != 0 {
+		t.Fatalf("one odd room broke the list: %s", r)
+	}
+	if n := testid(d, "room-row").Length(); n != 19 {
+		t.Errorf("%d readable rooms shown, want the other 19 of the page", n)
+	}
+	u := testid(d, "unreadable-room")
+	if u.Length() != 1 || u.AttrOr("data-room-id", "") != "drifted" ||
+		!strings.Contains(testid(d, "unreadable-raw").Text(), `"ViewCount":"lots"`) ||
+		!strings.Contains(u.Text(), "ViewCount") {
+		t.Fatalf("unreadable room not shown as such: %q", u.Text())
+	}
+	if strings.Contains(r.Body, "<b>one</b>") {
+		t.Error("the raw value was not escaped")
 	}
 }

@@ -328,3 +328,26 @@ func TestShapeSurvivesUpdate(t *testing.T) {
 		t.Errorf("room %+v", r)
 	}
 }
+
+// Override replaces a documented field's value, in the detail and the list.
+func TestWireOverride(t *testing.T) {
+	e, srv := newServer(t, Config{})
+	r := baseRoom()
+	r.Wire = Wire{Override: map[string]json.RawMessage{"ViewCount": json.RawMessage(`"lots"`), "Nope": json.RawMessage(`1`)}}
+	e.PutRoom(r)
+	var info struct{ RoomInfo map[string]json.RawMessage }
+	_ = json.Unmarshal(call(t, srv, CmdGetRoomInfo, `{"RoomId":"room-1"}`).Response, &info)
+	var list struct{ RoomList []map[string]json.RawMessage }
+	_ = json.Unmarshal(call(t, srv, CmdGetRoomList, `{"Next":"","Count":5}`).Response, &list)
+	if len(list.RoomList) != 1 {
+		t.Fatalf("list %v", list.RoomList)
+	}
+	for _, m := range []map[string]json.RawMessage{info.RoomInfo, list.RoomList[0]} {
+		if string(m["ViewCount"]) != `"lots"` {
+			t.Errorf("ViewCount %s, want the override", m["ViewCount"])
+		}
+		if _, ok := m["Nope"]; ok {
+			t.Error("Override added a field that is not documented")
+		}
+	}
+}

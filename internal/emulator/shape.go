@@ -26,14 +26,19 @@ type Wire struct {
 	// OnlineCount, IsUnlimitedRoomEnabled, CustomInfo (docs §1.1). They
 	// never override a documented field.
 	Extra map[string]json.RawMessage `json:"Extra,omitempty"`
+	// Override replaces documented fields' values as given: a field that
+	// drifted from the docs (a ViewCount as a string), for tests of how a
+	// client copes. The seed never uses it.
+	Override map[string]json.RawMessage `json:"Override,omitempty"`
 }
 
 func (w Wire) plain() bool {
-	return !w.OwnerAsNumber && !w.SeatModeAsInt && !w.MessageDisabledAsString && len(w.Extra) == 0
+	return !w.OwnerAsNumber && !w.SeatModeAsInt && !w.MessageDisabledAsString && len(w.Extra) == 0 && len(w.Override) == 0
 }
 
 func (w Wire) clone() Wire {
 	w.Extra = maps.Clone(w.Extra)
+	w.Override = maps.Clone(w.Override)
 	return w
 }
 
@@ -88,6 +93,11 @@ func reshape(v any, w Wire, detail bool) map[string]json.RawMessage {
 	if detail && w.MessageDisabledAsString {
 		if raw, ok := m["IsMessageDisabled"]; ok {
 			m["IsMessageDisabled"] = json.RawMessage(strconv.Quote(string(raw)))
+		}
+	}
+	for k, raw := range w.Override {
+		if _, ok := m[k]; ok {
+			m[k] = raw
 		}
 	}
 	return m

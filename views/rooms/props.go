@@ -27,6 +27,29 @@ type ListProps struct {
 	OpenID    string   // what was typed in the open-a-room box
 	OpenError string
 	Error     string // the list could not be read
+	// Unreadable are rooms of this page Tencent sent in a shape roomdesk
+	// cannot read; the rest of the page still shows.
+	Unreadable []UnreadableRoom
+}
+
+// UnreadableRoom is one list item that could not be read.
+type UnreadableRoom struct {
+	RoomID string // "" when even the RoomId was unreadable
+	Raw    string // the item as Tencent sent it, clipped to MaxRawShown bytes
+	Reason string
+}
+
+// MaxRawShown bounds the raw JSON shown for an unreadable room: enough to
+// see the drifted field, not a whole hostile answer.
+const MaxRawShown = 600
+
+// NewUnreadableRoom clips what is shown of an unreadable room.
+func NewUnreadableRoom(id string, raw []byte, reason string) UnreadableRoom {
+	s := strings.ToValidUTF8(string(raw), "\uFFFD")
+	if len(s) > MaxRawShown {
+		s = strings.ToValidUTF8(s[:MaxRawShown], "") + fmt.Sprintf("…[truncated, %d bytes]", len(raw))
+	}
+	return UnreadableRoom{RoomID: id, Raw: s, Reason: reason}
 }
 
 // Page is the 1-based page number.
