@@ -48,12 +48,13 @@ type App struct {
 	// EmulatorURL is where the in-process emulator listens (demo mode).
 	EmulatorURL string
 
-	stopEmulator func()
-	stopBulk     func()
-	stopQuota    func()
-	instanceID   string // this instance's heartbeat row (PostgreSQL)
-	instances    int    // instances sharing the quota at the last beat
-	now          func() time.Time
+	stopEmulator  func()
+	stopDemoRooms func() // after stopEmulator: the last changes are written
+	stopBulk      func()
+	stopQuota     func()
+	instanceID    string // this instance's heartbeat row (PostgreSQL)
+	instances     int    // instances sharing the quota at the last beat
+	now           func() time.Time
 }
 
 // Options adjust assembly for tests.
@@ -75,9 +76,12 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	if a.Logger == nil {
 		a.Logger = slog.Default()
 	}
+	// `return nil, err` sets a to nil before deferred calls run, so the
+	// clean-up holds its own reference.
+	built := a
 	defer func() {
 		if err != nil {
-			a.Close()
+			built.Close()
 		}
 	}()
 	if a.DB, err = db.Open(ctx, db.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}); err != nil {
@@ -142,9 +146,17 @@ func (a *App) tencentConfig(cfg config.Config) (tencent.Config, error) {
 		return tc, nil
 	}
 	key := emulator.NewSecretKey()
+	saved := newDemoRooms(cfg.DataDir, a.Logger)
 	a.Emulator = emulator.New(emulator.Config{
 		SDKAppID: DemoSDKAppID, SecretKey: key, Admin: cfg.AdminIdentifier, Seed: true,
+		OnChange: saved.changed,
 	})
+	saved.emu = a.Emulator
+	if err := saved.load(); err != nil {
+		return tc, err
+	}
+	go saved.run()
+	a.stopDemoRooms = saved.close
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return tc, fmt.Errorf("demo emulator: %w", err)
@@ -199,6 +211,11 @@ func (a *App) Close() error {
 	}
 	if a.stopEmulator != nil {
 		a.stopEmulator()
+		a.stopEmulator = nil
+	}
+	if a.stopDemoRooms != nil {
+		a.stopDemoRooms()
+		a.stopDemoRooms = nil
 	}
 	if a.DB != nil {
 		return a.DB.Close()

@@ -48,6 +48,10 @@ type Config struct {
 	// one they fire themselves, so latency is seen as an event, not timed.
 	After   func(time.Duration) <-chan time.Time
 	Control bool // serve the /_emulator/ control API (out-of-process tests, `roomdesk emulator`)
+	// OnChange, if set, is called after every change to the rooms (API
+	// calls that apply, PutRoom, DeleteRoom, Reset), outside any lock.
+	// Demo mode uses it to keep the rooms in the data dir. It must not block.
+	OnChange func()
 }
 
 // defaultQuotas are the documented per-API limits (200 qps, get_room_list 10).
@@ -94,7 +98,7 @@ func New(cfg Config) *Emulator {
 		quotas[cmd] = q
 	}
 	e := &Emulator{cfg: cfg, quotas: quotas}
-	e.Reset()
+	e.reset()
 	return e
 }
 
@@ -102,6 +106,11 @@ func New(cfg Config) *Emulator {
 // (CreateTime relative to the current Now), no faults, no latency, zero
 // counters and empty quota windows.
 func (e *Emulator) Reset() {
+	e.reset()
+	e.changed()
+}
+
+func (e *Emulator) reset() {
 	rooms := make(map[string]Room)
 	if e.cfg.Seed {
 		for _, r := range seedRooms(e.cfg.Now()) {
@@ -109,7 +118,6 @@ func (e *Emulator) Reset() {
 		}
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	e.rooms = rooms
 	e.updates = make(map[string]int)
 	e.calls = make(map[string]int)
@@ -117,6 +125,7 @@ func (e *Emulator) Reset() {
 	e.faults = make(map[string][]fault)
 	e.latency = 0
 	e.requests = make(map[string][]time.Time)
+	e.mu.Unlock()
 }
 
 // envelope is every answer: the 4 common fields, plus Response on success
@@ -181,13 +190,21 @@ func (e *Emulator) handle(command, identifier string, body []byte) (any, *apiErr
 	case CmdGetRoomList:
 		return e.getRoomList(req)
 	case CmdUpdateRoomInfo:
-		return nil, e.updateRoomInfo(req)
+		return nil, e.applied(e.updateRoomInfo(req))
 	case CmdCreateRoom:
-		return nil, e.createRoom(req, identifier)
+		return nil, e.applied(e.createRoom(req, identifier))
 	case CmdDestroyRoom:
-		return nil, e.destroyRoom(req)
+		return nil, e.applied(e.destroyRoom(req))
 	}
 	return nil, fail(codeBadResource, "") // unreachable: admit checked the command
+}
+
+// applied reports a successful write to OnChange and passes aerr on.
+func (e *Emulator) applied(aerr *apiError) *apiError {
+	if aerr == nil {
+		e.changed()
+	}
+	return aerr
 }
 
 func readBody(r *http.Request) ([]byte, *apiError) {

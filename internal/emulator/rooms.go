@@ -58,15 +58,17 @@ func (e *Emulator) PutRoom(r Room) {
 		r.RoomType = RoomTypeLive
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	e.rooms[r.RoomID] = r.clone()
+	e.mu.Unlock()
+	e.changed()
 }
 
 // DeleteRoom removes a room; a missing room is not an error.
 func (e *Emulator) DeleteRoom(id string) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	delete(e.rooms, id)
+	e.mu.Unlock()
+	e.changed()
 }
 
 // Rooms is the number of rooms, public or not.
