@@ -143,6 +143,10 @@ func (a *App) tencentConfig(cfg config.Config) (tencent.Config, error) {
 		}
 	}
 	if !cfg.Demo() {
+		if config.RegionUnconfirmed(cfg.Region) && cfg.TencentEndpoint == "" {
+			a.Logger.Warn("region not confirmed for the live API: only China, Singapore, USA and Jakarta are listed by Tencent's live API pages; if calls fail with 60009, use one of those",
+				"region", cfg.Region)
+		}
 		return tc, nil
 	}
 	key := emulator.NewSecretKey()

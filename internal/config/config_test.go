@@ -293,3 +293,24 @@ func TestSessionKeysFileRotation(t *testing.T) {
 		t.Errorf("bad key file: %v", err)
 	}
 }
+
+// The Chat-only domains are accepted but marked unconfirmed, next to the
+// choice: in the error message and in RegionUnconfirmed.
+func TestRegionsMarkedUnconfirmed(t *testing.T) {
+	_, err := Load(env(map[string]string{EnvRegion: "mars"}), nil)
+	if err == nil || !strings.Contains(err.Error(), "seoul, tokyo, frankfurt (Chat API domains, unconfirmed for the live API)") ||
+		!strings.Contains(err.Error(), "china, singapore, usa, jakarta (listed by the live API docs)") {
+		t.Errorf("err %v", err)
+	}
+	for _, r := range []string{"seoul", "tokyo", "frankfurt"} {
+		c, err := Load(env(map[string]string{EnvRegion: r}), nil)
+		if err != nil || c.Region != r || !RegionUnconfirmed(r) {
+			t.Errorf("%s: %v, unconfirmed %v", r, err, RegionUnconfirmed(r))
+		}
+	}
+	for _, r := range []string{"china", "singapore", "usa", "jakarta"} {
+		if RegionUnconfirmed(r) {
+			t.Errorf("%s marked unconfirmed", r)
+		}
+	}
+}

@@ -66,7 +66,7 @@ func (l *loader) load() Config {
 		l.fail(EnvAdminIdentifier, "%q contains whitespace", c.AdminIdentifier)
 	}
 	if !slices.Contains(regions, c.Region) {
-		l.fail(EnvRegion, "%q is not one of %s", c.Region, strings.Join(regions, ", "))
+		l.fail(EnvRegion, "%q is not one of %s", c.Region, regionChoices)
 	}
 	l.checkEndpoint(c.TencentEndpoint)
 	c.SDKAppID = l.sdkAppID()

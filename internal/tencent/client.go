@@ -201,7 +201,9 @@ func baseURL(cfg Config) (*url.URL, error) {
 	return u, nil
 }
 
-// regionDomains is the domain table of 1047/34620. Read-only.
+// regionDomains is the domain table of the Chat REST overview 1047/34620.
+// Read-only. The live API pages (63398, 1071/76832, 76887) list only
+// China, Singapore, USA and Jakarta: see liveConfirmed.
 var regionDomains = map[string]string{
 	"china":     "console.tim.qq.com",
 	"singapore": "adminapisgp.im.qcloud.com",
@@ -210,6 +212,17 @@ var regionDomains = map[string]string{
 	"seoul":     "adminapikr.im.qcloud.com",
 	"tokyo":     "adminapijpn.im.qcloud.com",
 	"frankfurt": "adminapiger.im.qcloud.com",
+}
+
+// liveConfirmed are the regions whose domain a live_engine page lists.
+// Seoul, Tokyo and Frankfurt are Chat domains only; whether they serve
+// live_engine_http_srv is not documented (docs/TENCENT.md).
+var liveConfirmed = map[string]bool{"china": true, "singapore": true, "usa": true, "jakarta": true}
+
+// RegionConfirmed reports whether Tencent's live API pages list the
+// region's domain; false for the Chat-only domains and unknown names.
+func RegionConfirmed(name string) bool {
+	return liveConfirmed[strings.ToLower(strings.TrimSpace(name))]
 }
 
 // Regions lists the region names Config.Region accepts, sorted.

@@ -431,3 +431,29 @@ func TestListNotAnArray(t *testing.T) {
 		t.Errorf("err %v, want ErrBadResponse", err)
 	}
 }
+
+// The live API pages list four domains; the Chat-only ones stay on offer
+// but are not confirmed for the live API.
+func TestRegionsConfirmed(t *testing.T) {
+	want := map[string]struct {
+		domain    string
+		confirmed bool
+	}{
+		"china": {"console.tim.qq.com", true}, "singapore": {"adminapisgp.im.qcloud.com", true},
+		"usa": {"adminapiusa.im.qcloud.com", true}, "jakarta": {"adminapiidn.im.qcloud.com", true},
+		"seoul": {"adminapikr.im.qcloud.com", false}, "tokyo": {"adminapijpn.im.qcloud.com", false},
+		"frankfurt": {"adminapiger.im.qcloud.com", false},
+	}
+	if got := Regions(); len(got) != len(want) {
+		t.Fatalf("Regions() = %v", got)
+	}
+	for name, w := range want {
+		d, ok := RegionDomain(name)
+		if !ok || d != w.domain || RegionConfirmed(name) != w.confirmed {
+			t.Errorf("%s: domain %q %v, confirmed %v; want %q, %v", name, d, ok, RegionConfirmed(name), w.domain, w.confirmed)
+		}
+	}
+	if RegionConfirmed("mars") || !RegionConfirmed(" Singapore ") {
+		t.Error("RegionConfirmed does not normalise like RegionDomain")
+	}
+}
