@@ -46,7 +46,7 @@ type fieldRule struct {
 }
 
 var rules = map[string]fieldRule{
-	FieldRoomName:          {"Room name", func(v []string) (any, string) { return parseText(last(v), "Room name", MaxRoomNameBytes) }},
+	FieldRoomName:          {"Room name", parseRoomName},
 	FieldMaxMemberCount:    {"Max members", parseMaxMembers},
 	FieldIsMessageDisabled: {"Mute chat", func(v []string) (any, string) { return parseBoolField(last(v)) }},
 	FieldCoverURL:          {"Cover URL", func(v []string) (any, string) { return parseCoverURL(last(v)) }},
@@ -159,6 +159,17 @@ func parseText(raw, label string, limit int) (any, string) {
 		return nil, msg + "."
 	}
 	return s, ""
+}
+
+// parseRoomName refuses an empty name: what update_room_info does with
+// "RoomName":"" is not documented (create_room would use the RoomId), and a
+// blank name shows as nothing in every app (docs/TENCENT.md).
+func parseRoomName(v []string) (any, string) {
+	s, msg := parseText(last(v), "Room name", MaxRoomNameBytes)
+	if msg == "" && s == "" {
+		return nil, "Enter a room name: Tencent does not document what an empty name does."
+	}
+	return s, msg
 }
 
 func parseMaxMembers(v []string) (any, string) {

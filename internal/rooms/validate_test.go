@@ -26,6 +26,7 @@ func TestValidationBoundaries(t *testing.T) {
 		{"name 100 bytes multi-byte", []any{"RoomName", han33 + "a"}, "", ""},
 		{"name 101 bytes multi-byte", []any{"RoomName", han33 + "ab"}, "RoomName", "101 bytes; the limit is 100 bytes"},
 		{"name emoji over", []any{"RoomName", strings.Repeat("🎤", 26)}, "RoomName", "26 characters"},
+		{"name empty", []any{"RoomName", "  "}, "RoomName", "Enter a room name"},
 		{"members 1", []any{"MaxMemberCount", "1"}, "", ""},
 		{"members max", []any{"MaxMemberCount", "2147483647"}, "", ""},
 		{"members 0", []any{"MaxMemberCount", "0"}, "MaxMemberCount", "at least 1"},
