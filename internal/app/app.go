@@ -105,7 +105,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		return nil, fmt.Errorf("tencent: %w", err)
 	}
 	a.Rooms = rooms.NewService(a.Tencent, a.Audit, rooms.Options{Logger: a.Logger, Now: opts.Now})
-	a.Bulk = bulk.New(a.DB, a.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now, Rate: cfg.TencentRate})
+	a.Bulk = bulk.New(a.DB, a.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now, Rate: cfg.TencentRate, Log: a.Audit})
 	a.shareQuota()
 	a.startBulkRunner()
 

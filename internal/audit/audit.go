@@ -33,6 +33,7 @@ const (
 	ActionUserPassword = "user.password"
 	ActionUserSessions = "user.sessions_ended"
 	ActionAuditExport  = "audit.export"
+	ActionBulkRetry    = "bulk.retry" // a finished job's failed rooms started again as a new job
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 )
@@ -70,6 +71,13 @@ type Options struct {
 	Poll         time.Duration // how often an idle runner looks for jobs; default 2s
 	Now          func() time.Time
 	Logger       *slog.Logger
+	// Log records "retry the failed rooms" (RetryFailed refuses without it).
+	Log AuditLog
+}
+
+// AuditLog is where RetryFailed records who retried which job.
+type AuditLog interface {
+	Append(ctx context.Context, e *audit.Entry) error
 }
 
 // Service creates, runs and reports bulk jobs. Safe for concurrent use.
@@ -131,6 +139,8 @@ type Job struct {
 	Total       int
 	CancelledBy string
 	Counts      Counts
+	RetryOf     int64 // the job whose failed rooms this job retries; 0 if none
+	RetriedAs   int64 // the job retrying this one's failed rooms; 0 if none yet
 }
 
 // Ended reports whether the job has finished, one way or the other.

@@ -67,6 +67,9 @@ func newFixture(t *testing.T, d db.Dialect, opts bulk.Options, tmod func(*tencen
 	if opts.RetryDelay == 0 {
 		opts.RetryDelay = 10 * time.Millisecond
 	}
+	if opts.Log == nil {
+		opts.Log = f.audit
+	}
 	f.svc = bulk.New(f.db, f.rooms, opts)
 	t.Cleanup(f.stop)
 	return f

@@ -227,7 +227,11 @@ func (s *Service) process(ctx context.Context, j Job, w work) outcome {
 }
 
 // settle records an Update's answer on the item and says whether another
-// try could help (Tencent unreachable, or the outcome unknown).
+// try could help: Tencent unreachable, the outcome unknown, or the audit log
+// down. A Tencent error code, even a retryable one (60007, 100012,
+// 100001…), is not retried here: the client already retried it with
+// backoff, and trying the item again at once would only add to the load
+// that caused it. The finished job offers "retry the failed rooms".
 func settle(it *Item, res rooms.Result, err error, resent bool) (retry bool) {
 	it.RequestID, it.ErrorCode, it.ErrorInfo = "", 0, ""
 	var ae *tencent.APIError
@@ -266,7 +270,10 @@ func settle(it *Item, res rooms.Result, err error, resent bool) (retry bool) {
 		it.Status, it.Message = ItemFailed, "Not sent: "+err.Error()
 		if errors.As(err, &ae) {
 			it.ErrorCode, it.ErrorInfo, it.RequestID = ae.Code, ae.Info, ae.RequestID
-			return tencent.Describe(ae.Code).Retryable
+			if info := tencent.Describe(ae.Code); info.Retryable {
+				it.Message = fmt.Sprintf("Not sent: Tencent answered %d (%s) after roomdesk's retries. Retry the failed rooms when the job has ended.", ae.Code, info.Meaning)
+			}
+			return false
 		}
 		return errors.Is(err, tencent.ErrUnreachable) || errors.Is(err, rooms.ErrAuditUnavailable)
 	}

@@ -13,13 +13,24 @@ import (
 )
 
 const jobCols = `id, created_by, created_by_role, client_ip, user_agent, created_at_us, started_at_us,
-	finished_at_us, status, source, fields, total_items, done_count, failed_count, skipped_count, cancelled_by`
+	finished_at_us, status, source, fields, total_items, done_count, failed_count, skipped_count, cancelled_by,
+	COALESCE(retry_of, 0), COALESCE((SELECT r.id FROM bulk_jobs r WHERE r.retry_of = bulk_jobs.id), 0)`
 
 const itemCols = `job_id, seq, line, room_id, fields, status, request_id, error_code, error_info,
 	message, changes, attempts, intent_seq, updated_at_us`
 
 // Create stores plan as a queued job and wakes the runner.
 func (s *Service) Create(ctx context.Context, actor rooms.Actor, plan Plan) (Job, error) {
+	j, err := s.create(ctx, actor, plan, 0)
+	if err == nil {
+		s.Wake()
+	}
+	return j, err
+}
+
+// create stores plan as a queued job; retryOf, when not 0, is the job whose
+// failed rooms these are.
+func (s *Service) create(ctx context.Context, actor rooms.Actor, plan Plan, retryOf int64) (Job, error) {
 	if len(plan.Rows) == 0 {
 		return Job{}, errors.New("bulk: create: no rooms")
 	}
@@ -34,10 +45,14 @@ func (s *Service) Create(ctx context.Context, actor rooms.Actor, plan Plan) (Job
 	}
 	defer tx.Rollback()
 	var id int64
+	var retry any // NULL unless a retry: the unique index allows many NULLs
+	if retryOf != 0 {
+		retry = retryOf
+	}
 	err = tx.QueryRowContext(ctx, `INSERT INTO bulk_jobs (created_by, created_by_role, client_ip, user_agent,
-		created_at_us, status, source, fields, total_items) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		created_at_us, status, source, fields, total_items, retry_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		actor.Username, actor.Role, actor.IP, actor.UserAgent, micros(now), JobQueued, plan.Source,
-		string(common), len(plan.Rows)).Scan(&id)
+		string(common), len(plan.Rows), retry).Scan(&id)
 	if err != nil {
 		return Job{}, fmt.Errorf("bulk: create: %w", err)
 	}
@@ -66,7 +81,6 @@ func (s *Service) Create(ctx context.Context, actor rooms.Actor, plan Plan) (Job
 	if err := tx.Commit(); err != nil {
 		return Job{}, fmt.Errorf("bulk: create: %w", err)
 	}
-	s.Wake()
 	return s.Job(ctx, id)
 }
 
@@ -85,7 +99,8 @@ func scanJob(r scanner) (Job, error) {
 	var created, started, finished int64
 	var fields string
 	err := r.Scan(&j.ID, &j.CreatedBy, &j.Role, &j.IP, &j.UserAgent, &created, &started, &finished,
-		&j.Status, &j.Source, &fields, &j.Total, &j.Counts.Done, &j.Counts.Failed, &j.Counts.Skipped, &j.CancelledBy)
+		&j.Status, &j.Source, &fields, &j.Total, &j.Counts.Done, &j.Counts.Failed, &j.Counts.Skipped, &j.CancelledBy,
+		&j.RetryOf, &j.RetriedAs)
 	if err != nil {
 		return Job{}, err
 	}

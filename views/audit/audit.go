@@ -52,6 +52,7 @@ var Actions = []Action{
 	{audit.ActionUserPassword, "Password reset"},
 	{audit.ActionUserSessions, "Sessions ended"},
 	{audit.ActionAuditExport, "Audit log exported"},
+	{audit.ActionBulkRetry, "Bulk job retried"},
 }
 
 // ActionLabel names an action for people. An action this build does not
