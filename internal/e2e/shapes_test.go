@@ -81,4 +81,3 @@ func TestEditOddShapedRoom(t *testing.T) {
 	p.must(p.expect(p.field("Seat mode")).ToHaveValue(mode))
 	p.must(p.expect(p.field("Room name")).ToHaveValue(name))
 }
-
