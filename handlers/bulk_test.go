@@ -12,6 +12,10 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	bulkview "github.com/roomdesk/roomdesk/views/bulk"
 )
 
 func TestBulkNeedsOperator(t *testing.T) {
@@ -22,7 +26,7 @@ func TestBulkNeedsOperator(t *testing.T) {
 			t.Errorf("viewer GET %s: %d", path, r.StatusCode)
 		}
 	}
-	for _, path := range []string{"/bulk", "/bulk/preview", "/bulk/1/cancel"} {
+	for _, path := range []string{"/bulk", "/bulk/preview", "/bulk/1/cancel", "/bulk/1/retry"} {
 		if r := viewer.PostForm(path, url.Values{"rooms": {seedRoom}}); r.StatusCode != http.StatusForbidden {
 			t.Errorf("viewer POST %s: %d", path, r.StatusCode)
 		}
@@ -141,5 +145,58 @@ func TestBulkStartAndFollow(t *testing.T) {
 	}
 	if r := op.Get("/bulk/999"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown job: %d", r.StatusCode)
+	}
+}
+
+// A finished job with failed rooms offers "retry the failed rooms": a new
+// job, linked both ways, and a second click lands on the same retry.
+func TestBulkRetryFailedRooms(t *testing.T) {
+	env, op := newRoomsEnv(t)
+	actor := rooms.Actor{Username: "olga", Role: "operator"}
+	job, err := env.Bulk.Create(t.Context(), actor, bulk.Plan{Source: "test", Common: rooms.Form{rooms.FieldNotice: {"retry me"}},
+		Rows: []bulk.Row{{Line: 1, RoomID: seedRoom, Fields: rooms.Form{rooms.FieldNotice: {"retry me"}}},
+			{Line: 2, RoomID: "gone-room", Fields: rooms.Form{rooms.FieldNotice: {"retry me"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := bulkview.JobPath(job.ID)
+	if r := op.PostForm(path+"/retry", url.Values{}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != path {
+		t.Fatalf("retry of an unfinished job: %s", r)
+	}
+	var d *goquery.Document
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		d = doc(t, op.Get(path))
+		if testid(d, "bulk-progress").AttrOr("data-status", "") == bulk.JobDone {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("job did not finish")
+		}
+		time.Sleep(50 * time.Millisecond) // polls a condition; orders nothing
+	}
+	if b := testid(d, "bulk-retry"); b.Length() != 1 || !strings.Contains(b.Text(), "Retry the 1 failed rooms") {
+		t.Fatalf("no retry button on a job with a failed room: %q", b.Text())
+	}
+	// The room appears; now the retry can succeed.
+	env.Emulator.PutRoom(emulator.Room{RoomID: "gone-room", RoomName: "back", TakeSeatMode: "FreeToTake", MaxMemberCount: 5})
+	r := op.PostForm(path+"/retry", url.Values{})
+	next := r.Header.Get("Location")
+	if r.StatusCode != http.StatusSeeOther || next == path || !strings.HasPrefix(next, "/bulk/") {
+		t.Fatalf("retry: %s", r)
+	}
+	if again := op.PostForm(path+"/retry", url.Values{}); again.Header.Get("Location") != next {
+		t.Errorf("a second retry went to %q, want the first retry %q", again.Header.Get("Location"), next)
+	}
+	d = doc(t, op.Get(next))
+	if l := testid(d, "bulk-retry-of").Find("a"); l.AttrOr("href", "") != path {
+		t.Errorf("the retry job does not link to the first: %q", l.AttrOr("href", ""))
+	}
+	d = doc(t, op.Get(path))
+	if testid(d, "bulk-retry").Length() != 0 || testid(d, "bulk-retried-as").Find("a").AttrOr("href", "") != next {
+		t.Error("the first job does not link to its retry")
+	}
+	if r := op.PostForm("/bulk/999/retry", url.Values{}); r.StatusCode != http.StatusNotFound {
+		t.Errorf("retry of an unknown job: %d", r.StatusCode)
 	}
 }

@@ -54,6 +54,7 @@ func (h *Handlers) Register(e *echo.Echo) {
 	operator.GET("/bulk/:id", h.BulkShow)
 	operator.GET("/bulk/:id/progress", h.BulkProgress)
 	operator.POST("/bulk/:id/cancel", h.BulkCancel)
+	operator.POST("/bulk/:id/retry", h.BulkRetry)
 	operator.GET("/bulk/:id/results.csv", h.BulkResultsCSV)
 
 	admin := app.Group("/admin", h.require(auth.RoleAdmin))

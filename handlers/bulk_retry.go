@@ -1,0 +1,36 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	bulkview "github.com/roomdesk/roomdesk/views/bulk"
+)
+
+// BulkRetry is POST /bulk/{id}/retry (operators): an ended job's failed
+// rooms start again as a new job, linked to the first and audited. A job
+// already retried sends the browser to that retry instead of a second one.
+func (h *Handlers) BulkRetry(c echo.Context) error {
+	id, err := jobID(c)
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	actor := rooms.Actor{Username: u.Username, Role: string(u.Role), IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+	job, err := h.Bulk.RetryFailed(c.Request().Context(), actor, id)
+	var retried *bulk.RetriedError
+	switch {
+	case err == nil:
+		return redirect(c, bulkview.JobPath(job.ID))
+	case errors.As(err, &retried):
+		return redirect(c, bulkview.JobPath(retried.Job))
+	case errors.Is(err, bulk.ErrNotFound):
+		return echo.ErrNotFound
+	case errors.Is(err, bulk.ErrNotEnded), errors.Is(err, bulk.ErrNothingFailed):
+		return redirect(c, bulkview.JobPath(id)) // the page shows why there is no retry
+	}
+	return err
+}
