@@ -72,3 +72,32 @@ func roundTrip[T any](t *testing.T, v T) {
 		t.Fatalf("round trip changed the value:\n was %+v\n now %+v\nwire %s", v, back, b)
 	}
 }
+
+// FuzzDecodeListItem: any one list item is either a room with a RoomId that
+// survives a round trip, or an UnreadableRoom carrying the item verbatim and
+// a reason; it never panics and never drops the item.
+func FuzzDecodeListItem(f *testing.F) {
+	for _, s := range []string{
+		`{"RoomId":"r1","ViewCount":9}`, `{"RoomId":"r","ViewCount":"many"}`, `{"RoomId":7}`,
+		`null`, `"x"`, `{"RoomId":"r","Category":{"a":1}}`, `{"RoomId":"","RoomName":"n"}`,
+		`{"RoomId":"r","Owner_Account":144115233775727695,"TakeSeatMode":2,"IsMessageDisabled":"true"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			return // the page decoder has already refused the answer
+		}
+		r, bad := decodeListItem(3, data)
+		if bad == nil {
+			if r.RoomId == "" {
+				t.Fatal("a readable room without a RoomId")
+			}
+			roundTrip(t, r)
+			return
+		}
+		if bad.Index != 3 || string(bad.Raw) != string(data) || bad.Reason == "" {
+			t.Fatalf("unreadable %+v for %s", bad, data)
+		}
+	})
+}
