@@ -148,14 +148,21 @@ var codes = map[int]codeText{
 }
 
 // Describe explains a Tencent error code. It never fails: codes outside the
-// catalogue get a meaning from their range, so an operator always reads
-// something better than a bare number.
+// catalogue get a meaning from their range and where to look it up, so an
+// operator always reads something better than a bare number.
 func Describe(code int) CodeInfo {
 	if t, ok := codes[code]; ok {
 		return CodeInfo{Code: code, Meaning: t.meaning, Retryable: t.retryable, RenewSig: t.renewSig}
 	}
-	return CodeInfo{Code: code, Meaning: rangeMeaning(code)}
+	m := rangeMeaning(code)
+	if code != 0 {
+		m += lookItUp
+	}
+	return CodeInfo{Code: code, Meaning: m}
 }
+
+// lookItUp ends the meaning of a code roomdesk does not know.
+const lookItUp = "; roomdesk does not know this code: look it up in Tencent's error codes (tencentcloud.com/document/product/1047/34348) and check the ErrorInfo"
 
 func rangeMeaning(code int) string {
 	switch {

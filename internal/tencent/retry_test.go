@@ -303,7 +303,7 @@ func TestDescribe(t *testing.T) {
 		{-1, "unknown Tencent error -1"},
 	}
 	for _, r := range ranges {
-		if got := Describe(r.code); got.Meaning != r.want || got.Retryable || got.RenewSig {
+		if got := Describe(r.code); got.Meaning != r.want+lookItUp || got.Retryable || got.RenewSig {
 			t.Errorf("Describe(%d) = %+v, want meaning %q", r.code, got, r.want)
 		}
 	}
