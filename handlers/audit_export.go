@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
-	"github.com/roomdesk/roomdesk/internal/audit/auditcli"
 )
 
 // AuditExportCSV is GET /audit/export.csv: the current filter as CSV.
@@ -24,7 +23,7 @@ func (h *Handlers) AuditExportJSONL(c echo.Context) error {
 // `roomdesk audit export` (formula cells neutralised), flushing every few
 // hundred rows, so a log of any length costs constant memory.
 func (h *Handlers) auditExport(c echo.Context, format, contentType string) error {
-	f, errs := parseFilter(c.QueryParams())
+	f, errs := audit.ParseFilter(c.QueryParams())
 	if len(errs) > 0 {
 		// An export of some other rows than asked would be worse than none.
 		return echo.NewHTTPError(http.StatusBadRequest, "bad audit filter")
@@ -39,7 +38,7 @@ func (h *Handlers) auditExport(c echo.Context, format, contentType string) error
 	res := c.Response()
 	res.Header().Set(echo.HeaderContentType, contentType)
 	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	n, err := auditcli.Export(c.Request().Context(), h.Audit, f, format, res, res.Flush)
+	n, err := audit.Export(c.Request().Context(), h.Audit, f, format, res, res.Flush)
 	user, _ := currentUser(c)
 	if err != nil {
 		if !res.Committed {
@@ -57,7 +56,7 @@ func (h *Handlers) auditExport(c echo.Context, format, contentType string) error
 
 // filterSummary is the export's filter as the auditor wrote it, or "none".
 func filterSummary(q url.Values) string {
-	if s := auditcli.CleanQuery(q).Encode(); s != "" {
+	if s := audit.CleanQuery(q).Encode(); s != "" {
 		return s
 	}
 	return "none"

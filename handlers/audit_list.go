@@ -5,7 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/roomdesk/roomdesk/internal/audit/auditcli"
+	"github.com/roomdesk/roomdesk/internal/audit"
 	auditview "github.com/roomdesk/roomdesk/views/audit"
 )
 
@@ -16,15 +16,15 @@ import (
 // view is a link that can be shared or bookmarked.
 func (h *Handlers) AuditList(c echo.Context) error {
 	q := c.QueryParams()
-	f, errs := parseFilter(q)
+	f, errs := audit.ParseFilter(q)
 	before, err := parseCursor(q.Get("before"))
 	if err != nil {
 		errs["before"] = "That page link is damaged. Start again from the newest entries."
 	}
 	p := auditview.ListProps{
-		Values: filterInputs(q),
+		Values: auditview.FilterValues(q),
 		Errors: errs,
-		Query:  auditcli.CleanQuery(q),
+		Query:  audit.CleanQuery(q),
 		Before: before,
 		OOB:    isHTMX(c),
 	}

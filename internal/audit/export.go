@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -195,4 +196,48 @@ func ExportTo(ctx context.Context, s Store, f Filter, rw RecordWriter) error {
 		return err
 	}
 	return rw.Flush()
+}
+
+// flushEvery is how many records go out between flushes of a streamed
+// export: often enough that a browser shows progress, rarely enough to
+// cost nothing.
+const flushEvery = 200
+
+// Export streams the records matching f to w in format ("csv" or "jsonl")
+// with this package's writers, newest first, and returns how many it
+// wrote. flush, if set, is called after each flushEvery records (once the
+// writer's buffer is pushed to w): the web export passes the response's
+// Flush. The console's export and the CLI both come through here, so they
+// produce the same bytes.
+func Export(ctx context.Context, store Store, f Filter, format string, w io.Writer, flush func()) (int, error) {
+	var rw RecordWriter
+	switch format {
+	case "csv":
+		rw = NewCSVWriter(w)
+	case "jsonl":
+		rw = NewJSONLWriter(w)
+	default:
+		return 0, fmt.Errorf("audit export: unknown format %q", format)
+	}
+	n := 0
+	err := store.Export(ctx, f, func(r Record) error {
+		if err := rw.Write(r); err != nil {
+			return err
+		}
+		n++
+		if flush != nil && n%flushEvery == 0 {
+			if err := rw.Flush(); err != nil {
+				return err
+			}
+			flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = rw.Flush()
+	}
+	if err != nil {
+		return n, fmt.Errorf("audit export: %w", err)
+	}
+	return n, nil
 }

@@ -20,7 +20,7 @@ import (
 // or lock are only logged: auditing each would let a flood of guesses flood
 // the hash-chained audit log too.
 func (s *Service) Authenticate(ctx context.Context, username, password, ip, userAgent string) (User, error) {
-	name := normalizeUsername(username)
+	name := NormalizeUsername(username)
 	now := s.nowUS()
 	keys := s.keys(name, ip)
 	if err := s.check(ctx, keys, now); err != nil {

@@ -84,9 +84,9 @@ func verifyPassword(password, phc string, want HashParams) (ok, stale bool, err 
 	return subtle.ConstantTimeCompare(got, sum) == 1, p != want, nil
 }
 
-// validatePassword applies the password policy: length only, as NIST SP
+// ValidatePassword applies the password policy: length only, as NIST SP
 // 800-63B advises, since composition rules push people to worse passwords.
-func validatePassword(password string) error {
+func ValidatePassword(password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordLen {
 		return &ValidationError{Field: "password", Message: fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
 	}

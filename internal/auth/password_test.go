@@ -48,7 +48,7 @@ func TestValidatePassword(t *testing.T) {
 		{"ten chars!", ""},
 	}
 	for _, tc := range cases {
-		err := validatePassword(tc.pw)
+		err := ValidatePassword(tc.pw)
 		if got := errString(err); got != tc.want {
 			t.Errorf("%q: %q, want %q", tc.pw, got, tc.want)
 		}

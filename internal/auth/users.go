@@ -12,9 +12,9 @@ import (
 	"github.com/roomdesk/roomdesk/internal/db"
 )
 
-// normalizeUsername is applied before every lookup and store, which is what
+// NormalizeUsername is applied before every lookup and store, which is what
 // makes usernames case-insensitive.
-func normalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // ValidateUsername checks an already-normalised username: 3 to 32 of
 // a-z 0-9 . _ -, so names are safe in URLs, logs and CSV without escaping.
@@ -57,7 +57,7 @@ func (s *Service) ByID(ctx context.Context, id int64) (User, error) {
 
 // ByUsername returns the user with that name (any case), or ErrNotFound.
 func (s *Service) ByUsername(ctx context.Context, username string) (User, error) {
-	return scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username = $1`, normalizeUsername(username)))
+	return scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE username = $1`, NormalizeUsername(username)))
 }
 
 // List returns every user, by username.
@@ -91,14 +91,14 @@ func (s *Service) Create(ctx context.Context, actor Actor, username, password st
 }
 
 func (s *Service) insertUser(ctx context.Context, username, password string, role Role) (User, error) {
-	name := normalizeUsername(username)
+	name := NormalizeUsername(username)
 	if err := ValidateUsername(name); err != nil {
 		return User{}, err
 	}
 	if !role.Valid() {
 		return User{}, &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not viewer, operator or admin", role)}
 	}
-	if err := validatePassword(password); err != nil {
+	if err := ValidatePassword(password); err != nil {
 		return User{}, err
 	}
 	hash, err := s.hasher.hash(ctx, password)
@@ -125,7 +125,7 @@ func (s *Service) SetPassword(ctx context.Context, actor Actor, id int64, passwo
 	if !actor.Role.Allows(RoleAdmin) {
 		return ErrForbidden
 	}
-	if err := validatePassword(password); err != nil {
+	if err := ValidatePassword(password); err != nil {
 		return err
 	}
 	u, err := s.ByID(ctx, id)

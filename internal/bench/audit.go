@@ -17,7 +17,6 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
-	"github.com/roomdesk/roomdesk/internal/audit/auditcli"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/db"
 )
@@ -348,7 +347,7 @@ func benchAuditDialect(ctx context.Context, b *bench, d db.Dialect) error {
 	t0 = time.Now()
 	growth, err := peakRSS(func() error {
 		var err error
-		n, err = auditcli.Export(ctx, store, audit.Filter{}, "csv", &cw, nil)
+		n, err = audit.Export(ctx, store, audit.Filter{}, "csv", &cw, nil)
 		return err
 	})
 	took := time.Since(t0)

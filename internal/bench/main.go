@@ -165,7 +165,7 @@ const methodology = `## How each figure is taken
    page (cursor near the oldest row) are timed through sqlstore.List, p95
    of repeated calls. PostgreSQL is ANALYZEd after the load, as autovacuum
    would; SQLite is queried as roomdesk leaves it.
-4. **CSV export** of the whole log through auditcli.Export (what the
+4. **CSV export** of the whole log through audit.Export (what the
    console's download and ` + "`roomdesk audit export`" + ` use) into a counting
    writer; peak RSS growth from VmHWM after resetting it via
    /proc/self/clear_refs, falling back to sampling VmRSS.

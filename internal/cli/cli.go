@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/roomdesk/roomdesk/internal/config"
+	"github.com/roomdesk/roomdesk/internal/db"
 )
 
 // Env is what a command may touch of the outside world, passed in so tests
@@ -79,6 +80,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 }
 
+// errUsage is returned (possibly wrapped) for a malformed command line; the
+// usage text has then been written to stderr.
+var errUsage = errors.New("usage")
+
 // configError marks a bad configuration: exit code 2, one line.
 type configError struct{ err error }
 
@@ -100,4 +105,14 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // DefaultEnv is the real process environment.
 func DefaultEnv() Env {
 	return Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+}
+
+// openDB opens the database the console's configuration names.
+func openDB(ctx context.Context, env Env) (config.Config, *db.DB, error) {
+	cfg, err := loadConfig(nil, env)
+	if err != nil {
+		return cfg, nil, err
+	}
+	d, err := db.Open(ctx, db.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	return cfg, d, err
 }

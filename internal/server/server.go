@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/roomdesk/roomdesk/handlers"
 )
 
 // Options tune the HTTP server.
@@ -27,13 +25,19 @@ type Options struct {
 	ShutdownTimeout time.Duration
 }
 
-// New returns the Echo app with every route and middleware installed.
-func New(h *handlers.Handlers, opts Options) *echo.Echo {
+// Routes installs the routes and middleware on an Echo app;
+// (*handlers.Handlers).Register is the one the console uses. Taking it as a
+// value keeps this package from importing the handlers: only the
+// composition root (internal/app) knows both.
+type Routes interface{ Register(*echo.Echo) }
+
+// New returns the Echo app with every route and middleware of r installed.
+func New(r Routes, opts Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.IPExtractor = ipExtractor(opts.TrustedProxies)
-	h.Register(e)
+	r.Register(e)
 	return e
 }
 

@@ -1,4 +1,4 @@
-package auditcli_test
+package cli
 
 import (
 	"bytes"
@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
-	"github.com/roomdesk/roomdesk/internal/audit/auditcli"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/db/dbtest"
@@ -56,17 +55,17 @@ func fixture(t *testing.T) (*sqlstore.Store, *db.DB) {
 	return s, conn
 }
 
-func run(t *testing.T, s audit.Store, args ...string) (stdout, stderr string, err error) {
+func runAuditCmd(t *testing.T, s audit.Store, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var o, e bytes.Buffer
-	err = auditcli.Run(context.Background(), s, args, &o, &e)
+	err = auditCommand(context.Background(), s, args, &o, &e)
 	return o.String(), e.String(), err
 }
 
 func TestVerify(t *testing.T) {
 	t.Run("intact", func(t *testing.T) {
 		s, _ := fixture(t)
-		out, _, err := run(t, s, "verify")
+		out, _, err := runAuditCmd(t, s, "verify")
 		if err != nil {
 			t.Fatalf("verify: %v", err)
 		}
@@ -76,7 +75,7 @@ func TestVerify(t *testing.T) {
 	})
 	t.Run("empty log", func(t *testing.T) {
 		s := sqlstore.New(dbtest.Open(t, db.SQLite))
-		out, _, err := run(t, s, "verify")
+		out, _, err := runAuditCmd(t, s, "verify")
 		if err != nil || !strings.Contains(out, "OK: 0 rows checked") {
 			t.Errorf("verify = %v, output:\n%s", err, out)
 		}
@@ -92,7 +91,7 @@ func TestVerify(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		out, _, err := run(t, s, "verify")
+		out, _, err := runAuditCmd(t, s, "verify")
 		if err == nil {
 			t.Fatal("verify of a tampered log succeeded")
 		}
@@ -104,7 +103,7 @@ func TestVerify(t *testing.T) {
 
 func TestExportCSV(t *testing.T) {
 	s, _ := fixture(t)
-	out, _, err := run(t, s, "export")
+	out, _, err := runAuditCmd(t, s, "export")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +147,7 @@ func TestExportFilters(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			out, _, err := run(t, s, append([]string{"export", "--format", "jsonl"}, tc.args...)...)
+			out, _, err := runAuditCmd(t, s, append([]string{"export", "--format", "jsonl"}, tc.args...)...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,7 +176,7 @@ func TestExportFilters(t *testing.T) {
 func TestExportToFile(t *testing.T) {
 	s, _ := fixture(t)
 	path := filepath.Join(t.TempDir(), "audit.jsonl")
-	_, errOut, err := run(t, s, "export", "--format", "jsonl", "--out", path)
+	_, errOut, err := runAuditCmd(t, s, "export", "--format", "jsonl", "--out", path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +206,7 @@ func (b brokenStore) Export(ctx context.Context, f audit.Filter, fn func(audit.R
 func TestExportFailureLeavesNoFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "audit.csv")
-	_, _, err := run(t, brokenStore{}, "export", "--out", path)
+	_, _, err := runAuditCmd(t, brokenStore{}, "export", "--out", path)
 	if err == nil {
 		t.Fatal("export succeeded")
 	}
@@ -233,9 +232,9 @@ func TestUsage(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			_, errOut, err := run(t, s, tc.args...)
-			if !errors.Is(err, auditcli.ErrUsage) {
-				t.Errorf("err = %v, want ErrUsage", err)
+			_, errOut, err := runAuditCmd(t, s, tc.args...)
+			if !errors.Is(err, errUsage) {
+				t.Errorf("err = %v, want errUsage", err)
 			}
 			if !strings.Contains(errOut, tc.want) {
 				t.Errorf("stderr %q does not contain %q", errOut, tc.want)

@@ -1,11 +1,9 @@
-package auditcli
+package audit
 
 import (
 	"net/url"
 	"testing"
 	"time"
-
-	"github.com/roomdesk/roomdesk/internal/audit"
 )
 
 func TestParseFilter(t *testing.T) {
@@ -19,35 +17,35 @@ func TestParseFilter(t *testing.T) {
 	cases := []struct {
 		name    string
 		query   string
-		want    audit.Filter
+		want    Filter
 		wantErr []string // keys with a message
 	}{
 		{name: "empty matches all", query: ""},
 		{
 			name:  "every field, trimmed",
 			query: "room=+live-1+&actor=alice&action=room.update&outcome=unknown&request_id=Id-9&job=j1",
-			want: audit.Filter{RoomID: "live-1", Actor: "alice", Action: audit.ActionRoomUpdate,
-				Outcome: audit.OutcomeUnknown, RequestID: "Id-9", JobID: "j1"},
+			want: Filter{RoomID: "live-1", Actor: "alice", Action: ActionRoomUpdate,
+				Outcome: OutcomeUnknown, RequestID: "Id-9", JobID: "j1"},
 		},
 		{
 			name:  "datetime-local: to includes its minute",
 			query: "from=2026-03-01T09:00&to=2026-03-01T09:30",
-			want:  audit.Filter{From: utc("2026-03-01T09:00:00Z"), To: utc("2026-03-01T09:31:00Z")},
+			want:  Filter{From: utc("2026-03-01T09:00:00Z"), To: utc("2026-03-01T09:31:00Z")},
 		},
 		{
 			name:  "dates: to includes the whole day",
 			query: "from=2026-03-01&to=2026-03-01",
-			want:  audit.Filter{From: utc("2026-03-01T00:00:00Z"), To: utc("2026-03-02T00:00:00Z")},
+			want:  Filter{From: utc("2026-03-01T00:00:00Z"), To: utc("2026-03-02T00:00:00Z")},
 		},
 		{
 			name:  "seconds: to includes its second",
 			query: "to=2026-03-01T09:30:15",
-			want:  audit.Filter{To: utc("2026-03-01T09:30:16Z")},
+			want:  Filter{To: utc("2026-03-01T09:30:16Z")},
 		},
 		{
 			name:  "an explicit offset is converted to UTC",
 			query: "from=2026-03-01T17:00:00%2B08:00",
-			want:  audit.Filter{From: utc("2026-03-01T09:00:00Z")},
+			want:  Filter{From: utc("2026-03-01T09:00:00Z")},
 		},
 		{name: "unparseable time", query: "from=yesterday&to=2026-13-01", wantErr: []string{"from", "to"}},
 		{name: "to not after from", query: "from=2026-03-02&to=2026-03-01", wantErr: []string{"to"}},
@@ -83,37 +81,6 @@ func TestParseFilter(t *testing.T) {
 				t.Errorf("filter = %+v, want %+v", f, tc.want)
 			}
 		})
-	}
-}
-
-func TestLocalInput(t *testing.T) {
-	cases := []struct {
-		in   string
-		isTo bool
-		want string
-	}{
-		{"2026-03-01T09:30", false, "2026-03-01T09:30"},
-		{"2026-03-01T09:30", true, "2026-03-01T09:30"},
-		{"2026-03-01", false, "2026-03-01T00:00"},
-		{"2026-03-01", true, "2026-03-01T23:59"}, // resubmitted, still the whole day
-		{"2026-03-01 09:30:15", true, "2026-03-01T09:30:15"},
-		{"2026-03-01T17:00:00+08:00", false, "2026-03-01T09:00:00"},
-		{"not a time", false, "not a time"},
-	}
-	for _, tc := range cases {
-		if got := LocalInput(tc.in, tc.isTo); got != tc.want {
-			t.Errorf("LocalInput(%q, %v) = %q, want %q", tc.in, tc.isTo, got, tc.want)
-		}
-		// What the form shows must select the same range when submitted.
-		if tc.want == tc.in || tc.in == "not a time" {
-			continue
-		}
-		key := map[bool]string{false: "from", true: "to"}[tc.isTo]
-		a, _ := ParseFilter(url.Values{key: {tc.in}})
-		b, _ := ParseFilter(url.Values{key: {tc.want}})
-		if !a.From.Equal(b.From) || !a.To.Equal(b.To) {
-			t.Errorf("%s=%q and %s=%q select different ranges", key, tc.in, key, tc.want)
-		}
 	}
 }
 

@@ -1,8 +1,4 @@
-// Package auditcli is `roomdesk audit verify` and `roomdesk audit export`:
-// what an auditor runs against the database without the web console. It
-// also holds the filter parsing the console's audit pages share, so both
-// select rows by the same rules.
-package auditcli
+package cli
 
 import (
 	"context"
@@ -16,12 +12,10 @@ import (
 	"sort"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 )
 
-// ErrUsage is returned for a bad command line; the usage has been printed.
-var ErrUsage = errors.New("audit: usage")
-
-const usage = `usage:
+const auditUsage = `usage:
   roomdesk audit verify
       Walk the whole hash chain. Prints the rows checked and OK, or the first
       broken row and what is wrong with it (and exits non-zero).
@@ -35,31 +29,42 @@ const usage = `usage:
       --out FILE           (default: standard output)
 `
 
-// Run runs one audit subcommand; args start after "audit".
-func Run(ctx context.Context, store audit.Store, args []string, stdout, stderr io.Writer) error {
+// runAudit is `roomdesk audit verify` and `roomdesk audit export`: what an
+// auditor runs against the database without the web console.
+func runAudit(ctx context.Context, args []string, env Env) error {
+	_, d, err := openDB(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return auditCommand(ctx, sqlstore.New(d), args, env.Stdout, env.Stderr)
+}
+
+// auditCommand runs one audit subcommand; args start after "audit".
+func auditCommand(ctx context.Context, store audit.Store, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return ErrUsage
+		fmt.Fprint(stderr, auditUsage)
+		return errUsage
 	}
 	switch args[0] {
 	case "verify":
 		if len(args) > 1 {
-			fmt.Fprint(stderr, usage)
-			return ErrUsage
+			fmt.Fprint(stderr, auditUsage)
+			return errUsage
 		}
-		return verify(ctx, store, stdout, stderr)
+		return auditVerify(ctx, store, stdout, stderr)
 	case "export":
-		return export(ctx, store, args[1:], stdout, stderr)
+		return auditExport(ctx, store, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, auditUsage)
 		return nil
 	default:
-		fmt.Fprintf(stderr, "roomdesk audit: unknown subcommand %q\n%s", args[0], usage)
-		return ErrUsage
+		fmt.Fprintf(stderr, "roomdesk audit: unknown subcommand %q\n%s", args[0], auditUsage)
+		return errUsage
 	}
 }
 
-func verify(ctx context.Context, store audit.Store, stdout, stderr io.Writer) error {
+func auditVerify(ctx context.Context, store audit.Store, stdout, stderr io.Writer) error {
 	rep, err := store.Verify(ctx)
 	if err != nil {
 		// Could not finish reading: that is not a verdict either way.
@@ -81,16 +86,16 @@ func verify(ctx context.Context, store audit.Store, stdout, stderr io.Writer) er
 	return nil
 }
 
-// exportFlags maps each flag to its filter key (see FilterKeys).
+// exportFlags maps each flag to its filter key (see audit.FilterKeys).
 var exportFlags = map[string]string{
 	"room": "room", "actor": "actor", "action": "action", "outcome": "outcome",
 	"request-id": "request_id", "job": "job", "from": "from", "to": "to",
 }
 
-func export(ctx context.Context, store audit.Store, args []string, stdout, stderr io.Writer) error {
+func auditExport(ctx context.Context, store audit.Store, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("roomdesk audit export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.Usage = func() { fmt.Fprint(stderr, auditUsage) }
 	vals := map[string]*string{}
 	for name, key := range exportFlags {
 		vals[key] = fs.String(name, "", "filter: "+key)
@@ -101,26 +106,26 @@ func export(ctx context.Context, store audit.Store, args []string, stdout, stder
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return ErrUsage
+		return errUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "roomdesk audit export: unexpected argument %q\n", fs.Arg(0))
-		return ErrUsage
+		return errUsage
 	}
 	q := url.Values{}
 	for k, v := range vals {
 		q.Set(k, *v)
 	}
-	f, errs := ParseFilter(q)
+	f, errs := audit.ParseFilter(q)
 	if len(errs) > 0 {
 		return filterError(errs, stderr)
 	}
 	if *format != "csv" && *format != "jsonl" {
 		fmt.Fprintf(stderr, "roomdesk audit export: --format must be csv or jsonl, not %q\n", *format)
-		return ErrUsage
+		return errUsage
 	}
 	if *out == "" {
-		_, err := Export(ctx, store, f, *format, stdout, nil)
+		_, err := audit.Export(ctx, store, f, *format, stdout, nil)
 		return err
 	}
 	n, err := exportFile(ctx, store, f, *format, *out)
@@ -145,7 +150,7 @@ func filterError(errs map[string]string, stderr io.Writer) error {
 	for _, k := range keys {
 		fmt.Fprintf(stderr, "roomdesk audit export: --%s: %s\n", flagOf[k], errs[k])
 	}
-	return ErrUsage
+	return errUsage
 }
 
 // exportFile writes to a temporary file beside path and renames it into
@@ -157,7 +162,7 @@ func exportFile(ctx context.Context, store audit.Store, f audit.Filter, format, 
 		return 0, fmt.Errorf("audit export: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
-	n, err := Export(ctx, store, f, format, tmp, nil)
+	n, err := audit.Export(ctx, store, f, format, tmp, nil)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -166,50 +171,6 @@ func exportFile(ctx context.Context, store audit.Store, f audit.Filter, format, 
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return n, fmt.Errorf("audit export: %w", err)
-	}
-	return n, nil
-}
-
-// flushEvery is how many records go out between flushes of a streamed
-// export: often enough that a browser shows progress, rarely enough to
-// cost nothing.
-const flushEvery = 200
-
-// Export streams the records matching f to w in format ("csv" or "jsonl")
-// with the writers of package audit, newest first, and returns how many it
-// wrote. flush, if set, is called after each flushEvery records (once the
-// writer's buffer is pushed to w): the web export passes the response's
-// Flush. The console's export and the CLI both come through here, so they
-// produce the same bytes.
-func Export(ctx context.Context, store audit.Store, f audit.Filter, format string, w io.Writer, flush func()) (int, error) {
-	var rw audit.RecordWriter
-	switch format {
-	case "csv":
-		rw = audit.NewCSVWriter(w)
-	case "jsonl":
-		rw = audit.NewJSONLWriter(w)
-	default:
-		return 0, fmt.Errorf("audit export: unknown format %q", format)
-	}
-	n := 0
-	err := store.Export(ctx, f, func(r audit.Record) error {
-		if err := rw.Write(r); err != nil {
-			return err
-		}
-		n++
-		if flush != nil && n%flushEvery == 0 {
-			if err := rw.Flush(); err != nil {
-				return err
-			}
-			flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = rw.Flush()
 	}
 	if err != nil {
 		return n, fmt.Errorf("audit export: %w", err)

@@ -1,4 +1,4 @@
-package auditcli
+package audit
 
 import (
 	"net/url"
@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/roomdesk/roomdesk/internal/audit"
 )
 
 // FilterKeys are the filter's query parameters, in the order a canonical
@@ -21,7 +19,7 @@ var FilterKeys = []string{"room", "actor", "action", "outcome", "request_id", "j
 // Outcomes an auditor can filter on. "pending" is deliberately absent: it
 // is what an intent row stores, while the record's outcome is its result's,
 // or "unknown" when there is none.
-var Outcomes = []string{audit.OutcomeOK, audit.OutcomeFailed, audit.OutcomeUnknown, audit.OutcomeDenied}
+var Outcomes = []string{OutcomeOK, OutcomeFailed, OutcomeUnknown, OutcomeDenied}
 
 var actionPattern = regexp.MustCompile(`^[a-z0-9_.]{1,64}$`)
 
@@ -32,10 +30,10 @@ var actionPattern = regexp.MustCompile(`^[a-z0-9_.]{1,64}$`)
 //
 // Times are UTC unless they carry an offset. "to" includes the whole unit
 // written: to=2025-03-01T14:30 covers 14:30:59, to=2025-03-01 the whole day.
-func ParseFilter(v url.Values) (audit.Filter, map[string]string) {
+func ParseFilter(v url.Values) (Filter, map[string]string) {
 	errs := map[string]string{}
 	get := func(k string) string { return strings.TrimSpace(v.Get(k)) }
-	f := audit.Filter{
+	f := Filter{
 		RoomID:    get("room"),
 		Actor:     get("actor"),
 		Action:    get("action"),
@@ -120,30 +118,6 @@ func ParseTime(s string) (time.Time, time.Duration, error) {
 		span = time.Microsecond // the stored precision
 	}
 	return t.UTC(), span, nil
-}
-
-// LocalInput renders a filter time for an <input type="datetime-local">,
-// which shows only "2006-01-02T15:04[:05]" and would silently blank any
-// other spelling. For "to" it shows the last unit the bound includes, so a
-// resubmitted form keeps the range it was given (to=2025-03-01 shows
-// 2025-03-01T23:59). Unreadable input is returned as typed.
-func LocalInput(s string, isTo bool) string {
-	t, span, err := ParseTime(strings.TrimSpace(s))
-	if err != nil {
-		return s
-	}
-	if isTo && span >= time.Minute {
-		t = t.Add(span - time.Minute)
-		span = time.Minute
-	}
-	switch {
-	case span >= time.Minute:
-		return t.Format("2006-01-02T15:04")
-	case span == time.Second:
-		return t.Format("2006-01-02T15:04:05")
-	default:
-		return t.Format("2006-01-02T15:04:05.000000")
-	}
 }
 
 // CleanQuery keeps only the filter's parameters, trimmed and non-empty: the

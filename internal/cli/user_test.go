@@ -1,4 +1,4 @@
-package auth
+package cli
 
 import (
 	"bytes"
@@ -7,17 +7,79 @@ import (
 	"strings"
 	"testing"
 
+	"time"
+
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
+	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/db"
+	"github.com/roomdesk/roomdesk/internal/db/dbtest"
 )
+
+// userEnv is an auth service on a real database with a real audit log, a
+// clock stopped at 2026-03-01 09:00 UTC and cheap password hashing.
+type userEnv struct {
+	svc   *auth.Service
+	store *sqlstore.Store
+}
+
+func newUserEnv(t *testing.T, d db.Dialect) *userEnv {
+	t.Helper()
+	conn := dbtest.Open(t, d)
+	store := sqlstore.New(conn)
+	now := func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
+	svc := auth.NewService(conn, store, auth.Options{Now: now, Hash: auth.HashParams{Memory: 64, Time: 1, Threads: 1}})
+	return &userEnv{svc: svc, store: store}
+}
+
+// entries is the audit log, oldest first.
+func (e *userEnv) entries(t *testing.T) []audit.Entry {
+	t.Helper()
+	page, err := e.store.List(context.Background(), audit.Filter{}, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]audit.Entry, len(page.Records))
+	for i, r := range page.Records {
+		out[len(out)-1-i] = r.Entry
+	}
+	return out
+}
+
+func (e *userEnv) last(t *testing.T) audit.Entry {
+	t.Helper()
+	all := e.entries(t)
+	if len(all) == 0 {
+		t.Fatal("nothing audited")
+	}
+	return all[len(all)-1]
+}
+
+func (e *userEnv) actions(t *testing.T) []string {
+	var out []string
+	for _, en := range e.entries(t) {
+		out = append(out, en.Action)
+	}
+	return out
+}
+
+// forEachDialect runs fn as a parallel subtest on SQLite and PostgreSQL.
+func forEachDialect(t *testing.T, fn func(t *testing.T, d db.Dialect)) {
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			fn(t, d)
+		})
+	}
+}
 
 func TestUserCommand(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, d db.Dialect) {
-		e := newEnv(t, d, Options{})
+		e := newUserEnv(t, d)
 		ctx := context.Background()
 		run := func(stdin string, args ...string) (string, string, error) {
 			var out, errOut bytes.Buffer
-			err := RunUserCommand(ctx, e.svc, args, strings.NewReader(stdin), &out, &errOut)
+			err := userCommand(ctx, e.svc, args, strings.NewReader(stdin), &out, &errOut)
 			return out.String(), errOut.String(), err
 		}
 
@@ -25,7 +87,7 @@ func TestUserCommand(t *testing.T) {
 		if err != nil || out != "created user carol (operator)\n" {
 			t.Fatalf("add: %q %v", out, err)
 		}
-		if got := e.audit.last(t); got.Action != audit.ActionUserCreate || !strings.HasPrefix(got.Actor, "cli:") || got.ActorRole != "admin" {
+		if got := e.last(t); got.Action != audit.ActionUserCreate || !strings.HasPrefix(got.Actor, "cli:") || got.ActorRole != "admin" {
 			t.Errorf("cli audit actor: %+v", got)
 		}
 		if _, err := e.svc.Authenticate(ctx, "carol", "first password", "", ""); err != nil {
@@ -62,7 +124,7 @@ func TestUserCommand(t *testing.T) {
 		}
 		want := []string{audit.ActionUserCreate, audit.ActionLogin, audit.ActionUserCreate,
 			audit.ActionUserPassword, audit.ActionLogin, audit.ActionUserDisable, audit.ActionUserEnable}
-		if got := e.audit.actions(); strings.Join(got, " ") != strings.Join(want, " ") {
+		if got := e.actions(t); strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("audited %v\nwant %v", got, want)
 		}
 	})
@@ -70,8 +132,10 @@ func TestUserCommand(t *testing.T) {
 
 func TestUserCommandErrors(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, d db.Dialect) {
-		e := newEnv(t, d, Options{})
-		e.mustCreate(t, "carol", pw, RoleViewer)
+		e := newUserEnv(t, d)
+		if _, err := e.svc.Create(context.Background(), auth.Actor{Name: "cli:test", Role: auth.RoleAdmin}, "carol", "a long enough password", auth.RoleViewer); err != nil {
+			t.Fatal(err)
+		}
 		cases := []struct {
 			name  string
 			stdin string
@@ -94,19 +158,19 @@ func TestUserCommandErrors(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				var out, errOut bytes.Buffer
-				err := RunUserCommand(context.Background(), e.svc, tc.args, strings.NewReader(tc.stdin), &out, &errOut)
+				err := userCommand(context.Background(), e.svc, tc.args, strings.NewReader(tc.stdin), &out, &errOut)
 				if err == nil || !strings.Contains(err.Error(), tc.want) {
 					t.Fatalf("got %v, want %q", err, tc.want)
 				}
-				if errors.Is(err, ErrUsage) != tc.usage || strings.Contains(errOut.String(), "usage:") != tc.usage {
-					t.Errorf("usage error %v, usage printed %q", errors.Is(err, ErrUsage), errOut.String())
+				if errors.Is(err, errUsage) != tc.usage || strings.Contains(errOut.String(), "usage:") != tc.usage {
+					t.Errorf("usage error %v, usage printed %q", errors.Is(err, errUsage), errOut.String())
 				}
 				if strings.Contains(err.Error()+out.String()+errOut.String(), "hunter2") {
 					t.Error("a password from argv was echoed")
 				}
 			})
 		}
-		if _, err := e.svc.ByUsername(context.Background(), "erin"); err != ErrNotFound {
+		if _, err := e.svc.ByUsername(context.Background(), "erin"); err != auth.ErrNotFound {
 			t.Errorf("a failed add created the user: %v", err)
 		}
 	})
