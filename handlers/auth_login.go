@@ -34,7 +34,7 @@ func (h *Handlers) Login(c echo.Context) error {
 	username := strings.TrimSpace(c.FormValue("username"))
 	p := authview.LoginProps{Username: username, Next: c.FormValue("next"), CSRF: csrfToken(c), Demo: h.Demo}
 	ctx := c.Request().Context()
-	u, err := h.Auth.Authenticate(ctx, username, c.FormValue("password"), c.RealIP(), c.Request().UserAgent())
+	u, err := h.Auth.Authenticate(ctx, actorFrom(c), username, c.FormValue("password"))
 	var locked *auth.LockedError
 	switch {
 	case errors.As(err, &locked):
@@ -48,9 +48,9 @@ func (h *Handlers) Login(c echo.Context) error {
 		return err
 	}
 	if sid, ok := c.Get(ctxSessionID).(string); ok {
-		_ = h.Auth.EndSession(ctx, sid, c.RealIP(), c.Request().UserAgent())
+		_ = h.Auth.EndSession(ctx, sid, actorFrom(c))
 	}
-	sid, err := h.Auth.CreateSession(ctx, u, c.RealIP(), c.Request().UserAgent())
+	sid, err := h.Auth.CreateSession(ctx, u, actorFrom(c))
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (h *Handlers) Login(c echo.Context) error {
 // Logout ends the session on the server, not only in the browser.
 func (h *Handlers) Logout(c echo.Context) error {
 	if sid, ok := c.Get(ctxSessionID).(string); ok {
-		if err := h.Auth.EndSession(c.Request().Context(), sid, c.RealIP(), c.Request().UserAgent()); err != nil {
+		if err := h.Auth.EndSession(c.Request().Context(), sid, actorFrom(c)); err != nil {
 			return err
 		}
 	}

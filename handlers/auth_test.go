@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
 )
 
@@ -143,7 +144,7 @@ func TestSessionEndsWhenUserDisabled(t *testing.T) {
 	if r := c.Get("/audit"); r.StatusCode != http.StatusOK {
 		t.Fatalf("before disabling: %v", r)
 	}
-	admin := auth.Actor{Name: "test", Role: auth.RoleAdmin}
+	admin := audit.Actor{Name: "test", Role: string(auth.RoleAdmin)}
 	if err := env.Auth.SetDisabled(context.Background(), admin, u.ID, true); err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +178,7 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 	env := apptest.New(t, apptest.Options{})
 	u := env.CreateUser(t, "pat", auth.RoleViewer)
 	a, b := env.Login(t, "pat"), env.Login(t, "pat")
-	admin := auth.Actor{Name: "test", Role: auth.RoleAdmin}
+	admin := audit.Actor{Name: "test", Role: string(auth.RoleAdmin)}
 	if err := env.Auth.SetPassword(context.Background(), admin, u.ID, "a brand new password"); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/bulk"
-	"github.com/roomdesk/roomdesk/internal/rooms"
 	bulkview "github.com/roomdesk/roomdesk/views/bulk"
 )
 
@@ -18,9 +17,7 @@ func (h *Handlers) BulkRetry(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	actor := rooms.Actor{Username: u.Username, Role: string(u.Role), IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
-	job, err := h.Bulk.RetryFailed(c.Request().Context(), actor, id)
+	job, err := h.Bulk.RetryFailed(c.Request().Context(), actorFrom(c), id)
 	var retried *bulk.RetriedError
 	switch {
 	case err == nil:

@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/roomdesk/roomdesk/internal/rooms"
 	bulkview "github.com/roomdesk/roomdesk/views/bulk"
 )
 
@@ -25,9 +24,7 @@ func (h *Handlers) BulkStart(c echo.Context) error {
 		pv.Notice = "The form changed after the preview (or there was none). Check the preview below, then start again."
 		return h.renderPreview(c, http.StatusConflict, in, pv)
 	}
-	u, _ := currentUser(c)
-	actor := rooms.Actor{Username: u.Username, Role: string(u.Role), IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
-	job, err := h.Bulk.Create(c.Request().Context(), actor, plan)
+	job, err := h.Bulk.Create(c.Request().Context(), actorFrom(c), plan)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/rooms"
@@ -152,7 +153,7 @@ func TestBulkStartAndFollow(t *testing.T) {
 // job, linked both ways, and a second click lands on the same retry.
 func TestBulkRetryFailedRooms(t *testing.T) {
 	env, op := newRoomsEnv(t)
-	actor := rooms.Actor{Username: "olga", Role: "operator"}
+	actor := audit.Actor{Name: "olga", Role: "operator"}
 	job, err := env.Bulk.Create(t.Context(), actor, bulk.Plan{Source: "test", Common: rooms.Form{rooms.FieldNotice: {"retry me"}},
 		Rows: []bulk.Row{{Line: 1, RoomID: seedRoom, Fields: rooms.Form{rooms.FieldNotice: {"retry me"}}},
 			{Line: 2, RoomID: "gone-room", Fields: rooms.Form{rooms.FieldNotice: {"retry me"}}}}})

@@ -190,20 +190,3 @@ func (h *Handlers) require(min auth.Role) echo.MiddlewareFunc {
 		}
 	}
 }
-
-// appendEvent audits an event with the request's actor, IP and user agent.
-// A failure to audit an event is logged, not shown: the action it records
-// has already been refused or done.
-func (h *Handlers) appendEvent(c echo.Context, e audit.Entry) {
-	e.Kind = audit.KindEvent
-	if e.Actor == "" {
-		if u, ok := currentUser(c); ok {
-			e.Actor, e.ActorRole = u.Username, string(u.Role)
-		}
-	}
-	e.ClientIP = c.RealIP()
-	e.UserAgent = c.Request().UserAgent()
-	if err := h.Audit.Append(c.Request().Context(), &e); err != nil {
-		h.Logger.Error("audit append failed", "action", e.Action, "err", err)
-	}
-}

@@ -21,9 +21,7 @@ func (h *Handlers) RoomsUpdate(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	submitted, original := rooms.SplitForm(form)
-	u, _ := currentUser(c)
-	actor := rooms.Actor{Username: u.Username, Role: string(u.Role), IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
-	res, err := h.Rooms.Update(c.Request().Context(), actor, id, submitted, original)
+	res, err := h.Rooms.Update(c.Request().Context(), actorFrom(c), id, submitted, original)
 
 	p := roomsview.EditProps{RoomID: id, CanEdit: true, CSRF: csrfToken(c), Values: submitted, Original: original}
 	status, room := http.StatusOK, res.Room

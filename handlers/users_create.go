@@ -35,7 +35,7 @@ func (h *Handlers) UsersCreate(c echo.Context) error {
 			f.Errors["password"] = fmt.Sprintf("Password must be at least %d characters.", auth.MinPasswordLen)
 		}
 	} else {
-		u, err := h.Auth.Create(c.Request().Context(), h.actor(c), f.Username, password, role)
+		u, err := h.Auth.Create(c.Request().Context(), actorFrom(c), f.Username, password, role)
 		var ve *auth.ValidationError
 		switch {
 		case errors.As(err, &ve):

@@ -66,11 +66,6 @@ func (h *Handlers) targetUser(c echo.Context) (auth.User, error) {
 	return h.Auth.ByID(c.Request().Context(), id)
 }
 
-func (h *Handlers) actor(c echo.Context) auth.Actor {
-	me, _ := currentUser(c)
-	return auth.ActorFor(me, c.RealIP(), c.Request().UserAgent())
-}
-
 func (h *Handlers) isSelf(c echo.Context, u auth.User) bool {
 	me, ok := currentUser(c)
 	return ok && me.ID == u.ID

@@ -19,7 +19,7 @@ func (h *Handlers) UsersDisable(c echo.Context) error {
 		return h.usersPage(c, http.StatusConflict, usersview.Props{Flash: usersview.Flash{
 			Text: "You can't disable your own account. Another admin can do it."}})
 	}
-	if err := h.Auth.SetDisabled(c.Request().Context(), h.actor(c), u.ID, true); err != nil {
+	if err := h.Auth.SetDisabled(c.Request().Context(), actorFrom(c), u.ID, true); err != nil {
 		return h.usersFailed(c, err, u.ID)
 	}
 	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(
@@ -30,7 +30,7 @@ func (h *Handlers) UsersDisable(c echo.Context) error {
 func (h *Handlers) UsersEnable(c echo.Context) error {
 	u, err := h.targetUser(c)
 	if err == nil {
-		err = h.Auth.SetDisabled(c.Request().Context(), h.actor(c), u.ID, false)
+		err = h.Auth.SetDisabled(c.Request().Context(), actorFrom(c), u.ID, false)
 	}
 	if err != nil {
 		return h.usersFailed(c, err, u.ID)
@@ -43,7 +43,7 @@ func (h *Handlers) UsersEnable(c echo.Context) error {
 func (h *Handlers) UsersPassword(c echo.Context) error {
 	u, err := h.targetUser(c)
 	if err == nil {
-		err = h.Auth.SetPassword(c.Request().Context(), h.actor(c), u.ID, c.FormValue("password"))
+		err = h.Auth.SetPassword(c.Request().Context(), actorFrom(c), u.ID, c.FormValue("password"))
 	}
 	if err != nil {
 		return h.usersFailed(c, err, u.ID)
@@ -60,7 +60,7 @@ func (h *Handlers) UsersEndSessions(c echo.Context) error {
 	u, err := h.targetUser(c)
 	var n int64
 	if err == nil {
-		n, err = h.Auth.EndUserSessions(c.Request().Context(), h.actor(c), u.ID)
+		n, err = h.Auth.EndUserSessions(c.Request().Context(), actorFrom(c), u.ID)
 	}
 	if err != nil {
 		return h.usersFailed(c, err, u.ID)

@@ -115,7 +115,7 @@ func forEachDialect(t *testing.T, fn func(t *testing.T, d db.Dialect)) {
 	}
 }
 
-var cliAdmin = Actor{Name: "cli:test", Role: RoleAdmin}
+var cliAdmin = audit.Actor{Name: "cli:test", Role: string(RoleAdmin)}
 
 func (e *env) mustCreate(t *testing.T, name, password string, role Role) User {
 	t.Helper()

@@ -19,14 +19,14 @@ import (
 // the moment a username or address gets locked. Refusals during a slow-down
 // or lock are only logged: auditing each would let a flood of guesses flood
 // the hash-chained audit log too.
-func (s *Service) Authenticate(ctx context.Context, username, password, ip, userAgent string) (User, error) {
+func (s *Service) Authenticate(ctx context.Context, client audit.Actor, username, password string) (User, error) {
 	name := NormalizeUsername(username)
 	now := s.nowUS()
-	keys := s.keys(name, ip)
+	keys := s.keys(name, client.IP)
 	if err := s.check(ctx, keys, now); err != nil {
 		var re *LockedError
 		if errors.As(err, &re) {
-			s.log.Warn("auth: login refused by throttle", "username", clip(name, 64), "ip", ip,
+			s.log.Warn("auth: login refused by throttle", "username", clip(name, 64), "ip", client.IP,
 				"reason", re.Err, "retry_after", re.RetryAfter)
 		}
 		return User{}, err
@@ -63,10 +63,11 @@ func (s *Service) Authenticate(ctx context.Context, username, password, ip, user
 			s.rehash(wctx, u.ID, password)
 		}
 	}
-	entry := audit.Entry{
-		Actor: clip(name, 64), ActorRole: string(u.Role), ClientIP: ip, UserAgent: userAgent,
-		Action: audit.ActionLogin, Outcome: audit.OutcomeOK,
-	}
+	// The name as attempted (clipped: it is the attacker's text) and the
+	// role of the user it names, if any.
+	client.Name, client.Role = clip(name, 64), string(u.Role)
+	entry := audit.Entry{Action: audit.ActionLogin, Outcome: audit.OutcomeOK}
+	entry.SetActor(client)
 	if reason == "" {
 		if err := s.forgive(wctx, ids, name); err != nil {
 			return User{}, err

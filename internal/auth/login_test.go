@@ -20,7 +20,7 @@ func TestAuthenticate(t *testing.T) {
 		alice := e.mustCreate(t, "Alice", pw, RoleOperator)
 		bob := e.mustCreate(t, "bob", pw, RoleViewer)
 
-		u, err := e.svc.Authenticate(ctx, " ALICE ", pw, "203.0.113.5", "Firefox")
+		u, err := e.svc.Authenticate(ctx, audit.Actor{IP: "203.0.113.5", UserAgent: "Firefox"}, " ALICE ", pw)
 		if err != nil || u.ID != alice.ID || u.Username != "alice" || u.Role != RoleOperator {
 			t.Fatalf("login: %+v %v", u, err)
 		}
@@ -41,7 +41,7 @@ func TestAuthenticate(t *testing.T) {
 			{"bob", pw, "user disabled"},
 		}
 		for _, tc := range cases {
-			_, err := e.svc.Authenticate(ctx, tc.user, tc.pass, "203.0.113.5", "curl")
+			_, err := e.svc.Authenticate(ctx, audit.Actor{IP: "203.0.113.5", UserAgent: "curl"}, tc.user, tc.pass)
 			if err != ErrInvalidCredentials {
 				t.Errorf("%s: got %v, want exactly ErrInvalidCredentials", tc.user, err)
 			}
@@ -63,7 +63,7 @@ func TestThrottleAndLock(t *testing.T) {
 		// per-username counter is in play.
 		ip := func(i int) string { return "198.51.100." + string(rune('a'+i)) }
 		fail := func(i int) error {
-			_, err := e.svc.Authenticate(ctx, "alice", "not the password", ip(i), "ua")
+			_, err := e.svc.Authenticate(ctx, audit.Actor{IP: ip(i), UserAgent: "ua"}, "alice", "not the password")
 			return err
 		}
 		for i := range 3 {
@@ -76,7 +76,7 @@ func TestThrottleAndLock(t *testing.T) {
 		var re *LockedError
 		wantWait := time.Second
 		for i := 3; i < 9; i++ {
-			_, err := e.svc.Authenticate(ctx, "alice", pw, ip(i), "ua")
+			_, err := e.svc.Authenticate(ctx, audit.Actor{IP: ip(i), UserAgent: "ua"}, "alice", pw)
 			if !errors.As(err, &re) || !errors.Is(err, ErrThrottled) || re.RetryAfter != wantWait {
 				t.Fatalf("attempt %d: %v, want throttled for %s", i+1, err, wantWait)
 			}
@@ -97,7 +97,7 @@ func TestThrottleAndLock(t *testing.T) {
 		audited := len(e.audit.actions())
 		// Even the right password is refused while locked, and not audited.
 		e.clock.Add(14 * time.Minute)
-		if _, err := e.svc.Authenticate(ctx, "alice", pw, "192.0.2.1", "ua"); !errors.As(err, &re) ||
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{IP: "192.0.2.1", UserAgent: "ua"}, "alice", pw); !errors.As(err, &re) ||
 			!errors.Is(err, ErrLocked) || re.RetryAfter != time.Minute {
 			t.Fatalf("during lock: %v", err)
 		}
@@ -107,7 +107,7 @@ func TestThrottleAndLock(t *testing.T) {
 		// Once the lock has passed the right password works and wipes the
 		// username's failures: the next typo is not throttled.
 		e.clock.Add(time.Minute)
-		if _, err := e.svc.Authenticate(ctx, "alice", pw, "192.0.2.1", "ua"); err != nil {
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{IP: "192.0.2.1", UserAgent: "ua"}, "alice", pw); err != nil {
 			t.Fatalf("after lock: %v", err)
 		}
 		for i := range 3 {
@@ -125,17 +125,17 @@ func TestThrottleByIPAndUnknownUsers(t *testing.T) {
 		e.mustCreate(t, "alice", pw, RoleOperator)
 		// Spraying different (unknown) usernames from one address: the
 		// address counter slows and then locks it, exactly as for real users.
-		if _, err := e.svc.Authenticate(ctx, "nobody1", pw, "192.0.2.9", "ua"); err != ErrInvalidCredentials {
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{IP: "192.0.2.9", UserAgent: "ua"}, "nobody1", pw); err != ErrInvalidCredentials {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Authenticate(ctx, "alice", "wrong wrong", "192.0.2.9", "ua"); err != ErrInvalidCredentials {
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{IP: "192.0.2.9", UserAgent: "ua"}, "alice", "wrong wrong"); err != ErrInvalidCredentials {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Authenticate(ctx, "nobody3", pw, "192.0.2.9", "ua"); !errors.Is(err, ErrThrottled) {
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{IP: "192.0.2.9", UserAgent: "ua"}, "nobody3", pw); !errors.Is(err, ErrThrottled) {
 			t.Fatalf("third from the address: %v, want throttled", err)
 		}
 		e.clock.Add(time.Second)
-		_, err := e.svc.Authenticate(ctx, "nobody3", pw, "192.0.2.9", "ua")
+		_, err := e.svc.Authenticate(ctx, audit.Actor{IP: "192.0.2.9", UserAgent: "ua"}, "nobody3", pw)
 		if !errors.Is(err, ErrLocked) {
 			t.Fatalf("want address locked: %v", err)
 		}
@@ -144,14 +144,14 @@ func TestThrottleByIPAndUnknownUsers(t *testing.T) {
 		}
 		// A locked address does not lock the user out from elsewhere, and a
 		// success elsewhere does not unlock the address.
-		if _, err := e.svc.Authenticate(ctx, "alice", pw, "192.0.2.10", "ua"); err != nil {
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{IP: "192.0.2.10", UserAgent: "ua"}, "alice", pw); err != nil {
 			t.Fatalf("other address: %v", err)
 		}
-		if _, err := e.svc.Authenticate(ctx, "alice", pw, "192.0.2.9", "ua"); !errors.Is(err, ErrLocked) {
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{IP: "192.0.2.9", UserAgent: "ua"}, "alice", pw); !errors.Is(err, ErrLocked) {
 			t.Fatalf("locked address let in: %v", err)
 		}
 		e.clock.Add(15 * time.Minute)
-		if _, err := e.svc.Authenticate(ctx, "alice", pw, "192.0.2.9", "ua"); err != nil {
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{IP: "192.0.2.9", UserAgent: "ua"}, "alice", pw); err != nil {
 			t.Fatalf("after lock: %v", err)
 		}
 	})
@@ -162,7 +162,7 @@ func TestLoginFailsClosedWhenAuditFails(t *testing.T) {
 		e := newEnv(t, d, Options{})
 		e.mustCreate(t, "alice", pw, RoleOperator)
 		e.audit.fail = errors.New("disk full")
-		if _, err := e.svc.Authenticate(context.Background(), "alice", pw, "192.0.2.1", "ua"); err == nil {
+		if _, err := e.svc.Authenticate(context.Background(), audit.Actor{IP: "192.0.2.1", UserAgent: "ua"}, "alice", pw); err == nil {
 			t.Fatal("login succeeded without its audit row")
 		}
 	})
@@ -173,14 +173,14 @@ func TestRehashOnLogin(t *testing.T) {
 		e := newEnv(t, d, Options{})
 		ctx := context.Background()
 		u := e.mustCreate(t, "alice", pw, RoleOperator)
-		sid, err := e.svc.CreateSession(ctx, u, "", "")
+		sid, err := e.svc.CreateSession(ctx, u, audit.Actor{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		stronger := HashParams{Memory: 128, Time: 2, Threads: 1}
 		svc2 := NewService(e.db, e.audit, Options{Now: e.clock.Now, Hash: stronger})
 		e.clock.Add(time.Second)
-		if _, err := svc2.Authenticate(ctx, "alice", pw, "", ""); err != nil {
+		if _, err := svc2.Authenticate(ctx, audit.Actor{}, "alice", pw); err != nil {
 			t.Fatal(err)
 		}
 		_, hash, err := svc2.userWithHash(ctx, "alice")

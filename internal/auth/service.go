@@ -85,19 +85,14 @@ type User struct {
 	PasswordChangedAt time.Time
 }
 
-// Actor is who makes a change, as the audit log records it: a signed-in
-// admin (ActorFor) or the CLI ("cli:<os user>", role admin).
-type Actor struct {
-	Name      string
-	Role      Role
-	IP        string
-	UserAgent string
+// ActorFor is u acting through client (the request's IP and user agent).
+func ActorFor(u User, client audit.Actor) audit.Actor {
+	client.Name, client.Role = u.Username, string(u.Role)
+	return client
 }
 
-// ActorFor is the actor for a request made by u.
-func ActorFor(u User, ip, userAgent string) Actor {
-	return Actor{Name: u.Username, Role: u.Role, IP: ip, UserAgent: userAgent}
-}
+// mayAdminister says whether actor holds the admin role.
+func mayAdminister(actor audit.Actor) bool { return Role(actor.Role).Allows(RoleAdmin) }
 
 // record appends an event row. It ignores the caller's cancellation: a
 // client that hangs up must not be able to skip its audit row.
@@ -111,11 +106,10 @@ func (s *Service) record(ctx context.Context, e audit.Entry) error {
 	return nil
 }
 
-func (s *Service) recordChange(ctx context.Context, actor Actor, action, detail string) error {
-	return s.record(ctx, audit.Entry{
-		Actor: actor.Name, ActorRole: string(actor.Role), ClientIP: actor.IP, UserAgent: actor.UserAgent,
-		Action: action, Outcome: audit.OutcomeOK, Detail: detail,
-	})
+func (s *Service) recordChange(ctx context.Context, actor audit.Actor, action, detail string) error {
+	e := audit.Entry{Action: action, Outcome: audit.OutcomeOK, Detail: detail}
+	e.SetActor(actor)
+	return s.record(ctx, e)
 }
 
 // clip cuts s to at most n bytes on a rune boundary, for attacker-supplied

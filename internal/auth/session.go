@@ -41,7 +41,7 @@ func hashID(raw string) string {
 // CreateSession starts a session for u, who has just authenticated, and
 // returns its id (32 random bytes, base64url) for the cookie. The id is never
 // stored or logged.
-func (s *Service) CreateSession(ctx context.Context, u User, ip, userAgent string) (string, error) {
+func (s *Service) CreateSession(ctx context.Context, u User, client audit.Actor) (string, error) {
 	b := make([]byte, sessionIDBytes)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("auth: session id: %w", err)
@@ -56,7 +56,7 @@ func (s *Service) CreateSession(ctx context.Context, u User, ip, userAgent strin
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO sessions
 		(id_hash, user_id, created_at_us, last_seen_us, expires_at_us, ip, user_agent)
 		VALUES ($1, $2, $3, $3, $4, $5, $6)`,
-		hashID(raw), u.ID, us(now), us(now.Add(s.absolute)), clip(ip, 64), clip(userAgent, 512)); err != nil {
+		hashID(raw), u.ID, us(now), us(now.Add(s.absolute)), clip(client.IP, 64), clip(client.UserAgent, 512)); err != nil {
 		return "", fmt.Errorf("auth: create session: %w", err)
 	}
 	return raw, nil
@@ -119,7 +119,7 @@ func (s *Service) Session(ctx context.Context, rawID string) (User, SessionInfo,
 
 // EndSession revokes one session (logout) and audits it. An unknown or
 // already ended session is not an error: logging out twice is harmless.
-func (s *Service) EndSession(ctx context.Context, rawID, ip, userAgent string) error {
+func (s *Service) EndSession(ctx context.Context, rawID string, client audit.Actor) error {
 	id := hashID(rawID)
 	var u User
 	var err error
@@ -139,16 +139,15 @@ func (s *Service) EndSession(ctx context.Context, rawID, ip, userAgent string) e
 		WHERE id_hash = $2 AND revoked_at_us IS NULL`, us(s.nowUS()), id); err != nil {
 		return fmt.Errorf("auth: end session: %w", err)
 	}
-	return s.record(ctx, audit.Entry{
-		Actor: u.Username, ActorRole: string(u.Role), ClientIP: ip, UserAgent: userAgent,
-		Action: audit.ActionLogout, Outcome: audit.OutcomeOK,
-	})
+	e := audit.Entry{Action: audit.ActionLogout, Outcome: audit.OutcomeOK}
+	e.SetActor(ActorFor(u, client))
+	return s.record(ctx, e)
 }
 
 // EndUserSessions revokes every live session of a user (an admin's "sign
 // out everywhere") and audits it with the actor. It returns how many ended.
-func (s *Service) EndUserSessions(ctx context.Context, actor Actor, userID int64) (int64, error) {
-	if !actor.Role.Allows(RoleAdmin) {
+func (s *Service) EndUserSessions(ctx context.Context, actor audit.Actor, userID int64) (int64, error) {
+	if !mayAdminister(actor) {
 		return 0, ErrForbidden
 	}
 	u, err := s.ByID(ctx, userID)

@@ -20,7 +20,7 @@ func TestSessions(t *testing.T) {
 		start := e.clock.Now()
 		login := func() string {
 			t.Helper()
-			sid, err := e.svc.CreateSession(ctx, alice, "203.0.113.5", "Firefox")
+			sid, err := e.svc.CreateSession(ctx, alice, audit.Actor{IP: "203.0.113.5", UserAgent: "Firefox"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,7 +78,7 @@ func TestSessions(t *testing.T) {
 
 		// Logout revokes and is audited.
 		sid = login()
-		if err := e.svc.EndSession(ctx, sid, "203.0.113.5", "Firefox"); err != nil {
+		if err := e.svc.EndSession(ctx, sid, audit.Actor{IP: "203.0.113.5", UserAgent: "Firefox"}); err != nil {
 			t.Fatal(err)
 		}
 		refused(sid, "ended")
@@ -86,10 +86,10 @@ func TestSessions(t *testing.T) {
 			t.Errorf("logout audit: %+v", got)
 		}
 		n := len(e.audit.actions())
-		if err := e.svc.EndSession(ctx, sid, "", ""); err != nil || len(e.audit.actions()) != n {
+		if err := e.svc.EndSession(ctx, sid, audit.Actor{}); err != nil || len(e.audit.actions()) != n {
 			t.Errorf("second logout: %v, audited again: %v", err, len(e.audit.actions()) != n)
 		}
-		if err := e.svc.EndSession(ctx, "garbage", "", ""); err != nil {
+		if err := e.svc.EndSession(ctx, "garbage", audit.Actor{}); err != nil {
 			t.Errorf("logout of a garbage id: %v", err)
 		}
 	})
@@ -101,9 +101,9 @@ func TestSessionsEndWithUserChanges(t *testing.T) {
 		ctx := context.Background()
 		admin := e.mustCreate(t, "root", pw, RoleAdmin)
 		alice := e.mustCreate(t, "alice", pw, RoleOperator)
-		actor := ActorFor(admin, "192.0.2.1", "Chrome")
+		actor := ActorFor(admin, audit.Actor{IP: "192.0.2.1", UserAgent: "Chrome"})
 		newSession := func() string {
-			sid, err := e.svc.CreateSession(ctx, alice, "", "")
+			sid, err := e.svc.CreateSession(ctx, alice, audit.Actor{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,7 +159,7 @@ func TestSessionsEndWithUserChanges(t *testing.T) {
 		if got := e.audit.last(t); got.Action != audit.ActionUserSessions || got.Detail != "user=alice sessions_ended=2" {
 			t.Errorf("sessions audit: %+v", got)
 		}
-		if _, err := e.svc.EndUserSessions(ctx, ActorFor(alice, "", ""), admin.ID); err != ErrForbidden {
+		if _, err := e.svc.EndUserSessions(ctx, ActorFor(alice, audit.Actor{}), admin.ID); err != ErrForbidden {
 			t.Errorf("operator ended an admin's sessions: %v", err)
 		}
 	})

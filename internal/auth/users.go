@@ -79,8 +79,8 @@ func (s *Service) List(ctx context.Context) ([]User, error) {
 }
 
 // Create adds a user. Bad input is a *ValidationError (a taken name too).
-func (s *Service) Create(ctx context.Context, actor Actor, username, password string, role Role) (User, error) {
-	if !actor.Role.Allows(RoleAdmin) {
+func (s *Service) Create(ctx context.Context, actor audit.Actor, username, password string, role Role) (User, error) {
+	if !mayAdminister(actor) {
 		return User{}, ErrForbidden
 	}
 	u, err := s.insertUser(ctx, username, password, role)
@@ -121,8 +121,8 @@ func (s *Service) insertUser(ctx context.Context, username, password string, rol
 
 // SetPassword replaces a user's password, ends all their sessions and lifts
 // any login lock on their name (an admin reset is the way out of a lock).
-func (s *Service) SetPassword(ctx context.Context, actor Actor, id int64, password string) error {
-	if !actor.Role.Allows(RoleAdmin) {
+func (s *Service) SetPassword(ctx context.Context, actor audit.Actor, id int64, password string) error {
+	if !mayAdminister(actor) {
 		return ErrForbidden
 	}
 	if err := ValidatePassword(password); err != nil {
@@ -153,8 +153,8 @@ func (s *Service) SetPassword(ctx context.Context, actor Actor, id int64, passwo
 
 // SetDisabled disables (ending their sessions) or re-enables a user. The
 // last enabled admin cannot be disabled: nobody could manage users then.
-func (s *Service) SetDisabled(ctx context.Context, actor Actor, id int64, disabled bool) error {
-	if !actor.Role.Allows(RoleAdmin) {
+func (s *Service) SetDisabled(ctx context.Context, actor audit.Actor, id int64, disabled bool) error {
+	if !mayAdminister(actor) {
 		return ErrForbidden
 	}
 	u, err := s.ByID(ctx, id)
@@ -212,7 +212,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, password string) (created boo
 	if err != nil {
 		return false, "", err
 	}
-	return true, generated, s.recordChange(ctx, Actor{Name: "system", Role: RoleAdmin}, audit.ActionUserCreate,
+	return true, generated, s.recordChange(ctx, audit.Actor{Name: "system", Role: string(RoleAdmin)}, audit.ActionUserCreate,
 		fmt.Sprintf("user=%s role=%s first start", u.Username, u.Role))
 }
 

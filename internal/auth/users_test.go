@@ -37,7 +37,7 @@ func TestCreateValidation(t *testing.T) {
 				}
 			})
 		}
-		if _, err := e.svc.Create(ctx, Actor{Name: "op", Role: RoleOperator}, "carol", pw, RoleAdmin); err != ErrForbidden {
+		if _, err := e.svc.Create(ctx, audit.Actor{Name: "op", Role: string(RoleOperator)}, "carol", pw, RoleAdmin); err != ErrForbidden {
 			t.Errorf("operator created a user: %v", err)
 		}
 	})
@@ -63,7 +63,7 @@ func TestUsers(t *testing.T) {
 			t.Errorf("ByUsername unknown: %v", err)
 		}
 
-		actor := ActorFor(root, "192.0.2.1", "ua")
+		actor := ActorFor(root, audit.Actor{IP: "192.0.2.1", UserAgent: "ua"})
 		if err := e.svc.SetDisabled(ctx, actor, bob.ID, true); err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func TestUsers(t *testing.T) {
 		if err := e.svc.SetPassword(ctx, actor, bob.ID, "short"); err == nil || err.Error() != "password must be at least 10 characters" {
 			t.Errorf("short password: %v", err)
 		}
-		if err := e.svc.SetPassword(ctx, ActorFor(bob, "", ""), root.ID, "another long password"); err != ErrForbidden {
+		if err := e.svc.SetPassword(ctx, ActorFor(bob, audit.Actor{}), root.ID, "another long password"); err != ErrForbidden {
 			t.Errorf("viewer set a password: %v", err)
 		}
 		want := []string{audit.ActionUserCreate, audit.ActionUserCreate, audit.ActionUserDisable, audit.ActionUserEnable}
@@ -97,15 +97,15 @@ func TestSetPasswordLiftsLock(t *testing.T) {
 		ctx := context.Background()
 		alice := e.mustCreate(t, "alice", pw, RoleOperator)
 		for range 2 {
-			e.svc.Authenticate(ctx, "alice", "wrong wrong!", "", "")
+			e.svc.Authenticate(ctx, audit.Actor{}, "alice", "wrong wrong!")
 		}
-		if _, err := e.svc.Authenticate(ctx, "alice", pw, "", ""); !errors.Is(err, ErrLocked) {
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{}, "alice", pw); !errors.Is(err, ErrLocked) {
 			t.Fatalf("want locked: %v", err)
 		}
 		if err := e.svc.SetPassword(ctx, cliAdmin, alice.ID, "a fresh password"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Authenticate(ctx, "alice", "a fresh password", "", ""); err != nil {
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{}, "alice", "a fresh password"); err != nil {
 			t.Errorf("still locked after an admin reset: %v", err)
 		}
 	})
@@ -122,7 +122,7 @@ func TestEnsureAdmin(t *testing.T) {
 		if err != nil || !created || len(generated) != 20 {
 			t.Fatalf("first: %v %q %v", created, generated, err)
 		}
-		u, err := e.svc.Authenticate(ctx, "admin", generated, "", "")
+		u, err := e.svc.Authenticate(ctx, audit.Actor{}, "admin", generated)
 		if err != nil || u.Role != RoleAdmin {
 			t.Fatalf("generated password does not log in: %v", err)
 		}
@@ -139,7 +139,7 @@ func TestEnsureAdmin(t *testing.T) {
 		if err != nil || !created || generated != "" {
 			t.Fatalf("with password: %v %q %v", created, generated, err)
 		}
-		if _, err := e2.svc.Authenticate(ctx, "admin", "chosen password", "", ""); err != nil {
+		if _, err := e2.svc.Authenticate(ctx, audit.Actor{}, "admin", "chosen password"); err != nil {
 			t.Error(err)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/rooms"
@@ -41,7 +42,7 @@ func benchBulk(ctx context.Context, b *bench) error {
 		env.Emulator.PutRoom(emulator.Room{RoomID: ids[i], RoomName: "before", MaxMemberCount: 100,
 			TakeSeatMode: "FreeToTake", Category: []int{1}})
 	}
-	res, err := bulk.MeasureThroughput(ctx, env.Bulk, rooms.Actor{Username: "bench", Role: "operator"},
+	res, err := bulk.MeasureThroughput(ctx, env.Bulk, audit.Actor{Name: "bench", Role: "operator"},
 		ids, rooms.Form{rooms.FieldRoomName: {"after"}})
 	if err != nil {
 		return err

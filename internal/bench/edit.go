@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/resilience"
 	"github.com/roomdesk/roomdesk/internal/rooms"
@@ -55,7 +56,7 @@ func newRig(ctx context.Context, workers int) (*rig, error) {
 		return nil, err
 	}
 	tr := resilience.NewTransport()
-	admin := auth.Actor{Name: "bench", Role: auth.RoleAdmin}
+	admin := audit.Actor{Name: "bench", Role: string(auth.RoleAdmin)}
 	for i := range workers {
 		name := fmt.Sprintf("bench%02d", i)
 		if _, err := r.env.Auth.Create(ctx, admin, name, apptest.Password, auth.RoleOperator); err != nil {

@@ -45,7 +45,7 @@ const (
 
 // Updater is the single-edit use case (*rooms.Service).
 type Updater interface {
-	Update(ctx context.Context, actor rooms.Actor, roomID string, submitted, original rooms.Form) (rooms.Result, error)
+	Update(ctx context.Context, actor audit.Actor, roomID string, submitted, original rooms.Form) (rooms.Result, error)
 }
 
 // ErrNotFound is returned for an unknown job.

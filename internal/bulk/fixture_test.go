@@ -23,7 +23,7 @@ const (
 	testSecret = "0123456789abcdef0123456789abcdef"
 )
 
-var operator = rooms.Actor{Username: "olga", Role: "operator", IP: "192.0.2.7", UserAgent: "test"}
+var operator = audit.Actor{Name: "olga", Role: "operator", IP: "192.0.2.7", UserAgent: "test"}
 
 // fixture is a bulk service over a real database, the real rooms use case
 // and the real client, talking to an emulator over loopback.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 )
 
@@ -21,7 +22,7 @@ type Throughput struct {
 // (e.g. {"RoomName": {"x"}}) on a Service whose runner is running, waits
 // for it to end, and reports the rate. For internal/bench and tests: the
 // rooms must exist and differ from the change, or they are skipped.
-func MeasureThroughput(ctx context.Context, s *Service, actor rooms.Actor, roomIDs []string, fields rooms.Form) (Throughput, error) {
+func MeasureThroughput(ctx context.Context, s *Service, actor audit.Actor, roomIDs []string, fields rooms.Form) (Throughput, error) {
 	plan := Plan{Source: fmt.Sprintf("%d measured", len(roomIDs)), Common: fields}
 	for i, id := range roomIDs {
 		plan.Rows = append(plan.Rows, Row{Line: i + 1, RoomID: id, Fields: clone(fields)})

@@ -32,7 +32,7 @@ func (e *RetriedError) Error() string { return fmt.Sprintf("bulk: already retrie
 // The retry is audited (bulk.retry, with the new job's id and the first
 // job's in Detail) before the runner may start it; if the audit log cannot
 // take the row, the new job is removed and nothing is sent.
-func (s *Service) RetryFailed(ctx context.Context, actor rooms.Actor, id int64) (Job, error) {
+func (s *Service) RetryFailed(ctx context.Context, actor audit.Actor, id int64) (Job, error) {
 	if s.opts.Log == nil {
 		return Job{}, errors.New("bulk: retry: no audit log configured")
 	}
@@ -63,9 +63,10 @@ func (s *Service) RetryFailed(ctx context.Context, actor rooms.Actor, id int64) 
 		}
 		return Job{}, err
 	}
-	e := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionBulkRetry, Actor: actor.Username,
-		ActorRole: actor.Role, ClientIP: actor.IP, UserAgent: actor.UserAgent, JobID: j.Key(),
+	e := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionBulkRetry,
 		Outcome: audit.OutcomeOK, Detail: fmt.Sprintf("retry_of=%d rooms=%d", id, len(plan.Rows))}
+	actor.JobID = j.Key()
+	e.SetActor(actor)
 	if aerr := s.opts.Log.Append(ctx, &e); aerr != nil {
 		// Not yet woken, so normally not started: remove it. Should the
 		// runner's poll have started it meanwhile, it stays, and its every

@@ -83,7 +83,7 @@ func TestRetryFailedRooms(t *testing.T) {
 			t.Fatalf("%d bulk.retry records, want 1", len(page.Records))
 		}
 		e := page.Records[0].Entry
-		if e.Actor != operator.Username || e.JobID != retry.Key() || e.Detail != fmt.Sprintf("retry_of=%d rooms=3", j.ID) {
+		if e.Actor != operator.Name || e.JobID != retry.Key() || e.Detail != fmt.Sprintf("retry_of=%d rooms=3", j.ID) {
 			t.Errorf("audit entry %+v", e)
 		}
 	})

@@ -203,7 +203,7 @@ func (s *Service) release(items []Item) error {
 // update that did land finds nothing to send.
 func (s *Service) process(ctx context.Context, j Job, w work) outcome {
 	it := w.item
-	actor := rooms.Actor{Username: j.CreatedBy, Role: j.Role, IP: j.IP, UserAgent: j.UserAgent, JobID: j.Key()}
+	actor := audit.Actor{Name: j.CreatedBy, Role: j.Role, IP: j.IP, UserAgent: j.UserAgent, JobID: j.Key()}
 	delay := s.opts.RetryDelay
 	for try := 1; ; try++ {
 		it.Attempts++

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/audit"
 )
 
 const jobCols = `id, created_by, created_by_role, client_ip, user_agent, created_at_us, started_at_us,
@@ -20,7 +20,7 @@ const itemCols = `job_id, seq, line, room_id, fields, status, request_id, error_
 	message, changes, attempts, intent_seq, updated_at_us`
 
 // Create stores plan as a queued job and wakes the runner.
-func (s *Service) Create(ctx context.Context, actor rooms.Actor, plan Plan) (Job, error) {
+func (s *Service) Create(ctx context.Context, actor audit.Actor, plan Plan) (Job, error) {
 	j, err := s.create(ctx, actor, plan, 0)
 	if err == nil {
 		s.Wake()
@@ -30,7 +30,7 @@ func (s *Service) Create(ctx context.Context, actor rooms.Actor, plan Plan) (Job
 
 // create stores plan as a queued job; retryOf, when not 0, is the job whose
 // failed rooms these are.
-func (s *Service) create(ctx context.Context, actor rooms.Actor, plan Plan, retryOf int64) (Job, error) {
+func (s *Service) create(ctx context.Context, actor audit.Actor, plan Plan, retryOf int64) (Job, error) {
 	if len(plan.Rows) == 0 {
 		return Job{}, errors.New("bulk: create: no rooms")
 	}
@@ -51,7 +51,7 @@ func (s *Service) create(ctx context.Context, actor rooms.Actor, plan Plan, retr
 	}
 	err = tx.QueryRowContext(ctx, `INSERT INTO bulk_jobs (created_by, created_by_role, client_ip, user_agent,
 		created_at_us, status, source, fields, total_items, retry_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		actor.Username, actor.Role, actor.IP, actor.UserAgent, micros(now), JobQueued, plan.Source,
+		actor.Name, actor.Role, actor.IP, actor.UserAgent, micros(now), JobQueued, plan.Source,
 		string(common), len(plan.Rows), retry).Scan(&id)
 	if err != nil {
 		return Job{}, fmt.Errorf("bulk: create: %w", err)

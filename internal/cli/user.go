@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/auth"
 )
@@ -47,7 +48,7 @@ func userCommand(ctx context.Context, svc *auth.Service, args []string, stdin io
 	if len(args) == 0 {
 		return usageErr(stderr, "missing command")
 	}
-	actor := auth.Actor{Name: "cli:" + osUser(), Role: auth.RoleAdmin}
+	actor := audit.Actor{Name: "cli:" + osUser(), Role: string(auth.RoleAdmin)}
 	cmd, rest := args[0], args[1:]
 	if cmd == "list" {
 		if len(rest) != 0 {
@@ -103,7 +104,7 @@ func userCommand(ctx context.Context, svc *auth.Service, args []string, stdin io
 	return usageErr(stderr, fmt.Sprintf("unknown command %q", cmd))
 }
 
-func changeUser(ctx context.Context, svc *auth.Service, actor auth.Actor, cmd string, u auth.User, stdin io.Reader, stdout, stderr io.Writer) error {
+func changeUser(ctx context.Context, svc *auth.Service, actor audit.Actor, cmd string, u auth.User, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "passwd":
 		pw, err := readPassword(stdin, stderr, "New password for "+u.Username)

@@ -90,7 +90,7 @@ func TestUserCommand(t *testing.T) {
 		if got := e.last(t); got.Action != audit.ActionUserCreate || !strings.HasPrefix(got.Actor, "cli:") || got.ActorRole != "admin" {
 			t.Errorf("cli audit actor: %+v", got)
 		}
-		if _, err := e.svc.Authenticate(ctx, "carol", "first password", "", ""); err != nil {
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{}, "carol", "first password"); err != nil {
 			t.Fatalf("login with the piped password: %v", err)
 		}
 		// Flags before the name, no trailing newline, default role viewer.
@@ -110,7 +110,7 @@ func TestUserCommand(t *testing.T) {
 		if _, _, err := run("second password\r\n", "passwd", "CAROL"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Authenticate(ctx, "carol", "second password", "", ""); err != nil {
+		if _, err := e.svc.Authenticate(ctx, audit.Actor{}, "carol", "second password"); err != nil {
 			t.Errorf("new password: %v", err)
 		}
 		if _, _, err := run("", "disable", "carol"); err != nil {
@@ -133,7 +133,7 @@ func TestUserCommand(t *testing.T) {
 func TestUserCommandErrors(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, d db.Dialect) {
 		e := newUserEnv(t, d)
-		if _, err := e.svc.Create(context.Background(), auth.Actor{Name: "cli:test", Role: auth.RoleAdmin}, "carol", "a long enough password", auth.RoleViewer); err != nil {
+		if _, err := e.svc.Create(context.Background(), audit.Actor{Name: "cli:test", Role: string(auth.RoleAdmin)}, "carol", "a long enough password", auth.RoleViewer); err != nil {
 			t.Fatal(err)
 		}
 		cases := []struct {

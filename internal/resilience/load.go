@@ -95,7 +95,7 @@ func RunLoad(ctx context.Context, cfg LoadConfig) (LoadReport, error) {
 	defer tr.CloseIdleConnections()
 	ops := make([]*Operator, cfg.Operators)
 	ids := make([]string, cfg.Operators)
-	admin := auth.Actor{Name: "load", Role: auth.RoleAdmin}
+	admin := audit.Actor{Name: "load", Role: string(auth.RoleAdmin)}
 	for i := range ops {
 		name := fmt.Sprintf("load%02d", i)
 		ids[i] = fmt.Sprintf("load_%02d_%d", i, cfg.Seed)

@@ -140,4 +140,4 @@ func (f *fixture) sent() []string {
 	return out
 }
 
-var actor = rooms.Actor{Username: "olga", Role: "operator", IP: "192.0.2.7", UserAgent: "test-agent"}
+var actor = audit.Actor{Name: "olga", Role: "operator", IP: "192.0.2.7", UserAgent: "test-agent"}

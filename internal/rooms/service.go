@@ -71,17 +71,6 @@ func NewService(tc TencentClient, log audit.Store, opts Options) *Service {
 	return &Service{tc: tc, log: log, opts: opts, cache: map[string]cachedPage{}}
 }
 
-// Actor is who submits an edit, as the audit log records them.
-type Actor struct {
-	Username  string
-	Role      string
-	IP        string
-	UserAgent string
-	// JobID is the bulk job the edit belongs to ("" for a single edit); the
-	// audit entries carry it so a job's edits can be reviewed together.
-	JobID string
-}
-
 // ErrRoomNotFound is wrapped (together with the *tencent.APIError) when
 // Tencent answers 100004 for a room.
 var ErrRoomNotFound = errors.New("rooms: room not found")

@@ -52,7 +52,7 @@ type Result struct {
 // tencent.ErrUnreachable from re-reading the room (nothing sent),
 // ErrAuditUnavailable (intent not recorded, nothing sent). Once Tencent is
 // called, every outcome, refusals and timeouts included, is a Result.
-func (s *Service) Update(ctx context.Context, actor Actor, roomID string, submitted, original Form) (Result, error) {
+func (s *Service) Update(ctx context.Context, actor audit.Actor, roomID string, submitted, original Form) (Result, error) {
 	if msg := ValidateRoomID(roomID); msg != "" {
 		return Result{}, &ValidationError{Fields: FieldErrors{FieldRoomID: msg}}
 	}
@@ -135,7 +135,7 @@ func plan(changed []string, submitted, original, current Form) ([]string, []Conf
 }
 
 // send records the intent, calls Tencent and records the result.
-func (s *Service) send(ctx context.Context, actor Actor, room tencent.RoomInfo, submitted Form, fields []string) (Result, error) {
+func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.RoomInfo, submitted Form, fields []string) (Result, error) {
 	only := Form{}
 	for _, f := range fields {
 		only[f] = submitted[f]
@@ -150,8 +150,8 @@ func (s *Service) send(ctx context.Context, actor Actor, room tencent.RoomInfo, 
 		return Result{}, fmt.Errorf("rooms: update %q: encoding: %w", room.RoomId, err)
 	}
 	intent := audit.Entry{Kind: audit.KindIntent, Action: audit.ActionRoomUpdate, RoomID: room.RoomId,
-		Actor: actor.Username, ActorRole: actor.Role, ClientIP: actor.IP, UserAgent: actor.UserAgent,
-		JobID: actor.JobID, Changes: auditChanges(fields, room, only), RequestBody: string(body), Outcome: audit.OutcomePending}
+		Changes: auditChanges(fields, room, only), RequestBody: string(body), Outcome: audit.OutcomePending}
+	intent.SetActor(actor)
 	if err := s.log.Append(ctx, &intent); err != nil {
 		s.audited(audit.KindIntent, false)
 		return Result{}, fmt.Errorf("rooms: update %q: %w: %w", room.RoomId, ErrAuditUnavailable, err)
@@ -203,10 +203,10 @@ func classify(meta tencent.Meta, err error) Result {
 // so nothing is lost; the intent alone already reads as "outcome unknown".
 func (s *Service) recordResult(ctx context.Context, intent audit.Entry, meta tencent.Meta, callErr error, res *Result) {
 	e := audit.Entry{Kind: audit.KindResult, IntentSeq: intent.Seq, Action: intent.Action, RoomID: intent.RoomID,
-		Actor: intent.Actor, ActorRole: intent.ActorRole, ClientIP: intent.ClientIP, UserAgent: intent.UserAgent,
-		JobID: intent.JobID, Changes: intent.Changes, RequestBody: intent.RequestBody, ResponseBody: string(meta.ResponseBody),
+		Changes: intent.Changes, RequestBody: intent.RequestBody, ResponseBody: string(meta.ResponseBody),
 		ActionStatus: meta.ActionStatus, ErrorCode: res.ErrorCode, ErrorInfo: res.ErrorInfo,
 		RequestID: res.RequestID, Outcome: res.Outcome, Attempts: meta.Attempts, LatencyMS: meta.Latency.Milliseconds()}
+	e.SetActor(intent.Who())
 	if len(meta.RequestBody) > 0 {
 		e.RequestBody = string(meta.RequestBody)
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/app"
+	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/server"
@@ -120,7 +121,7 @@ func (e *Env) Close() { e.stop() }
 // CreateUser adds a user with Password.
 func (e *Env) CreateUser(t testing.TB, name string, role auth.Role) auth.User {
 	t.Helper()
-	actor := auth.Actor{Name: "test", Role: auth.RoleAdmin}
+	actor := audit.Actor{Name: "test", Role: string(auth.RoleAdmin)}
 	u, err := e.Auth.Create(context.Background(), actor, name, Password, role)
 	if err != nil {
 		t.Fatalf("apptest: create user %s: %v", name, err)

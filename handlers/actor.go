@@ -1,0 +1,31 @@
+package handlers
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/auth"
+)
+
+// actorFrom is who makes this request, as the audit log records them: the
+// signed-in user's name and role (empty before sign-in) with the client's
+// IP (see server.Options.TrustedProxies) and user agent. Every handler
+// that acts or audits takes its actor from here.
+func actorFrom(c echo.Context) audit.Actor {
+	client := audit.Actor{IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+	if u, ok := currentUser(c); ok {
+		return auth.ActorFor(u, client)
+	}
+	return client
+}
+
+// appendEvent audits an event by the request's actor. A failure to audit
+// an event is logged, not shown: the action it records has already been
+// refused or done.
+func (h *Handlers) appendEvent(c echo.Context, e audit.Entry) {
+	e.Kind = audit.KindEvent
+	e.SetActor(actorFrom(c))
+	if err := h.Audit.Append(c.Request().Context(), &e); err != nil {
+		h.Logger.Error("audit append failed", "action", e.Action, "err", err)
+	}
+}
