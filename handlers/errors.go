@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/tencent"
 	"github.com/roomdesk/roomdesk/views/errorpage"
+	roomsview "github.com/roomdesk/roomdesk/views/rooms"
 )
 
 // friendly is what a user reads for each status: never internals.
@@ -23,8 +26,75 @@ var friendly = map[int][2]string{
 	http.StatusServiceUnavailable:    {"Temporarily unavailable", "A service roomdesk depends on is not answering. Try again shortly."},
 }
 
-// errCSRF marks a request refused for a missing or wrong CSRF token.
-var errCSRF = echo.NewHTTPError(http.StatusForbidden, "csrf")
+var (
+	// errCSRF marks a request refused for a missing or wrong CSRF token.
+	errCSRF = echo.NewHTTPError(http.StatusForbidden, "csrf")
+	// errCrossSite marks a state-changing request a browser said came from
+	// another site (Sec-Fetch-Site: cross-site).
+	errCrossSite = echo.NewHTTPError(http.StatusForbidden, "cross-site request")
+)
+
+// problemFor is the one mapping from the errors of the use cases and the
+// Tencent client to what a person reads, and the status: the room pages,
+// the room list and ErrorHandler all come through here. ok is false for
+// any other error (ErrorHandler then explains it by status).
+func problemFor(err error, roomID string) (p roomsview.Problem, ok bool) {
+	var ve *rooms.ValidationError
+	var ae *tencent.APIError
+	switch {
+	case errors.As(err, &ve) && ve.Fields[rooms.FieldRoomID] != "":
+		return roomsview.Problem{Status: http.StatusNotFound, Title: "Not a valid RoomId",
+			Message: ve.Fields[rooms.FieldRoomID]}, true
+	case errors.Is(err, rooms.ErrAuditUnavailable):
+		return roomsview.Problem{Status: http.StatusServiceUnavailable, Title: "Not sent: the audit log is unavailable",
+			Message: "roomdesk could not record your change in the audit log, so it was not sent to Tencent. Nothing changed. Try again shortly; if it persists, tell your admin."}, true
+	case errors.Is(err, tencent.ErrUnreachable):
+		return roomsview.Problem{Status: http.StatusServiceUnavailable, Title: "Tencent is not answering",
+			Message: "roomdesk could not reach Tencent's live room API, so nothing was read and nothing was sent. Try again in a moment."}, true
+	case errors.As(err, &ae):
+		p := roomsview.Problem{Status: http.StatusBadGateway, Title: "Tencent refused the request",
+			Message: "Tencent answered with an error, so nothing was changed.",
+			Code:    ae.Code, Meaning: tencent.Describe(ae.Code).Meaning, RequestID: ae.RequestID}
+		if errors.Is(err, rooms.ErrRoomNotFound) {
+			p.Status, p.Title = http.StatusNotFound, "Room not found"
+			p.Message = "Tencent has no live room with RoomId " + strconv.Quote(roomID) +
+				". It may have been dismissed, or the id may be mistyped."
+		}
+		return p, true
+	}
+	return roomsview.Problem{}, false
+}
+
+// statusProblem explains any other error by its HTTP status (500 unless
+// it is an *echo.HTTPError), with the CSRF refusals told apart.
+func statusProblem(err error) roomsview.Problem {
+	status := http.StatusInternalServerError
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		status = he.Code
+	}
+	p := roomsview.Problem{Status: status, Title: http.StatusText(status), Message: "The request could not be completed."}
+	switch {
+	case errors.Is(err, errCSRF):
+		p.Title, p.Message = "This form has expired", "Reload the page and submit again."
+	case errors.Is(err, errCrossSite):
+		p.Title, p.Message = "Request blocked", "This form was sent from another website, so roomdesk refused it. Open roomdesk directly and try again."
+	default:
+		if text, ok := friendly[status]; ok {
+			p.Title, p.Message = text[0], text[1]
+		}
+	}
+	return p
+}
+
+// problemLine is a problem in one sentence, for a page that shows it in
+// an alert rather than on a page of its own.
+func problemLine(p roomsview.Problem) string {
+	if p.Code != 0 {
+		return fmt.Sprintf("%s: error %d, %s (RequestId %s).", p.Title, p.Code, p.Meaning, p.RequestID)
+	}
+	return p.Title + ". " + p.Message
+}
 
 // ErrorHandler is Echo's central HTTPErrorHandler: a full product-looking
 // page for navigations, a fragment for htmx, no stack traces or internal
@@ -33,11 +103,11 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	status := http.StatusInternalServerError
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		status = he.Code
+	prob, ok := problemFor(err, roomIDParam(c))
+	if !ok {
+		prob = statusProblem(err)
 	}
+	status := prob.Status
 	ref := c.Response().Header().Get(echo.HeaderXRequestID)
 	log := h.Logger.With("status", status, "method", c.Request().Method,
 		"path", c.Request().URL.Path, "request_id", ref, "err", err)
@@ -56,8 +126,8 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	title, message := explain(status, he)
-	p := errorpage.Props{Layout: h.page(c, title, ""), Status: status, Title: title, Message: message}
+	p := errorpage.Props{Layout: h.page(c, prob.Title, ""), Status: status, Title: prob.Title, Message: prob.Message,
+		Code: prob.Code, Meaning: prob.Meaning, RequestID: prob.RequestID}
 	if status >= 500 {
 		p.Ref = ref
 	}
@@ -66,19 +136,4 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 		return
 	}
 	_ = render(c, status, errorpage.Page(p))
-}
-
-// explain gives the title and message a person reads for an error.
-func explain(status int, he *echo.HTTPError) (title, message string) {
-	switch {
-	case he == errCSRF:
-		return "This form has expired", "Reload the page and submit again."
-	case he != nil && strings.HasPrefix(fmt.Sprint(he.Message), "cross-site request blocked"):
-		// Echo's CSRF middleware refuses a cross-site POST itself (Sec-Fetch-Site).
-		return "Request blocked", "This form was sent from another website, so roomdesk refused it. Open roomdesk directly and try again."
-	}
-	if text, ok := friendly[status]; ok {
-		return text[0], text[1]
-	}
-	return http.StatusText(status), "The request could not be completed."
 }

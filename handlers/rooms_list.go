@@ -1,15 +1,12 @@
 package handlers
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/rooms"
-	"github.com/roomdesk/roomdesk/internal/tencent"
 	roomsview "github.com/roomdesk/roomdesk/views/rooms"
 )
 
@@ -29,16 +26,11 @@ func (h *Handlers) RoomsList(c echo.Context) error {
 	status := http.StatusOK
 	list, err := h.Rooms.List(c.Request().Context(), p.Cursor)
 	if err != nil {
-		var ae *tencent.APIError
-		switch {
-		case errors.Is(err, tencent.ErrUnreachable):
-			status, p.Error = http.StatusServiceUnavailable, "Tencent is not answering right now. Try again in a moment."
-		case errors.As(err, &ae):
-			status, p.Error = http.StatusBadGateway, fmt.Sprintf("Tencent refused to list the rooms: error %d, %s (RequestId %s).",
-				ae.Code, tencent.Describe(ae.Code).Meaning, ae.RequestID)
-		default:
+		prob, ok := problemFor(err, "")
+		if !ok {
 			return err
 		}
+		status, p.Error = prob.Status, problemLine(prob)
 	}
 	p.Rooms, p.Next = list.Rooms, list.Next
 	for _, u := range list.Unreadable {

@@ -156,7 +156,7 @@ func TestRoomsEditValidationBoundaries(t *testing.T) {
 
 func TestRoomsEditTencentRefusal(t *testing.T) {
 	env, c := newRoomsEnv(t)
-	for _, code := range []int{100004, 100006} {
+	for _, code := range []int{tencent.CodeRoomNotFound, tencent.CodeNotPermitted} {
 		env.Emulator.FailNext(tencent.CmdUpdateRoomInfo, 1, code)
 		v := browserForm(t, c, seedRoom)
 		v.Set("RoomName", "Refused "+tencent.Describe(code).Meaning[:4])

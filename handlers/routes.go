@@ -85,6 +85,15 @@ func (h *Handlers) csrf() echo.MiddlewareFunc {
 		CookieSameSite: http.SameSiteStrictMode,
 		CookieMaxAge:   8 * 3600,
 		ErrorHandler:   func(error, echo.Context) error { return errCSRF },
+		// Called for state-changing requests a browser marked same-site or
+		// cross-site: same-site falls back to the token, cross-site is
+		// refused with an error the error handler can tell apart.
+		AllowSecFetchSiteFunc: func(c echo.Context) (bool, error) {
+			if c.Request().Header.Get(echo.HeaderSecFetchSite) == "same-site" {
+				return false, nil
+			}
+			return false, errCrossSite
+		},
 	})
 }
 

@@ -186,7 +186,7 @@ func (a *App) ready(ctx context.Context) map[string]error {
 	res := map[string]error{"database": a.DB.PingContext(ctx)}
 	_, _, err := a.Tencent.GetRoomInfo(ctx, "roomdesk-readiness-probe")
 	var apiErr *tencent.APIError
-	if errors.As(err, &apiErr) && apiErr.Code == 100004 {
+	if errors.As(err, &apiErr) && apiErr.Code == tencent.CodeRoomNotFound {
 		err = nil
 	}
 	res["tencent"] = err

@@ -19,6 +19,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/db"
+	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
 // columns is audit_log's column list, in sqlstore.Row's order.
@@ -103,7 +104,7 @@ func (s synth) entry(i int, prevIntent int64) audit.Entry {
 		case 0:
 			e.Outcome, e.Detail = audit.OutcomeUnknown, "tencent: update_room_info: unreachable after 3 attempts"
 		case 1, 2, 3:
-			e.Outcome, e.ActionStatus, e.ErrorCode, e.ErrorInfo = audit.OutcomeFailed, "FAIL", 100006, "room type is not Live"
+			e.Outcome, e.ActionStatus, e.ErrorCode, e.ErrorInfo = audit.OutcomeFailed, "FAIL", tencent.CodeNotPermitted, "room type is not Live"
 		default:
 			e.Outcome, e.ActionStatus = audit.OutcomeOK, "OK"
 			e.ResponseBody = `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","RequestId":"` + e.RequestID + `"}`

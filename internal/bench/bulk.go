@@ -27,7 +27,7 @@ func benchBulk(ctx context.Context, b *bench) error {
 	var refused atomic.Int64
 	env, err := apptest.Start(apptest.Options{DataDir: dir, Tencent: func(c *tencent.Config) {
 		c.Observe = func(_ string, code int, _ time.Duration) {
-			if code == 60007 || code == 100012 {
+			if code == tencent.CodeFrequencyLimit || code == tencent.CodeRoomRateLimit {
 				refused.Add(1)
 			}
 		}

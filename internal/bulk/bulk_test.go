@@ -38,7 +38,7 @@ func TestJobLifecycle(t *testing.T) {
 			t.Fatalf("job %s counts %+v, want done %+v", j.Status, j.Counts, want)
 		}
 		items := f.items(t, j.ID)
-		if it := items["no-such-room"]; it.Status != bulk.ItemFailed || it.ErrorCode != 100004 || it.RequestID == "" {
+		if it := items["no-such-room"]; it.Status != bulk.ItemFailed || it.ErrorCode != tencent.CodeRoomNotFound || it.RequestID == "" {
 			t.Errorf("unknown room item %+v", it)
 		}
 		if it := items[ids[3]]; it.Status != bulk.ItemSkipped || f.emu.UpdateCount(ids[3]) != 0 {

@@ -48,7 +48,7 @@ func newFixture(t *testing.T, d db.Dialect, opts bulk.Options, tmod func(*tencen
 	cfg := tencent.Config{SDKAppID: testAppID, SecretKey: testSecret, Endpoint: srv.URL,
 		AttemptTimeout: 2 * time.Second,
 		Observe: func(_ string, code int, _ time.Duration) {
-			if code == 60007 || code == 100012 {
+			if code == tencent.CodeFrequencyLimit || code == tencent.CodeRoomRateLimit {
 				f.c100k.Add(1)
 			}
 		}}

@@ -11,6 +11,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
 // Items that end on a retryable Tencent code after the client's own retries
@@ -31,15 +32,15 @@ func TestRetryFailedRooms(t *testing.T) {
 		}
 		// Rooms 1 and 2: every re-read refused for the quota (3 client
 		// attempts each); room 3: every update refused with 100012.
-		f.emu.FailNext(emulator.CmdGetRoomInfo, 6, 60007)
-		f.emu.FailNext(emulator.CmdUpdateRoomInfo, 3, 100012)
+		f.emu.FailNext(emulator.CmdGetRoomInfo, 6, tencent.CodeFrequencyLimit)
+		f.emu.FailNext(emulator.CmdUpdateRoomInfo, 3, tencent.CodeRoomRateLimit)
 		f.start()
 		j = f.wait(t, j.ID, "the end", ended)
 		if want := (bulk.Counts{Done: 3, Failed: 3}); j.Counts != want {
 			t.Fatalf("counts %+v, want %+v", j.Counts, want)
 		}
 		items := f.items(t, j.ID)
-		for i, code := range []int{60007, 60007, 100012} {
+		for i, code := range []int{tencent.CodeFrequencyLimit, tencent.CodeFrequencyLimit, tencent.CodeRoomRateLimit} {
 			it := items[ids[i]]
 			if it.Status != bulk.ItemFailed || it.ErrorCode != code || it.Attempts != 1 {
 				t.Errorf("%s: %+v, want failed with %d after one item attempt", ids[i], it, code)

@@ -260,7 +260,7 @@ func settle(it *Item, res rooms.Result, err error, resent bool) (retry bool) {
 		}
 	case errors.Is(err, rooms.ErrRoomNotFound):
 		it.Status, it.Message = ItemFailed, "No such room (or it was dismissed)."
-		it.ErrorCode = 100004
+		it.ErrorCode = tencent.CodeRoomNotFound
 		if errors.As(err, &ae) {
 			it.ErrorInfo, it.RequestID = ae.Info, ae.RequestID
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
 // Scenario 9: an auditor's path through the log: filter by room and
@@ -25,7 +26,7 @@ func TestAuditFilterShowExport(t *testing.T) {
 	// Two edits of the room: one Tencent refuses, one it applies.
 	p.openRoom(id)
 	p.must(p.field("Notice").Fill("Refused notice"))
-	injectFaults(t, func(e *emulator.Emulator) { e.FailNext(cmdUpdate, 1, 100004) })
+	injectFaults(t, func(e *emulator.Emulator) { e.FailNext(cmdUpdate, 1, tencent.CodeRoomNotFound) })
 	p.submitEdit()
 	p.must(p.expect(p.byTestID("result-panel")).ToHaveAttribute("data-outcome", "failed"))
 	failedID := p.textOf(p.byTestID("result-panel").GetByTestId("request-id"))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/tencent"
 	roomsview "github.com/roomdesk/roomdesk/views/rooms"
 )
 
@@ -177,7 +178,7 @@ func TestEditRetriedThenSaved(t *testing.T) {
 	notice := "Retried notice 重试"
 	p.must(p.field("Notice").Fill(notice))
 	calls := updateCalls()
-	injectFaults(t, func(e *emulator.Emulator) { e.FailNext(cmdUpdate, 2, 100001) })
+	injectFaults(t, func(e *emulator.Emulator) { e.FailNext(cmdUpdate, 2, tencent.CodeInternal) })
 	p.submitEdit()
 
 	result := p.byTestID("result-panel")

@@ -16,6 +16,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
 // LoadConfig describes a load run.
@@ -192,9 +193,9 @@ func (w *worker) inject() string {
 	k := kinds[w.rng.IntN(len(kinds))]
 	switch k {
 	case FaultRetryable:
-		w.emu.FailNext(emulator.CmdUpdateRoomInfo, 1, 100001)
+		w.emu.FailNext(emulator.CmdUpdateRoomInfo, 1, tencent.CodeInternal)
 	case FaultNonRetryable:
-		w.emu.FailNext(emulator.CmdUpdateRoomInfo, 1, 100004)
+		w.emu.FailNext(emulator.CmdUpdateRoomInfo, 1, tencent.CodeRoomNotFound)
 	case FaultDrop:
 		w.emu.DropNext(emulator.CmdUpdateRoomInfo, 1)
 	case FaultDropApplied:

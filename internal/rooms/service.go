@@ -72,7 +72,7 @@ func NewService(tc TencentClient, log audit.Store, opts Options) *Service {
 }
 
 // ErrRoomNotFound is wrapped (together with the *tencent.APIError) when
-// Tencent answers 100004 for a room.
+// Tencent answers tencent.CodeRoomNotFound for a room.
 var ErrRoomNotFound = errors.New("rooms: room not found")
 
 // ErrAuditUnavailable is wrapped when the intent could not be written: the
@@ -123,10 +123,10 @@ func (e *ConflictError) Error() string {
 		e.RoomID, strings.Join(names, ", "))
 }
 
-// notFound adds ErrRoomNotFound to a 100004 answer, keeping the APIError.
+// notFound adds ErrRoomNotFound to a CodeRoomNotFound answer, keeping the APIError.
 func notFound(err error) error {
 	var ae *tencent.APIError
-	if errors.As(err, &ae) && ae.Code == 100004 {
+	if errors.As(err, &ae) && ae.Code == tencent.CodeRoomNotFound {
 		return fmt.Errorf("%w: %w", ErrRoomNotFound, err)
 	}
 	return err

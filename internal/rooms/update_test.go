@@ -104,7 +104,7 @@ func TestNothingChangedSendsNothing(t *testing.T) {
 }
 
 func TestTencentRefusalIsAFailedResult(t *testing.T) {
-	for _, code := range []int{100004, 100006} {
+	for _, code := range []int{tencent.CodeRoomNotFound, tencent.CodeNotPermitted} {
 		t.Run(tencent.Describe(code).Meaning, func(t *testing.T) {
 			f := newFixture(t)
 			orig := f.rendered(t)
@@ -267,7 +267,7 @@ func TestReReadFailures(t *testing.T) {
 	f.emu.DeleteRoom(roomID)
 	_, err := f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "X"), orig)
 	var ae *tencent.APIError
-	if !errors.Is(err, rooms.ErrRoomNotFound) || !errors.As(err, &ae) || ae.Code != 100004 {
+	if !errors.Is(err, rooms.ErrRoomNotFound) || !errors.As(err, &ae) || ae.Code != tencent.CodeRoomNotFound {
 		t.Fatalf("err = %v", err)
 	}
 	f.emu.PutRoom(baseRoom())
