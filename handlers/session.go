@@ -1,0 +1,70 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/auth"
+)
+
+const (
+	sessionCookie = "roomdesk_session"
+	sessionIDKey  = "sid"
+	ctxUser       = "roomdesk.user"
+	ctxSessionID  = "roomdesk.sid"
+)
+
+// loadSession resolves the session cookie to a user. A cookie whose server
+// session is gone (signed out elsewhere, user disabled, expired) is cleared.
+func (h *Handlers) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s, _ := h.Sessions.Get(c.Request(), sessionCookie)
+		sid, _ := s.Values[sessionIDKey].(string)
+		if sid == "" {
+			return next(c)
+		}
+		u, _, err := h.Auth.Session(c.Request().Context(), sid)
+		if err != nil {
+			if !errors.Is(err, auth.ErrNoSession) {
+				return err
+			}
+			h.clearSession(c)
+			return next(c)
+		}
+		c.Set(ctxUser, u)
+		c.Set(ctxSessionID, sid)
+		return next(c)
+	}
+}
+
+// saveSession writes the cookie for a new server session.
+func (h *Handlers) saveSession(c echo.Context, sid string) error {
+	s := sessions.NewSession(h.Sessions, sessionCookie)
+	s.Values[sessionIDKey] = sid
+	s.Options = h.cookieOptions(c, int((8 * time.Hour).Seconds()))
+	return h.Sessions.Save(c.Request(), c.Response(), s)
+}
+
+func (h *Handlers) clearSession(c echo.Context) {
+	s := sessions.NewSession(h.Sessions, sessionCookie)
+	s.Options = h.cookieOptions(c, -1)
+	_ = h.Sessions.Save(c.Request(), c.Response(), s)
+}
+
+// cookieOptions overrides gorilla's defaults (30 days, no HttpOnly).
+func (h *Handlers) cookieOptions(c echo.Context, maxAge int) *sessions.Options {
+	return &sessions.Options{
+		Path: "/", MaxAge: maxAge, HttpOnly: true,
+		Secure: h.secureCookie(c), SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// currentUser is the signed-in user, if any.
+func currentUser(c echo.Context) (auth.User, bool) {
+	u, ok := c.Get(ctxUser).(auth.User)
+	return u, ok
+}
