@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
@@ -195,42 +193,4 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 	if nw.StatusCode != http.StatusSeeOther {
 		t.Errorf("new password refused: %v", nw)
 	}
-}
-
-// testidText is the trimmed text of the element with that data-testid;
-// the test fails if there is none.
-func testidText(t *testing.T, r *apptest.Response, id string) string {
-	t.Helper()
-	sel := parseHTML(t, r).Find(`[data-testid="` + id + `"]`)
-	if sel.Length() == 0 {
-		t.Fatalf("no data-testid=%q in:\n%v", id, r)
-	}
-	return strings.TrimSpace(sel.First().Text())
-}
-
-func parseHTML(t *testing.T, r *apptest.Response) *goquery.Document {
-	t.Helper()
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
-
-func findCookie(cs []*http.Cookie, name string) *http.Cookie {
-	for _, c := range cs {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
-
-func mustURL(t *testing.T, s string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }

@@ -26,19 +26,6 @@ func newRoomsEnv(t *testing.T) (*apptest.Env, *apptest.Client) {
 	return env, env.Login(t, "olga")
 }
 
-func doc(t *testing.T, r *apptest.Response) *goquery.Document {
-	t.Helper()
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
-func testid(d *goquery.Document, id string) *goquery.Selection {
-	return d.Find(`[data-testid="` + id + `"]`)
-}
-
 // browserForm is what a browser would submit from the room page's form.
 func browserForm(t *testing.T, c *apptest.Client, id string) url.Values {
 	t.Helper()

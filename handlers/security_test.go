@@ -55,7 +55,7 @@ func TestRoleRefusalsAreAudited(t *testing.T) {
 		t.Error("an operator's refused POST /admin/users created a user")
 	}
 	// The navigation does not offer what the role may not do.
-	if doc := parseHTML(t, viewer.Get("/audit")); doc.Find(`a[href="/admin/users"]`).Length() != 0 {
+	if doc := doc(t, viewer.Get("/audit")); doc.Find(`a[href="/admin/users"]`).Length() != 0 {
 		t.Error("a viewer's navigation links to /admin/users")
 	}
 }
@@ -191,12 +191,12 @@ func TestErrorPages(t *testing.T) {
 			if r.StatusCode != http.StatusNotFound {
 				t.Fatalf("GET /nope: %v", r)
 			}
-			doc := parseHTML(t, r)
-			page := doc.Find(`[data-testid="error-page"]`)
+			d := doc(t, r)
+			page := d.Find(`[data-testid="error-page"]`)
 			if page.Length() != 1 || !strings.Contains(page.Text(), "Page not found") {
 				t.Fatalf("404 is not the product's error page: %v", r)
 			}
-			if doc.Find("link[rel=stylesheet]").Length() == 0 {
+			if d.Find("link[rel=stylesheet]").Length() == 0 {
 				t.Error("404 page has no stylesheet")
 			}
 			for _, leak := range []string{"goroutine", ".go:", "echo.", "Not Found\n"} {
@@ -205,7 +205,7 @@ func TestErrorPages(t *testing.T) {
 				}
 			}
 			hx := c.Get("/nope", apptest.HTMX...)
-			hdoc := parseHTML(t, hx)
+			hdoc := doc(t, hx)
 			if hx.StatusCode != http.StatusNotFound || hdoc.Find(`[data-testid="error-fragment"]`).Length() != 1 ||
 				strings.Contains(hx.Body, "<html") || strings.Contains(hx.Body, "<!doctype") {
 				t.Fatalf("htmx 404 is not a fragment: %v", hx)
@@ -213,7 +213,7 @@ func TestErrorPages(t *testing.T) {
 		})
 	}
 	// A signed-in user's error page keeps the console's navigation.
-	if doc := parseHTML(t, viewer.Get("/nope")); doc.Find(`[data-testid="whoami"]`).Length() != 1 {
+	if doc := doc(t, viewer.Get("/nope")); doc.Find(`[data-testid="whoami"]`).Length() != 1 {
 		t.Error("404 for a signed-in user lost the top bar")
 	}
 	// An unknown URL is not a refusal: nothing is audited for it.

@@ -31,7 +31,7 @@ func newUsersEnv(t *testing.T) *usersEnv {
 func (e *usersEnv) post(t *testing.T, path string, form url.Values) (*apptest.Response, *goquery.Document) {
 	t.Helper()
 	r := e.admin.PostForm("/admin/users"+path, form, apptest.HTMX...)
-	return r, parseHTML(t, r)
+	return r, doc(t, r)
 }
 
 func (e *usersEnv) id(t *testing.T, name string) string {
@@ -64,7 +64,7 @@ func TestUsersPage(t *testing.T) {
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("GET /admin/users: %v", r)
 	}
-	doc := parseHTML(t, r)
+	doc := doc(t, r)
 	for name, want := range map[string][2]string{"ada": {"admin", "Active"}, "vic": {"viewer", "Active"}} {
 		row := userRow(doc, name)
 		if row.Length() != 1 {
@@ -135,25 +135,25 @@ func TestUsersCreate(t *testing.T) {
 		})
 	}
 	// Several problems at once are all reported.
-	_, doc := e.post(t, "", url.Values{"username": {"x"}, "role": {"root"}, "password": {"short"}, "confirm": {"other"}})
-	if n := doc.Find(".field.invalid").Length(); n != 4 {
+	_, d := e.post(t, "", url.Values{"username": {"x"}, "role": {"root"}, "password": {"short"}, "confirm": {"other"}})
+	if n := d.Find(".field.invalid").Length(); n != 4 {
 		t.Errorf("want 4 fields marked invalid, got %d", n)
 	}
 
-	r, doc := e.post(t, "", good(nil))
-	if r.StatusCode != http.StatusOK || !isRegion(r, doc) {
+	r, d := e.post(t, "", good(nil))
+	if r.StatusCode != http.StatusOK || !isRegion(r, d) {
 		t.Fatalf("create: %v", r)
 	}
-	if msg := flashText(doc); !strings.Contains(msg, "Added newbie as operator") {
+	if msg := flashText(d); !strings.Contains(msg, "Added newbie as operator") {
 		t.Errorf("flash = %q", msg)
 	}
-	if role, _ := doc.Find(`[data-testid="user-flash"]`).Attr("role"); role != "status" {
+	if role, _ := d.Find(`[data-testid="user-flash"]`).Attr("role"); role != "status" {
 		t.Errorf("success flash role = %q", role)
 	}
-	if userRow(doc, "newbie").Length() != 1 {
+	if userRow(d, "newbie").Length() != 1 {
 		t.Error("the table was not refreshed with the new user")
 	}
-	if v, _ := doc.Find(`[data-testid="add-user-form"] input[name=username]`).Attr("value"); v != "" {
+	if v, _ := d.Find(`[data-testid="add-user-form"] input[name=username]`).Attr("value"); v != "" {
 		t.Errorf("form not cleared after success: %q", v)
 	}
 	nb := e.Client(t)
@@ -166,7 +166,7 @@ func TestUsersCreate(t *testing.T) {
 
 	// Without htmx the same form answers with the whole page.
 	r = e.admin.PostForm("/admin/users", good(func(v url.Values) { v.Set("username", "plain") }))
-	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "<html") || userRow(parseHTML(t, r), "plain").Length() != 1 {
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "<html") || userRow(doc(t, r), "plain").Length() != 1 {
 		t.Fatalf("plain form post: %v", r)
 	}
 }
