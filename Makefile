@@ -15,7 +15,11 @@ generate: ## regenerate templ output (commit the *_templ.go files)
 test: ## install what tests need (Chromium, PostgreSQL, playwright driver) and run every test
 	eval "$$(bash .ci/deps.sh)" && go test -race -count=1 -timeout 20m $(PKGS)
 
-lint: ## gofmt, templ fmt, go vet, and stale generated files
+test-short: ## the inner loop: every test except the browser suite and the PostgreSQL halves (they skip and say so)
+	@echo "test-short: skipping the e2e browser suite and the PostgreSQL halves (go test -short); make test runs everything"
+	go test -race -count=1 -short -timeout 10m $(PKGS)
+
+lint: ## gofmt, go vet, staticcheck, templ fmt, templ generate and stale generated files
 	bash .ci/lint.sh
 
 bench: ## run the benchmarks and rewrite docs/BENCHMARKS.md
@@ -24,4 +28,4 @@ bench: ## run the benchmarks and rewrite docs/BENCHMARKS.md
 build: ## a static binary ./roomdesk
 	CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o roomdesk .
 
-.PHONY: help run generate test lint bench build
+.PHONY: help run generate test test-short lint bench build

@@ -15,6 +15,7 @@ import (
 
 // bulkRooms creates n rooms for one test and removes them at its end.
 func bulkRooms(t *testing.T, prefix string, n int) []string {
+	skipShort(t)
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("%s-%03d", prefix, i+1)

@@ -5,10 +5,12 @@
 //
 // `make test` installs what this needs (Debian's Chromium, playwright-core
 // from npm as the driver). A missing browser or driver fails the suite; it
-// is never skipped.
+// is never skipped, except under -short (`make test-short`, the inner loop),
+// where nothing is started and every test skips, saying so.
 package e2e
 
 import (
+	"flag"
 	"fmt"
 	"log"
 	"os"
@@ -36,6 +38,10 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	flag.Parse()
+	if testing.Short() {
+		return m.Run() // each test skips in skipShort
+	}
 	dir, err := os.MkdirTemp("", "roomdesk-e2e-")
 	if err != nil {
 		log.Print(err)
@@ -89,11 +95,21 @@ type page struct {
 // reach: any https image request gets this picture.
 var coverImage = []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 90"><defs><linearGradient id="g"><stop offset="0" stop-color="#6366f1"/><stop offset="1" stop-color="#ec4899"/></linearGradient></defs><rect width="160" height="90" fill="url(#g)"/><circle cx="80" cy="45" r="16" fill="#fff" opacity=".85"/><path d="M75 37l13 8-13 8z" fill="#6366f1"/></svg>`)
 
+// skipShort skips a test under -short, when TestMain started neither the
+// console nor the browser. Every test reaches it before touching either.
+func skipShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("e2e: browser suite skipped under -short; `make test` runs it")
+	}
+}
+
 // newPage opens a fresh context and tab. On failure it saves a screenshot
 // and the page's HTML under internal/e2e/artifacts/<test>/. It fails the
 // test if the page logged any console error or CSP violation.
 func newPage(t *testing.T) *page {
 	t.Helper()
+	skipShort(t)
 	ctx, err := browser.NewContext(playwright.BrowserNewContextOptions{
 		Viewport:        &playwright.Size{Width: 1280, Height: 900},
 		AcceptDownloads: playwright.Bool(true),

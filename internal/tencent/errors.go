@@ -9,7 +9,7 @@ import (
 // whether Tencent applied the request: network errors, timeouts, HTTP 5xx,
 // dropped connections and unreadable answers, once all attempts are spent.
 // For an update it means "re-read the room before telling anyone anything".
-var ErrUnreachable = errors.New("Tencent unreachable, outcome unknown")
+var ErrUnreachable = errors.New("tencent: unreachable, outcome unknown")
 
 // ErrBadResponse is wrapped when Tencent, or something in front of it,
 // answered with something other than the documented JSON. When even the

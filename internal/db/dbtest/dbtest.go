@@ -4,7 +4,8 @@
 // at a server where that role may CREATE DATABASE; each call gets a database
 // of its own, dropped when the test ends. Without the variable the PostgreSQL
 // half is skipped and says so, except under CI=true, where a missing database
-// fails the test: CI must never report a skipped check as passing.
+// fails the test: CI must never report a skipped check as passing. Under
+// -short (`make test-short`) the PostgreSQL half is skipped and says so.
 package dbtest
 
 import (
@@ -47,6 +48,9 @@ func Open(t testing.TB, d db.Dialect) *db.DB {
 // returns its URL; it is dropped at cleanup.
 func NewPostgresDatabase(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("dbtest: PostgreSQL half skipped under -short; `make test` runs it")
+	}
 	base := os.Getenv(EnvURL)
 	if base == "" {
 		if os.Getenv("CI") != "" {
