@@ -6,7 +6,7 @@
 // `make test` installs what this needs (Debian's Chromium, playwright-core
 // from npm as the driver). A missing browser or driver fails the suite; it
 // is never skipped, except under -short (`make test-short`, the inner loop),
-// where nothing is started and every test skips, saying so.
+// where no browser is started and every test skips, saying so.
 package e2e
 
 import (
@@ -39,9 +39,6 @@ func TestMain(m *testing.M) {
 
 func run(m *testing.M) int {
 	flag.Parse()
-	if testing.Short() {
-		return m.Run() // each test skips in skipShort
-	}
 	dir, err := os.MkdirTemp("", "roomdesk-e2e-")
 	if err != nil {
 		log.Print(err)
@@ -54,6 +51,11 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer env.Close()
+	if testing.Short() {
+		// The console runs (helpers may touch it), the browser does not:
+		// every test skips in newPage (skipShort), saying so.
+		return m.Run()
+	}
 
 	pw, err := playwright.Run(&playwright.RunOptions{SkipInstallBrowsers: true, Verbose: false})
 	if err != nil {
@@ -95,8 +97,8 @@ type page struct {
 // reach: any https image request gets this picture.
 var coverImage = []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 90"><defs><linearGradient id="g"><stop offset="0" stop-color="#6366f1"/><stop offset="1" stop-color="#ec4899"/></linearGradient></defs><rect width="160" height="90" fill="url(#g)"/><circle cx="80" cy="45" r="16" fill="#fff" opacity=".85"/><path d="M75 37l13 8-13 8z" fill="#6366f1"/></svg>`)
 
-// skipShort skips a test under -short, when TestMain started neither the
-// console nor the browser. Every test reaches it before touching either.
+// skipShort skips a test under -short, when TestMain started no browser.
+// newPage calls it, so every test that drives the browser skips there.
 func skipShort(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
