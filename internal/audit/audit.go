@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Kind says what role a row plays.
@@ -135,6 +137,10 @@ type VerifyReport struct {
 	FirstBad int64  // seq of the first broken row, 0 if none
 	Problem  string // what is wrong with it
 	LastHash string
+	// The Merkle tree as the rows themselves hash (VerifyTree): the root of
+	// every row checked, and of the first `at` rows asked for.
+	Root   tlog.Hash
+	RootAt tlog.Hash
 }
 
 // OK reports whether the chain is intact.

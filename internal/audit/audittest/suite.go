@@ -31,6 +31,9 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Verify", func(t *testing.T) { testVerify(t, newStore) })
 	t.Run("Guards", func(t *testing.T) { testGuards(t, newStore) })
 	t.Run("Tamper", func(t *testing.T) { testTamper(t, newStore) })
+	t.Run("Tree", func(t *testing.T) { testTree(t, newStore) })
+	t.Run("TreeRepair", func(t *testing.T) { testTreeRepair(t, newStore) })
+	t.Run("Checkpoint", func(t *testing.T) { testCheckpoint(t, newStore) })
 	t.Run("Concurrent", func(t *testing.T) {
 		s, _ := newStore(t)
 		appendConcurrently(t, []audit.Store{s}, 8, 15)

@@ -60,7 +60,9 @@ func testTamper(t *testing.T, newStore NewStore) {
 			e := rows[4]
 			e.Outcome = audit.OutcomeDenied
 			exec(t, d, `UPDATE audit_log SET outcome = $1, hash = $2 WHERE seq = 5`, e.Outcome, audit.ComputeHash(e.PrevHash, e))
-		}, 6},
+			// The chain alone would first notice at row 6 (its prev_hash);
+			// the Merkle tree's stored leaf points at row 5 itself.
+		}, 5},
 		{"row deleted", func(t *testing.T, d *db.DB, _ []audit.Entry) {
 			exec(t, d, `DELETE FROM audit_log WHERE seq = 5`)
 		}, 6},

@@ -71,10 +71,14 @@ func (s *Store) AppendBatch(ctx context.Context, es []*audit.Entry) error {
 		return fmt.Errorf("audit: append: %w", err)
 	}
 	defer tx.Rollback()
-	if err := s.chain(ctx, tx, out); err != nil {
+	tree, err := s.chain(ctx, tx, out)
+	if err != nil {
 		return err
 	}
 	if err := insert(ctx, tx, out, rowsPerInsert(s.db.Dialect)); err != nil {
+		return fmt.Errorf("audit: append: %w", err)
+	}
+	if err := s.insertTree(ctx, tx, tree); err != nil {
 		return fmt.Errorf("audit: append: %w", err)
 	}
 	if err := trackOpen(ctx, tx, out); err != nil {
@@ -108,23 +112,37 @@ func check(e *audit.Entry) error {
 	return nil
 }
 
-// chain locks the head, then numbers, timestamps and hashes es after it.
-// On PostgreSQL the advisory lock makes concurrent appenders (any process)
-// queue here; on SQLite the transaction is BEGIN IMMEDIATE (the DSN's
-// _txlock), which already holds the database's single write lock. The seq
-// primary key is the backstop: a second head+1 could never be inserted.
-func (s *Store) chain(ctx context.Context, tx *sql.Tx, es []audit.Entry) error {
+// lock serialises appenders. On PostgreSQL the advisory lock makes
+// concurrent appenders (any process) queue here; on SQLite the transaction
+// is BEGIN IMMEDIATE (the DSN's _txlock), which already holds the
+// database's single write lock.
+func (s *Store) lock(ctx context.Context, tx *sql.Tx) error {
 	if s.db.Dialect == db.Postgres {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(appendLockKey)); err != nil {
 			return fmt.Errorf("audit: append lock: %w", err)
 		}
 	}
+	return nil
+}
+
+// chain locks the head, then numbers, timestamps and hashes es after it,
+// and returns the Merkle tree hashes to store for them. The seq primary
+// key is the backstop: a second head+1 could never be inserted.
+func (s *Store) chain(ctx context.Context, tx *sql.Tx, es []audit.Entry) ([]treeHash, error) {
+	if err := s.lock(ctx, tx); err != nil {
+		return nil, err
+	}
 	seq, atUS, hash := int64(0), int64(0), audit.GenesisHash
 	err := tx.QueryRowContext(ctx,
 		`SELECT seq, at_us, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&seq, &atUS, &hash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("audit: append: read head: %w", err)
+		return nil, fmt.Errorf("audit: append: read head: %w", err)
 	}
+	tree, err := s.frontier(ctx, tx, seq)
+	if err != nil {
+		return nil, fmt.Errorf("audit: append: %w", err)
+	}
+	var hashes []treeHash
 	now := s.now()
 	intents := map[int64]bool{}
 	for i := range es {
@@ -148,16 +166,19 @@ func (s *Store) chain(ctx context.Context, tx *sql.Tx, es []audit.Entry) error {
 			var kind string
 			err := tx.QueryRowContext(ctx, `SELECT kind FROM audit_log WHERE seq = $1`, e.IntentSeq).Scan(&kind)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("audit: append: %w", err)
+				return nil, fmt.Errorf("audit: append: %w", err)
 			}
 			if kind != string(audit.KindIntent) {
-				return fmt.Errorf("audit: append: result for seq %d, which is not an intent", e.IntentSeq)
+				return nil, fmt.Errorf("audit: append: result for seq %d, which is not an intent", e.IntentSeq)
 			}
 		}
 		e.Hash = audit.ComputeHash(e.PrevHash, *e)
 		hash = e.Hash
+		if hashes, err = addLeaf(tree, hashes, audit.LeafHash(*e)); err != nil {
+			return nil, fmt.Errorf("audit: append: tree: %w", err)
+		}
 	}
-	return nil
+	return hashes, nil
 }
 
 // insert writes es with multi-row INSERTs: a bulk load costs one round trip
