@@ -167,6 +167,7 @@ type jsonEntry struct {
 	Detail       string   `json:"detail"`
 	PrevHash     string   `json:"prev_hash"`
 	Hash         string   `json:"hash"`
+	Proof        []string `json:"proof,omitempty"` // exports with proofs only
 }
 
 func toJSON(e Entry) jsonEntry {

@@ -16,9 +16,16 @@ import (
 )
 
 const auditUsage = `usage:
-  roomdesk audit verify
-      Walk the whole hash chain. Prints the rows checked and OK, or the first
-      broken row and what is wrong with it (and exits non-zero).
+  roomdesk audit verify [--checkpoint FILE] [--key PUBKEY]
+      Prove the log still holds what a signed checkpoint covered: its
+      signature, a Merkle consistency proof, then the whole hash chain and
+      tree. Without --checkpoint, the newest in the checkpoint directory.
+      Prints OK, or the first broken row and what is wrong (and exits non-zero).
+  roomdesk audit checkpoint [--out FILE]
+      Sign the log's tree size, root hash and time (a signed note) into the
+      checkpoint directory, and to FILE (default: standard output).
+  roomdesk audit verify-export FILE --key PUBKEY
+      Check an export made with --with-proofs, without the database.
   roomdesk audit export [flags]
       Write the records matching the filter, newest first, as the console's
       export does.
@@ -26,35 +33,45 @@ const auditUsage = `usage:
       --request-id ID  --job ID  --from TIME  --to TIME   (UTC, e.g. 2025-03-01T14:30;
                                                          --to includes the minute/day given)
       --format csv|jsonl   (default csv)
+      --with-proofs        (jsonl) add a signed checkpoint and each row's
+                           inclusion proof, for verify-export
       --out FILE           (default: standard output)
 `
 
 // runAudit is `roomdesk audit verify` and `roomdesk audit export`: what an
 // auditor runs against the database without the web console.
 func runAudit(ctx context.Context, args []string, env Env) error {
-	_, d, err := openDB(ctx, env)
+	cfg, d, err := openDB(ctx, env)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	return auditCommand(ctx, sqlstore.New(d), args, env.Stdout, env.Stderr)
+	key, generated := cfg.Audit.KeyFile(cfg.DataDir)
+	acfg := auditConfig{KeyFile: key, KeyGenerated: generated,
+		CheckpointDir: cfg.Audit.CheckpointDir, WitnessURL: cfg.Audit.WitnessURL}
+	return auditCommandWith(ctx, sqlstore.New(d), acfg, args, env.Stdout, env.Stderr)
 }
 
-// auditCommand runs one audit subcommand; args start after "audit".
+// auditCommand runs one audit subcommand without checkpoint configuration.
 func auditCommand(ctx context.Context, store audit.Store, args []string, stdout, stderr io.Writer) error {
+	return auditCommandWith(ctx, store, auditConfig{}, args, stdout, stderr)
+}
+
+// auditCommandWith runs one audit subcommand; args start after "audit".
+func auditCommandWith(ctx context.Context, store audit.Store, cfg auditConfig, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, auditUsage)
 		return errUsage
 	}
 	switch args[0] {
 	case "verify":
-		if len(args) > 1 {
-			fmt.Fprint(stderr, auditUsage)
-			return errUsage
-		}
-		return auditVerify(ctx, store, stdout, stderr)
+		return auditVerifyCmd(ctx, store, cfg, args[1:], stdout, stderr)
+	case "checkpoint":
+		return auditCheckpoint(ctx, store, cfg, args[1:], stdout, stderr)
 	case "export":
-		return auditExport(ctx, store, args[1:], stdout, stderr)
+		return auditExport(ctx, store, cfg, args[1:], stdout, stderr)
+	case "verify-export":
+		return auditVerifyExport(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, auditUsage)
 		return nil
@@ -92,7 +109,7 @@ var exportFlags = map[string]string{
 	"request-id": "request_id", "job": "job", "from": "from", "to": "to",
 }
 
-func auditExport(ctx context.Context, store audit.Store, args []string, stdout, stderr io.Writer) error {
+func auditExport(ctx context.Context, store audit.Store, cfg auditConfig, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("roomdesk audit export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, auditUsage) }
@@ -102,6 +119,7 @@ func auditExport(ctx context.Context, store audit.Store, args []string, stdout, 
 	}
 	format := fs.String("format", "csv", "csv or jsonl")
 	out := fs.String("out", "", "output file (default standard output)")
+	withProofs := fs.Bool("with-proofs", false, "jsonl: add a signed checkpoint and inclusion proofs")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -124,11 +142,22 @@ func auditExport(ctx context.Context, store audit.Store, args []string, stdout, 
 		fmt.Fprintf(stderr, "roomdesk audit export: --format must be csv or jsonl, not %q\n", *format)
 		return errUsage
 	}
+	write := func(w io.Writer) (int, error) { return audit.Export(ctx, store, f, *format, w, nil) }
+	if *withProofs {
+		if *format != "jsonl" {
+			fmt.Fprintln(stderr, "roomdesk audit export: --with-proofs needs --format jsonl")
+			return errUsage
+		}
+		var err error
+		if write, err = proofExport(ctx, store, cfg, f, stderr); err != nil {
+			return err
+		}
+	}
 	if *out == "" {
-		_, err := audit.Export(ctx, store, f, *format, stdout, nil)
+		_, err := write(stdout)
 		return err
 	}
-	n, err := exportFile(ctx, store, f, *format, *out)
+	n, err := exportFile(*out, write)
 	if err != nil {
 		return err
 	}
@@ -156,13 +185,13 @@ func filterError(errs map[string]string, stderr io.Writer) error {
 // exportFile writes to a temporary file beside path and renames it into
 // place only when the export completed, so an interrupted export never
 // leaves a truncated file that looks like a complete one.
-func exportFile(ctx context.Context, store audit.Store, f audit.Filter, format, path string) (int, error) {
+func exportFile(path string, write func(io.Writer) (int, error)) (int, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
 	if err != nil {
 		return 0, fmt.Errorf("audit export: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
-	n, err := audit.Export(ctx, store, f, format, tmp, nil)
+	n, err := write(tmp)
 	if err == nil {
 		err = tmp.Sync()
 	}

@@ -32,7 +32,9 @@ usage:
   roomdesk [serve] [flags]        run the console (demo mode without ROOMDESK_SDKAPPID)
   roomdesk emulator [flags]       run the Tencent live API emulator alone
   roomdesk user add NAME [--role viewer|operator|admin] | passwd NAME | disable NAME | enable NAME | list
-  roomdesk audit verify | export [--format csv|jsonl] [--out FILE] [filters]
+  roomdesk audit verify [--checkpoint FILE] | checkpoint [--out FILE]
+                 | export [--format csv|jsonl] [--with-proofs] [--out FILE] [filters]
+                 | verify-export FILE --key PUBKEY
   roomdesk healthcheck            exit 0 if the console on ROOMDESK_ADDR answers /healthz
 
 Configuration comes from ROOMDESK_* variables (see README); flags of the

@@ -82,6 +82,8 @@ type Config struct {
 	// under Tencent's 200/s). Several instances share one app's quota, so
 	// each gets its share: two instances, 98 each.
 	TencentRate float64
+	// Audit is where the audit log's checkpoints and their key live.
+	Audit AuditConfig
 	// Args are the positional arguments left after the flags.
 	Args []string
 	// Warnings are non-fatal oddities (e.g. both secret key forms set) for
@@ -204,6 +206,10 @@ var flagVars = []struct{ env, usage string }{
 	{EnvTrustedProxies, "comma-separated CIDRs whose X-Forwarded-* headers are trusted"},
 	{EnvTencentRate, "requests/s this instance sends per room command (default 197; Tencent allows 200 per app)"},
 	{EnvSecureCookies, "auto, always or never"},
+	{EnvAuditSigningKeyFile, "file holding the audit checkpoint signing key (default: generated in the data dir)"},
+	{EnvAuditCheckpointInterval, "how often to sign an audit checkpoint when the log grew (default 5m; 0: never)"},
+	{EnvAuditCheckpointDir, "directory for audit checkpoints (default <data dir>/checkpoints)"},
+	{EnvAuditWitnessURL, "URL each audit checkpoint is POSTed to"},
 }
 
 func flagName(env string) string {

@@ -77,6 +77,7 @@ func (l *loader) load() Config {
 	}
 	c.TrustedProxies = l.proxies()
 	c.TencentRate = l.tencentRate()
+	c.Audit = l.auditConfig(c.DataDir)
 	switch c.SecureCookies {
 	case CookiesAuto, CookiesAlways, CookiesNever:
 	default:
