@@ -9,6 +9,16 @@ import (
 	auditview "github.com/roomdesk/roomdesk/views/audit"
 )
 
+// chainStatus is the log's anchoring for the audit pages, nil when no
+// checkpointer is configured.
+func (h *Handlers) chainStatus(c echo.Context) *audit.Status {
+	if h.Anchor == nil {
+		return nil
+	}
+	st := h.Anchor.Status(c.Request().Context())
+	return &st
+}
+
 // AuditList is GET /audit: the log, newest first, filtered by the query
 // string and paged by keyset (?before=<seq>). htmx requests get only the
 // results region (plus the filter's error messages, out of band); anything
@@ -47,5 +57,6 @@ func (h *Handlers) AuditList(c echo.Context) error {
 		return render(c, status, auditview.Results(p))
 	}
 	p.Layout = h.page(c, "Audit log", "audit")
+	p.Chain = h.chainStatus(c)
 	return render(c, status, auditview.List(p))
 }

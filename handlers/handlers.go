@@ -33,6 +33,10 @@ type Deps struct {
 	// Ready checks the database and Tencent for /readyz.
 	Ready func(ctx context.Context) map[string]error
 	Now   func() time.Time
+	// Anchor reports the audit log's checkpoints for /audit; nil: none.
+	Anchor interface {
+		Status(ctx context.Context) audit.Status
+	}
 }
 
 // Handlers carries the dependencies into every handler method.

@@ -45,12 +45,15 @@ type App struct {
 	Metrics  *metrics.Metrics
 	Handler  http.Handler
 	Emulator *emulator.Emulator // demo mode only
+	// Checkpoints signs the audit log's checkpoints (see anchor.go).
+	Checkpoints *audit.Checkpointer
 	// EmulatorURL is where the in-process emulator listens (demo mode).
 	EmulatorURL string
 
 	stopEmulator  func()
 	stopDemoRooms func() // after stopEmulator: the last changes are written
 	stopBulk      func()
+	stopAnchor    func()
 	stopQuota     func()
 	instanceID    string // this instance's heartbeat row (PostgreSQL)
 	instances     int    // instances sharing the quota at the last beat
@@ -87,7 +90,11 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	if a.DB, err = db.Open(ctx, db.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir}); err != nil {
 		return nil, err
 	}
-	a.Audit = countingStore{Store: sqlstore.New(a.DB), m: a.Metrics}
+	logStore := sqlstore.New(a.DB)
+	a.Audit = countingStore{Store: logStore, m: a.Metrics}
+	if err = a.startCheckpoints(ctx, logStore); err != nil {
+		return nil, err
+	}
 	aopts := auth.Options{Logger: a.Logger, Now: opts.Now}
 	if opts.Auth != nil {
 		opts.Auth(&aopts)
@@ -123,7 +130,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie,
-		Ready: a.ready, Now: opts.Now,
+		Ready: a.ready, Now: opts.Now, Anchor: a.Checkpoints,
 	})
 	a.Handler = server.New(h, server.Options{TrustedProxies: cfg.TrustedProxies})
 	return a, nil
@@ -208,6 +215,10 @@ func (a *App) Close() error {
 	if a.stopBulk != nil {
 		a.stopBulk()
 		a.stopBulk = nil
+	}
+	if a.stopAnchor != nil {
+		a.stopAnchor()
+		a.stopAnchor = nil
 	}
 	if a.stopQuota != nil {
 		a.stopQuota()

@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"context"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -91,4 +93,44 @@ func (p *page) textOf(l playwright.Locator) string {
 func jsonString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 	return `"` + r.Replace(s) + `"`
+}
+
+// The chain state on /audit: after a checkpoint, the page says the log is
+// verified against it and shows the public key; an entry under it says it
+// is covered, one written after it says it is not yet.
+func TestAuditChainState(t *testing.T) {
+	p := newPage(t)
+	p.login(user(t, auth.RoleOperator))
+	const id = "live_1048"
+	restoreRoom(t, id)
+	p.openRoom(id)
+	p.must(p.field("Notice").Fill("Before the checkpoint"))
+	p.submitEdit()
+	p.must(p.expect(p.byTestID("result-panel")).ToHaveAttribute("data-outcome", "ok"))
+	coveredID := p.textOf(p.byTestID("result-panel").GetByTestId("request-id"))
+
+	// The server's periodic checkpoint, run now rather than in 5 minutes.
+	cp, _, err := env.Checkpoints.Checkpoint(context.Background(), true)
+	p.must(err)
+
+	p.must(p.field("Notice").Fill("After the checkpoint"))
+	p.submitEdit()
+	p.must(p.expect(p.byTestID("result-panel")).ToHaveAttribute("data-outcome", "ok"))
+	laterID := p.textOf(p.byTestID("result-panel").GetByTestId("request-id"))
+
+	p.gotoPath("/audit")
+	state := p.byTestID("chain-state")
+	p.must(p.expect(state).ToHaveAttribute("data-consistent", "true"))
+	p.must(p.expect(state.GetByTestId("chain-verdict")).ToContainText("Verified"))
+	p.must(p.expect(state.GetByTestId("checkpoint-key")).ToHaveText(env.Checkpoints.Key.Public))
+	p.must(p.expect(state.GetByTestId("checkpoint-size")).ToHaveText(strconv.FormatInt(cp.Tree.N, 10)))
+
+	for _, tc := range []struct{ requestID, want string }{
+		{coveredID, "Covered by the signed checkpoint"},
+		{laterID, "Not yet covered"},
+	} {
+		p.gotoPath("/audit?request_id=" + tc.requestID)
+		p.must(p.byTestID("audit-results").GetByRole("link", playwright.LocatorGetByRoleOptions{Name: "Entry "}).Click())
+		p.must(p.expect(p.byTestID("entry-covered")).ToContainText(tc.want))
+	}
 }

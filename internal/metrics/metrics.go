@@ -53,6 +53,22 @@ func New() *Metrics {
 	return m
 }
 
+// WatchCheckpointAge exposes roomdesk_audit_checkpoint_age_seconds: the
+// age of the newest audit checkpoint, as age reports it (ok false: none
+// yet, shown as -1), so an alert can fire when checkpoints stop.
+func (m *Metrics) WatchCheckpointAge(age func() (time.Duration, bool)) {
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "roomdesk_audit_checkpoint_age_seconds",
+		Help: "Age of the newest signed audit checkpoint (-1: none yet).",
+	}, func() float64 {
+		d, ok := age()
+		if !ok {
+			return -1
+		}
+		return d.Seconds()
+	}))
+}
+
 // ObserveTencent matches tencent.Config.Observe.
 func (m *Metrics) ObserveTencent(command string, code int, d time.Duration) {
 	m.TencentCalls.WithLabelValues(command, strconv.Itoa(code)).Inc()

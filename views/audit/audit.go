@@ -26,13 +26,36 @@ type ListProps struct {
 	Next    int64          // the older page's cursor; 0 when this is the last
 	Codes   map[int]string // ErrorCode → meaning, for the codes on this page
 	OOB     bool           // htmx fragment: also refresh the filter's error slots
+	Chain   *audit.Status  // the log's anchoring; nil when not configured
 }
 
 // ShowProps fills /audit/{seq}.
 type ShowProps struct {
 	Layout      layout.Props
 	Record      audit.Record
-	CodeMeaning string // Tencent's ErrorCode explained; "" when there is no code
+	CodeMeaning string        // Tencent's ErrorCode explained; "" when there is no code
+	Chain       *audit.Status // the log's anchoring; nil when not configured
+}
+
+// lastSeq is the newest row of a record: a checkpoint covers the record
+// once it covers that row.
+func lastSeq(r audit.Record) int64 {
+	if r.Result != nil {
+		return r.Result.Seq
+	}
+	return r.Entry.Seq
+}
+
+// ageText is a checkpoint's age for people: "45 s", "4 min", "3 h".
+func ageText(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(int(d.Seconds())) + " s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min"
+	default:
+		return strconv.Itoa(int(d.Hours())) + " h"
+	}
 }
 
 // Action is one choice of the action filter.
