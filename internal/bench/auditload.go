@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -29,6 +30,8 @@ var columns = sqlstore.Columns()
 // tmpDB is a fresh, migrated database of one dialect, removed by drop.
 type tmpDB struct {
 	*db.DB
+	path string // SQLite: the database file
+	url  string // PostgreSQL: the database's URL
 	drop func()
 }
 
@@ -43,7 +46,7 @@ func openTemp(ctx context.Context, d db.Dialect, pgURL string) (*tmpDB, error) {
 			os.RemoveAll(dir)
 			return nil, err
 		}
-		return &tmpDB{DB: conn, drop: func() { conn.Close(); os.RemoveAll(dir) }}, nil
+		return &tmpDB{DB: conn, path: filepath.Join(dir, "roomdesk.db"), drop: func() { conn.Close(); os.RemoveAll(dir) }}, nil
 	}
 	admin, err := sql.Open("pgx", pgURL)
 	if err != nil {
@@ -70,7 +73,7 @@ func openTemp(ctx context.Context, d db.Dialect, pgURL string) (*tmpDB, error) {
 		drop()
 		return nil, err
 	}
-	return &tmpDB{DB: conn, drop: drop}, nil
+	return &tmpDB{DB: conn, url: u.String(), drop: drop}, nil
 }
 
 // synth builds a realistic log: mostly room updates (intent then result),

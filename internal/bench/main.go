@@ -168,7 +168,10 @@ const methodology = `## How each figure is taken
 4. **CSV export** of the whole log through audit.Export (what the
    console's download and ` + "`roomdesk audit export`" + ` use) into a counting
    writer; peak RSS growth from VmHWM after resetting it via
-   /proc/self/clear_refs, falling back to sampling VmRSS.
+   /proc/self/clear_refs, falling back to sampling VmRSS. Beside it, in
+   the same run, the database's own CSV dump of the same records (the
+   export's join, newest first): the sqlite3 shell in -csv mode, or
+   PostgreSQL's COPY (...) TO STDOUT WITH CSV; the goal is within 2x of it.
 5. **Appends** through sqlstore.Store.Append, hash chain included, on a
    fresh database.
 6. **Start to ready**: ` + "`go build`" + ` then ` + "`roomdesk serve`" + ` against a loopback

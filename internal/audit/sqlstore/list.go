@@ -15,7 +15,6 @@ import (
 const (
 	defaultLimit = 50
 	maxLimit     = 1000
-	exportPage   = 500 // records held in memory at once by Export
 	maxChunk     = 2000
 )
 
@@ -40,27 +39,37 @@ func (s *Store) List(ctx context.Context, f audit.Filter, before int64, limit in
 	return p, nil
 }
 
-// Export calls fn with every record matching f, newest first. It reads
-// keyset pages of exportPage records, so memory stays flat however long the
-// log, and no connection is held while fn runs (a slow download does not
-// pin the pool).
+// Export calls fn with every record matching f, newest first, from one
+// streaming query: no pages, no re-planning, memory flat (one record at a
+// time). The outcome is checked in SQL on each row, whatever the other
+// filters. It holds one connection (and on SQLite one read snapshot, which
+// also makes the export a consistent cut of the log) until fn has seen the
+// last record: a slow download keeps it that long.
 func (s *Store) Export(ctx context.Context, f audit.Filter, fn func(audit.Record) error) error {
-	var before int64
-	for {
-		p, err := s.List(ctx, f, before, exportPage)
+	lo, hi, ok, err := s.bounds(ctx, f, 0)
+	if err != nil || !ok {
+		return err
+	}
+	cond, args := whereInline(f, lo, hi, true)
+	rows, err := s.db.QueryContext(ctx, recordSelect+cond+" ORDER BY i.seq DESC", args...)
+	if err != nil {
+		return fmt.Errorf("audit: export: %w", err)
+	}
+	defer rows.Close()
+	var sc recordScanner
+	for rows.Next() {
+		rec, err := sc.scan(rows)
 		if err != nil {
+			return fmt.Errorf("audit: export: %w", err)
+		}
+		if err := fn(rec); err != nil {
 			return err
 		}
-		for _, r := range p.Records {
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-		if p.NextCursor == 0 {
-			return nil
-		}
-		before = p.NextCursor
 	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("audit: export: %w", err)
+	}
+	return nil
 }
 
 // bounds turns the time range into a seq range [lo, hi). It relies on at_us
@@ -103,6 +112,11 @@ func (s *Store) bounds(ctx context.Context, f audit.Filter, before int64) (lo, h
 
 // where is the filter as SQL on the record row i, seq range included.
 func where(f audit.Filter, lo, hi int64) (string, []any) {
+	return whereInline(f, lo, hi, inlineOutcome(f))
+}
+
+// whereInline is where with the outcome checked in SQL when inline is set.
+func whereInline(f audit.Filter, lo, hi int64, inline bool) (string, []any) {
 	var q strings.Builder
 	var args []any
 	add := func(cond string, v any) {
@@ -129,7 +143,7 @@ func where(f audit.Filter, lo, hi int64) (string, []any) {
 	// tempts SQLite onto audit_log_at, fetching every row of the range and
 	// sorting it (0.25 s for one hour of a busy log) instead of walking seq
 	// backwards and stopping after one page.
-	if inlineOutcome(f) {
+	if inline && f.Outcome != "" {
 		if f.Outcome == audit.OutcomeUnknown {
 			q.WriteString(" AND ((i.kind = 'event' AND i.outcome = 'unknown') OR" +
 				" (i.kind = 'intent' AND (r.seq IS NULL OR r.outcome = 'unknown')))")

@@ -97,6 +97,41 @@ func values(e *audit.Entry) []any {
 		e.PrevHash, e.Hash}
 }
 
+// recordScanner scans records reusing its destinations: an export reads
+// a million rows through one.
+type recordScanner struct {
+	a, b raw
+	dest []any
+}
+
+func (sc *recordScanner) scan(rows *sql.Rows) (audit.Record, error) {
+	if sc.dest == nil {
+		sc.dest = append(sc.a.dest(), sc.b.dest()...)
+	}
+	sc.b = raw{} // LEFT JOIN: NULLs must not keep the last row's values
+	if err := rows.Scan(sc.dest...); err != nil {
+		return audit.Record{}, err
+	}
+	return record(&sc.a, &sc.b)
+}
+
+// record builds a record from the scanned intent-or-event and result sides.
+func record(a, b *raw) (audit.Record, error) {
+	e, err := a.entry()
+	if err != nil {
+		return audit.Record{}, err
+	}
+	rec := audit.Record{Entry: e}
+	if b.seq.Valid {
+		res, err := b.entry()
+		if err != nil {
+			return audit.Record{}, err
+		}
+		rec.Result = &res
+	}
+	return rec, nil
+}
+
 // scanRecord reads one row of recordSelect: the intent or event, then its
 // result's columns (all NULL when there is none).
 func scanRecord(rows *sql.Rows) (audit.Record, error) {
