@@ -59,10 +59,20 @@ func TestJobLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(page.Records) != 39 {
-			t.Fatalf("%d audit records for the job, want 39", len(page.Records))
+		// 39 edits, and the attempt on the unknown room, refused at the
+		// re-read: failed, with that read's code and RequestId.
+		if len(page.Records) != 40 {
+			t.Fatalf("%d audit records for the job, want 40", len(page.Records))
 		}
 		for _, r := range page.Records {
+			if r.Entry.RoomID == "no-such-room" {
+				it := items["no-such-room"]
+				if r.Entry.Kind != audit.KindEvent || r.Outcome() != audit.OutcomeFailed || r.Entry.ErrorCode != 100004 ||
+					r.Entry.RequestID != it.RequestID || r.Entry.JobID != j.Key() || r.Entry.Actor != "olga" {
+					t.Fatalf("audit record of the refused re-read %+v", r.Entry)
+				}
+				continue
+			}
 			if r.Entry.Actor != "olga" || r.Result == nil || r.Result.JobID != j.Key() || r.Outcome() != audit.OutcomeOK {
 				t.Fatalf("audit record %+v", r)
 			}

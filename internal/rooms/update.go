@@ -3,7 +3,6 @@ package rooms
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -64,8 +63,11 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, roomID string, 
 		return Result{Outcome: OutcomeNothing, Form: submitted, Original: original,
 			Message: "Nothing to update: no field differs from the room as it was when you opened it."}, nil
 	}
-	room, _, err := s.tc.GetRoomInfo(ctx, roomID)
+	room, readMeta, err := s.tc.GetRoomInfo(ctx, roomID)
 	if err != nil {
+		// Nothing was sent, but the attempt is on record, with the code
+		// and RequestId of the read that stopped it.
+		s.recordRefusedRead(ctx, actor, roomID, submitted, changed, readMeta, err)
 		return Result{}, fmt.Errorf("rooms: update %q: re-reading the room: %w", roomID, notFound(err))
 	}
 	current := FormFromRoom(room)
@@ -170,32 +172,6 @@ func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.Room
 	s.recordResult(callCtx, intent, meta, callErr, &res)
 	s.settle(&res, room, patch, submitted, fields)
 	return res, nil
-}
-
-// classify turns Tencent's answer into an outcome.
-func classify(meta tencent.Meta, err error) Result {
-	r := Result{RequestID: meta.RequestID, ErrorCode: meta.ErrorCode, ErrorInfo: meta.ErrorInfo,
-		Attempts: meta.Attempts, Latency: meta.Latency}
-	var ae *tencent.APIError
-	switch {
-	case err == nil:
-		r.Outcome = audit.OutcomeOK
-		r.Message = "The room is updated; the form below shows its new values."
-	case errors.As(err, &ae):
-		r.Outcome = audit.OutcomeFailed
-		r.ErrorCode, r.ErrorInfo, r.RequestID = ae.Code, ae.Info, ae.RequestID
-		r.Meaning = tencent.Describe(ae.Code).Meaning
-		r.Message = "The room was not changed. The error below says why; fix the cause, or try again if it was temporary."
-	case meta.Attempts == 0 && !errors.Is(err, tencent.ErrUnreachable):
-		// Refused before anything left the process (pacing, signing).
-		r.Outcome = audit.OutcomeFailed
-		r.ErrorInfo = err.Error()
-		r.Message = "The update could not be sent to Tencent; the room was not changed."
-	default:
-		r.Outcome = audit.OutcomeUnknown
-		r.Message = "Tencent did not answer; the change may or may not have been applied. Check the room."
-	}
-	return r
 }
 
 // recordResult appends the result row. When that fails the operator still

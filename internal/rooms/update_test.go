@@ -3,6 +3,7 @@ package rooms_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -276,8 +277,90 @@ func TestReReadFailures(t *testing.T) {
 	if !errors.Is(err, tencent.ErrUnreachable) {
 		t.Fatalf("err = %v", err)
 	}
-	if f.emu.Calls(tencent.CmdUpdateRoomInfo) != 0 || len(f.records(t)) != 0 {
-		t.Fatal("sent or audited without a successful re-read")
+	if f.emu.Calls(tencent.CmdUpdateRoomInfo) != 0 {
+		t.Fatal("sent without a successful re-read")
+	}
+	// Both attempts are on record, as refused (nothing was sent): the
+	// dismissed room with the read's code and RequestId, then the
+	// unreachable one.
+	recs := f.records(t)
+	if len(recs) != 2 {
+		t.Fatalf("audit = %s, want two refused attempts", describeRecords(recs))
+	}
+	dismissed, dropped := recs[1].Entry, recs[0].Entry
+	if dismissed.Kind != audit.KindEvent || dismissed.Action != audit.ActionRoomUpdate || dismissed.RoomID != roomID ||
+		dismissed.Outcome != audit.OutcomeFailed || dismissed.ErrorCode != 100004 || dismissed.RequestID != ae.RequestID ||
+		dismissed.RequestID == "" || dismissed.Actor != "olga" || len(dismissed.Changes) != 1 ||
+		dismissed.Changes[0].Field != "RoomName" || dismissed.Changes[0].After != `"X"` {
+		t.Errorf("refused re-read entry = %+v", dismissed)
+	}
+	if dropped.Outcome != audit.OutcomeFailed || dropped.RoomID != roomID || !strings.Contains(dropped.Detail, "unreachable") {
+		t.Errorf("unreachable re-read entry = %+v", dropped)
+	}
+}
+
+func describeRecords(rs []audit.Record) string {
+	var b strings.Builder
+	for _, r := range rs {
+		b.WriteString(r.Entry.Action + "/" + r.Outcome() + " ")
+	}
+	return b.String()
+}
+
+// TestOutcomeTable drives every row of the outcome table (docs/AUDIT.md)
+// with the emulator answering the code on every attempt, so the client's
+// retries run out on it: "failed" only when Tencent said it did not apply
+// the change, "unknown" when it may have, and never "not changed" then.
+func TestOutcomeTable(t *testing.T) {
+	rows := []struct {
+		code    int
+		outcome string
+	}{
+		{100002, audit.OutcomeFailed},  // bad parameter
+		{100004, audit.OutcomeFailed},  // room dismissed
+		{100006, audit.OutcomeFailed},  // not allowed
+		{100012, audit.OutcomeFailed},  // rate limited: refused
+		{60006, audit.OutcomeFailed},   // SDKAppID invalid
+		{70001, audit.OutcomeFailed},   // UserSig expired (re-signed, still refused)
+		{70009, audit.OutcomeFailed},   // signature verification failed
+		{60010, audit.OutcomeFailed},   // not an App Administrator
+		{70403, audit.OutcomeFailed},   // needs an App Administrator
+		{60008, audit.OutcomeUnknown},  // REST timeout
+		{70169, audit.OutcomeUnknown},  // internal error, retry
+		{70202, audit.OutcomeUnknown},  // internal error, retry
+		{70500, audit.OutcomeUnknown},  // another internal 70xxx
+		{100001, audit.OutcomeUnknown}, // live service internal error
+		{91000, audit.OutcomeUnknown},  // internal error
+		{70999, audit.OutcomeUnknown},  // not in Tencent's documentation
+	}
+	for _, row := range rows {
+		t.Run(strconv.Itoa(row.code), func(t *testing.T) {
+			f := newFixture(t)
+			orig := f.rendered(t)
+			f.emu.FailNext(tencent.CmdUpdateRoomInfo, 10, row.code)
+			res, err := f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "X"), orig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != row.outcome || res.ErrorCode != row.code || res.RequestID == "" {
+				t.Fatalf("result = %+v, want %s with code %d", res, row.outcome, row.code)
+			}
+			if rooms.OutcomeOf(tencent.Meta{}, &tencent.APIError{Code: row.code}) != row.outcome {
+				t.Errorf("OutcomeOf(%d) disagrees with Update", row.code)
+			}
+			notChanged := strings.Contains(res.Message, "not changed")
+			if row.outcome == audit.OutcomeUnknown && (notChanged || !strings.Contains(res.Message, "re-read the room")) {
+				t.Errorf("unknown outcome told the operator %q", res.Message)
+			}
+			if row.outcome == audit.OutcomeFailed && !notChanged {
+				t.Errorf("failed outcome told the operator %q", res.Message)
+			}
+			recs := f.records(t)
+			if len(recs) != 1 || recs[0].Outcome() != row.outcome || recs[0].Result.ErrorCode != row.code ||
+				recs[0].Result.RequestID != res.RequestID {
+				t.Fatalf("audit = %s", describeRecords(recs))
+			}
+		})
 	}
 }
 

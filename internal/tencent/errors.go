@@ -24,6 +24,7 @@ type CodeInfo struct {
 	Meaning   string
 	Retryable bool // transient: retry with backoff
 	RenewSig  bool // the admin UserSig was refused: sign again, retry once
+	Known     bool // the code is in Tencent's documentation (the catalogue below)
 }
 
 type codeText struct {
@@ -152,7 +153,7 @@ var codes = map[int]codeText{
 // operator always reads something better than a bare number.
 func Describe(code int) CodeInfo {
 	if t, ok := codes[code]; ok {
-		return CodeInfo{Code: code, Meaning: t.meaning, Retryable: t.retryable, RenewSig: t.renewSig}
+		return CodeInfo{Code: code, Meaning: t.meaning, Retryable: t.retryable, RenewSig: t.renewSig, Known: true}
 	}
 	m := rangeMeaning(code)
 	if code != 0 {
