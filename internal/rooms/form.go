@@ -2,33 +2,10 @@ package rooms
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
-
-// Field names: the edit form's inputs are named exactly after the
-// update_room_info fields, in the order the form shows them.
-const (
-	FieldRoomName          = "RoomName"
-	FieldMaxMemberCount    = "MaxMemberCount"
-	FieldIsMessageDisabled = "IsMessageDisabled"
-	FieldCoverURL          = "CoverURL"
-	FieldCategory          = "Category"
-	FieldActivityStatus    = "ActivityStatus"
-	FieldIsPublicVisible   = "IsPublicVisible"
-	FieldTakeSeatMode      = "TakeSeatMode"
-	FieldNotice            = "Notice"
-	// FieldRoomID only ever appears in FieldErrors: the id comes from the URL.
-	FieldRoomID = "RoomId"
-)
-
-// Fields lists the editable fields in form order.
-var Fields = []string{
-	FieldRoomName, FieldMaxMemberCount, FieldIsMessageDisabled, FieldCoverURL, FieldCategory,
-	FieldActivityStatus, FieldIsPublicVisible, FieldTakeSeatMode, FieldNotice,
-}
 
 // OriginalPrefix names the hidden inputs that carry the value each field was
 // rendered with ("orig_RoomName"), so the server can tell what the operator
@@ -96,21 +73,11 @@ func SplitForm(v url.Values) (submitted, original Form) {
 // FormFromRoom renders a room's editable fields as form values: what the
 // edit form is pre-filled with and what its orig_* inputs carry.
 func FormFromRoom(r tencent.RoomInfo) Form {
-	cats := make([]string, 0, len(r.Category))
-	for _, c := range r.Category {
-		cats = append(cats, strconv.Itoa(c))
+	out := make(Form, len(table))
+	for _, f := range table {
+		out[f.name] = formValues(f.read(r))
 	}
-	return Form{
-		FieldRoomName:          {r.RoomName},
-		FieldMaxMemberCount:    {strconv.Itoa(r.MaxMemberCount)},
-		FieldIsMessageDisabled: {strconv.FormatBool(bool(r.IsMessageDisabled))},
-		FieldCoverURL:          {r.CoverURL},
-		FieldCategory:          cats,
-		FieldActivityStatus:    {strconv.Itoa(r.ActivityStatus)},
-		FieldIsPublicVisible:   {strconv.FormatBool(r.IsPublicVisible)},
-		FieldTakeSeatMode:      {string(r.TakeSeatMode)},
-		FieldNotice:            {r.Notice},
-	}
+	return out
 }
 
 // merge is what the form shows after a conflict or a refused update: the

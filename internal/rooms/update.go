@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -142,8 +141,8 @@ func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.Room
 	for _, f := range fields {
 		only[f] = submitted[f]
 	}
-	patch, _ := Validate(only)
-	u := patch.update(room.RoomId)
+	u, _ := Validate(only)
+	u.RoomId = room.RoomId
 	// The same encoding the client uses, so the intent holds the exact body.
 	body, err := json.Marshal(struct {
 		RoomInfo tencent.RoomUpdate `json:"RoomInfo"`
@@ -170,7 +169,7 @@ func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.Room
 	res.IntentSeq = intent.Seq
 	res.Changes = changes(fields, FormFromRoom(room), only)
 	s.recordResult(callCtx, intent, meta, callErr, &res)
-	s.settle(&res, room, patch, submitted, fields)
+	s.settle(&res, room, u, submitted, fields)
 	return res, nil
 }
 
@@ -207,9 +206,9 @@ func (s *Service) recordResult(ctx context.Context, intent audit.Entry, meta ten
 // form shows the new state (Tencent has set exactly what we sent), so a
 // second edit starts clean. Otherwise the operator's values stay in the
 // inputs over the last state read, ready to try again.
-func (s *Service) settle(res *Result, room tencent.RoomInfo, patch Patch, submitted Form, fields []string) {
+func (s *Service) settle(res *Result, room tencent.RoomInfo, sent tencent.RoomUpdate, submitted Form, fields []string) {
 	if res.Outcome == audit.OutcomeOK {
-		room = apply(room, patch)
+		room = apply(room, sent)
 		res.Form = FormFromRoom(room)
 	} else {
 		res.Form = merge(FormFromRoom(room), submitted, fields)
@@ -218,71 +217,16 @@ func (s *Service) settle(res *Result, room tencent.RoomInfo, patch Patch, submit
 	res.Original = FormFromRoom(room)
 }
 
-func apply(r tencent.RoomInfo, p Patch) tencent.RoomInfo {
-	if p.RoomName != nil {
-		r.RoomName = *p.RoomName
-	}
-	if p.MaxMemberCount != nil {
-		r.MaxMemberCount = *p.MaxMemberCount
-	}
-	if p.IsMessageDisabled != nil {
-		r.IsMessageDisabled = tencent.FlexBool(*p.IsMessageDisabled)
-	}
-	if p.CoverURL != nil {
-		r.CoverURL = *p.CoverURL
-	}
-	if p.Category != nil {
-		r.Category = append([]int(nil), *p.Category...)
-	}
-	if p.ActivityStatus != nil {
-		r.ActivityStatus = *p.ActivityStatus
-	}
-	if p.IsPublicVisible != nil {
-		r.IsPublicVisible = *p.IsPublicVisible
-	}
-	if p.TakeSeatMode != nil {
-		r.TakeSeatMode = tencent.SeatMode(*p.TakeSeatMode)
-	}
-	if p.Notice != nil {
-		r.Notice = *p.Notice
-	}
-	return r
-}
-
 // auditChanges holds before (the room as just read) and after (what is
 // sent) as JSON text, the form audit.Change documents.
 func auditChanges(fields []string, room tencent.RoomInfo, only Form) []audit.Change {
 	out := make([]audit.Change, 0, len(fields))
-	for _, f := range fields {
-		after, _ := canonical(f, only[f])
-		out = append(out, audit.Change{Field: f, Before: jsonText(roomValue(f, room)), After: after})
+	for _, name := range fields {
+		f, _ := lookup(name)
+		after, _ := canonical(name, only[name])
+		out = append(out, audit.Change{Field: name, Before: jsonText(f.read(room)), After: after})
 	}
 	return out
-}
-
-// roomValue is a field's value exactly as Tencent holds it.
-func roomValue(field string, r tencent.RoomInfo) any {
-	switch field {
-	case FieldRoomName:
-		return r.RoomName
-	case FieldMaxMemberCount:
-		return r.MaxMemberCount
-	case FieldIsMessageDisabled:
-		return bool(r.IsMessageDisabled)
-	case FieldCoverURL:
-		return r.CoverURL
-	case FieldCategory:
-		return append([]int{}, r.Category...)
-	case FieldActivityStatus:
-		return r.ActivityStatus
-	case FieldIsPublicVisible:
-		return r.IsPublicVisible
-	case FieldTakeSeatMode:
-		return string(r.TakeSeatMode)
-	case FieldNotice:
-		return r.Notice
-	}
-	return nil
 }
 
 func changes(fields []string, before, after Form) []Change {
@@ -294,24 +238,10 @@ func changes(fields []string, before, after Form) []Change {
 }
 
 // display is a field's value as the operator reads it.
-func display(field string, vals []string) string {
-	v, msg := rules[field].parse(vals)
+func display(name string, vals []string) string {
+	v, msg := parse(name, vals)
 	if msg != "" {
 		return strings.Join(vals, ", ")
 	}
-	switch v := v.(type) {
-	case string:
-		return v
-	case int:
-		return strconv.Itoa(v)
-	case bool:
-		return strconv.FormatBool(v)
-	case []int:
-		parts := make([]string, len(v))
-		for i, n := range v {
-			parts[i] = strconv.Itoa(n)
-		}
-		return strings.Join(parts, ", ")
-	}
-	return fmt.Sprint(v)
+	return strings.Join(formValues(v), ", ")
 }

@@ -25,99 +25,25 @@ const (
 // for the operator who typed it.
 type FieldErrors map[string]string
 
-// Patch is a validated set of field values. A nil field was not submitted.
-type Patch struct {
-	RoomName          *string
-	MaxMemberCount    *int
-	IsMessageDisabled *bool
-	CoverURL          *string
-	Category          *[]int
-	ActivityStatus    *int
-	IsPublicVisible   *bool
-	TakeSeatMode      *string
-	Notice            *string
-}
-
-// fieldRule parses one field's submitted values into its typed value, or
-// explains why it cannot.
-type fieldRule struct {
-	label string
-	parse func(vals []string) (any, string)
-}
-
-var rules = map[string]fieldRule{
-	FieldRoomName:          {"Room name", parseRoomName},
-	FieldMaxMemberCount:    {"Max members", parseMaxMembers},
-	FieldIsMessageDisabled: {"Mute chat", func(v []string) (any, string) { return parseBoolField(last(v)) }},
-	FieldCoverURL:          {"Cover URL", func(v []string) (any, string) { return parseCoverURL(last(v)) }},
-	FieldCategory:          {"Categories", parseCategories},
-	FieldActivityStatus:    {"Activity status", parseActivityStatus},
-	FieldIsPublicVisible:   {"Listed publicly", func(v []string) (any, string) { return parseBoolField(last(v)) }},
-	FieldTakeSeatMode:      {"Seat mode", func(v []string) (any, string) { return parseSeatMode(last(v)) }},
-	FieldNotice:            {"Notice", func(v []string) (any, string) { return parseText(last(v), "Notice", MaxNoticeBytes) }},
-}
-
-// Label is the human name of a field, as the form and result show it.
-func Label(field string) string {
-	if r, ok := rules[field]; ok {
-		return r.label
-	}
-	return field
-}
-
-// Validate checks every submitted field against the field rules. Fields
-// absent from the form stay nil in the Patch and are not checked.
-func Validate(f Form) (Patch, FieldErrors) {
-	var p Patch
+// Validate checks every submitted field against its rule. The result is
+// the update_room_info body for the valid fields (without RoomId); fields
+// absent from the form stay nil and are not checked.
+func Validate(f Form) (tencent.RoomUpdate, FieldErrors) {
+	var u tencent.RoomUpdate
 	errs := FieldErrors{}
-	for _, name := range Fields {
-		if !f.Has(name) {
+	for _, fd := range table {
+		if !f.Has(fd.name) {
 			continue
 		}
-		v, msg := rules[name].parse(f[name])
+		v, msg := fd.parse(f[fd.name])
 		if msg != "" {
-			errs[name] = msg
+			errs[fd.name] = msg
 			continue
 		}
-		p.set(name, v)
+		fd.put(&u, v)
 	}
-	return p, errs
+	return u, errs
 }
-
-func (p *Patch) set(name string, v any) {
-	switch name {
-	case FieldRoomName:
-		p.RoomName = ptr(v.(string))
-	case FieldMaxMemberCount:
-		p.MaxMemberCount = ptr(v.(int))
-	case FieldIsMessageDisabled:
-		p.IsMessageDisabled = ptr(v.(bool))
-	case FieldCoverURL:
-		p.CoverURL = ptr(v.(string))
-	case FieldCategory:
-		p.Category = ptr(v.([]int))
-	case FieldActivityStatus:
-		p.ActivityStatus = ptr(v.(int))
-	case FieldIsPublicVisible:
-		p.IsPublicVisible = ptr(v.(bool))
-	case FieldTakeSeatMode:
-		p.TakeSeatMode = ptr(v.(string))
-	case FieldNotice:
-		p.Notice = ptr(v.(string))
-	}
-}
-
-// update is the update_room_info body for the patch's non-nil fields.
-func (p Patch) update(roomID string) tencent.RoomUpdate {
-	return tencent.RoomUpdate{
-		RoomId: roomID, RoomName: p.RoomName, MaxMemberCount: p.MaxMemberCount,
-		IsMessageDisabled: p.IsMessageDisabled, CoverURL: p.CoverURL, Category: p.Category,
-		ActivityStatus: p.ActivityStatus, IsPublicVisible: p.IsPublicVisible,
-		TakeSeatMode: p.TakeSeatMode, Notice: p.Notice,
-	}
-}
-
-func ptr[T any](v T) *T { return &v }
 
 func last(v []string) string {
 	if len(v) == 0 {
@@ -146,17 +72,17 @@ func ValidateRoomID(id string) string {
 // parseText normalises line endings (browsers submit CRLF) and surrounding
 // space, then holds the value to a byte limit: Tencent counts UTF-8 bytes,
 // and operators think in characters, so the message explains the gap.
-func parseText(raw, label string, limit int) (any, string) {
+func parseText(raw, label string, limit int) (string, string) {
 	s := strings.TrimSpace(strings.ReplaceAll(raw, "\r\n", "\n"))
 	if !utf8.ValidString(s) {
-		return nil, label + " is not valid UTF-8 text."
+		return "", label + " is not valid UTF-8 text."
 	}
 	if n := len(s); n > limit {
 		msg := fmt.Sprintf("%s is %d bytes; the limit is %d bytes", label, n, limit)
 		if chars := utf8.RuneCountInString(s); chars != n {
 			msg += fmt.Sprintf(" (it has %d characters, but multi-byte characters count 2–4 bytes each: most Chinese characters 3, emoji 4)", chars)
 		}
-		return nil, msg + "."
+		return "", msg + "."
 	}
 	return s, ""
 }
@@ -164,51 +90,51 @@ func parseText(raw, label string, limit int) (any, string) {
 // parseRoomName refuses an empty name: what update_room_info does with
 // "RoomName":"" is not documented (create_room would use the RoomId), and a
 // blank name shows as nothing in every app (docs/TENCENT.md).
-func parseRoomName(v []string) (any, string) {
-	s, msg := parseText(last(v), "Room name", MaxRoomNameBytes)
+func parseRoomName(raw string) (string, string) {
+	s, msg := parseText(raw, "Room name", MaxRoomNameBytes)
 	if msg == "" && s == "" {
-		return nil, "Enter a room name: Tencent does not document what an empty name does."
+		return "", "Enter a room name: Tencent does not document what an empty name does."
 	}
 	return s, msg
 }
 
-func parseMaxMembers(v []string) (any, string) {
-	s := strings.TrimSpace(last(v))
+func parseMaxMembers(raw string) (int, string) {
+	s := strings.TrimSpace(raw)
 	if s == "" {
-		return nil, "Enter the maximum number of members: a whole number from 1 to 2147483647."
+		return 0, "Enter the maximum number of members: a whole number from 1 to 2147483647."
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	switch {
 	case err != nil && isDigits(s):
-		return nil, "Max members can be at most 2147483647."
+		return 0, "Max members can be at most 2147483647."
 	case err != nil:
-		return nil, fmt.Sprintf("Max members must be a whole number (got %q).", clip(s))
+		return 0, fmt.Sprintf("Max members must be a whole number (got %q).", clip(s))
 	case n < 1:
-		return nil, fmt.Sprintf("Max members must be at least 1 (got %d).", n)
+		return 0, fmt.Sprintf("Max members must be at least 1 (got %d).", n)
 	case n > math.MaxInt32:
-		return nil, fmt.Sprintf("Max members can be at most 2147483647 (got %d).", n)
+		return 0, fmt.Sprintf("Max members can be at most 2147483647 (got %d).", n)
 	}
 	return int(n), ""
 }
 
-func parseActivityStatus(v []string) (any, string) {
-	s := strings.TrimSpace(last(v))
+func parseActivityStatus(raw string) (int, string) {
+	s := strings.TrimSpace(raw)
 	if s == "" {
-		return nil, "Enter an activity status: a whole number (0 if your app does not use it)."
+		return 0, "Enter an activity status: a whole number (0 if your app does not use it)."
 	}
 	n, err := strconv.ParseInt(s, 10, 32)
 	if err != nil {
 		if isDigits(strings.TrimPrefix(s, "-")) {
-			return nil, "Activity status must be between -2147483648 and 2147483647 (a 32-bit integer)."
+			return 0, "Activity status must be between -2147483648 and 2147483647 (a 32-bit integer)."
 		}
-		return nil, fmt.Sprintf("Activity status must be a whole number (got %q).", clip(s))
+		return 0, fmt.Sprintf("Activity status must be a whole number (got %q).", clip(s))
 	}
 	return int(n), ""
 }
 
 // parseCategories ignores empty inputs: the form always has three, and a
 // room with one category leaves two blank.
-func parseCategories(v []string) (any, string) {
+func parseCategories(v []string) ([]int, string) {
 	cats := []int{}
 	seen := map[int64]bool{}
 	for _, raw := range v {
@@ -234,40 +160,40 @@ func parseCategories(v []string) (any, string) {
 
 // parseCoverURL accepts only absolute http(s) URLs with a host, so a
 // javascript:, data: or relative URL can never reach the apps that show it.
-func parseCoverURL(raw string) (any, string) {
+func parseCoverURL(raw string) (string, string) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
 		return "", ""
 	}
 	if n := len(s); n > MaxCoverURLBytes {
-		return nil, fmt.Sprintf("Cover URL is %d bytes; the limit is %d bytes.", n, MaxCoverURLBytes)
+		return "", fmt.Sprintf("Cover URL is %d bytes; the limit is %d bytes.", n, MaxCoverURLBytes)
 	}
 	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return nil, "Cover URL must not contain spaces or control characters (encode a space as %20)."
+		return "", "Cover URL must not contain spaces or control characters (encode a space as %20)."
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, "Cover URL must be an absolute web address starting with https:// or http://."
+		return "", "Cover URL must be an absolute web address starting with https:// or http://."
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return nil, "Cover URL has no host name (expected something like https://cdn.example.com/cover.jpg)."
+		return "", "Cover URL has no host name (expected something like https://cdn.example.com/cover.jpg)."
 	}
 	return s, ""
 }
 
-func parseSeatMode(raw string) (any, string) {
+func parseSeatMode(raw string) (string, string) {
 	switch s := strings.TrimSpace(raw); s {
 	case string(tencent.SeatFreeToTake), string(tencent.SeatApplyToTake):
 		return s, ""
 	default:
-		return nil, "Seat mode must be FreeToTake (anyone may take a seat) or ApplyToTake (the host approves)."
+		return "", "Seat mode must be FreeToTake (anyone may take a seat) or ApplyToTake (the host approves)."
 	}
 }
 
-func parseBoolField(raw string) (any, string) {
+func parseBoolField(raw string) (bool, string) {
 	b, ok := parseBool(raw)
 	if !ok {
-		return nil, fmt.Sprintf("Must be true or false (got %q).", clip(raw))
+		return false, fmt.Sprintf("Must be true or false (got %q).", clip(raw))
 	}
 	return b, ""
 }
@@ -299,8 +225,8 @@ func clip(s string) string {
 // canonical is the JSON text of a field's value (as audit.Change holds it),
 // or, when the values do not parse, the raw text marked so it can never
 // equal a parsed value. Two forms agree on a field iff their canonicals do.
-func canonical(field string, vals []string) (string, bool) {
-	v, msg := rules[field].parse(vals)
+func canonical(name string, vals []string) (string, bool) {
+	v, msg := parse(name, vals)
 	if msg != "" {
 		var kept []string // blank Category inputs are not values
 		for _, s := range vals {
@@ -311,6 +237,15 @@ func canonical(field string, vals []string) (string, bool) {
 		return "\x00raw:" + strings.Join(kept, "\x00"), false
 	}
 	return jsonText(v), true
+}
+
+// parse applies a field's rule; a name outside the table never parses.
+func parse(name string, vals []string) (any, string) {
+	f, ok := lookup(name)
+	if !ok {
+		return nil, "Unknown field " + name + "."
+	}
+	return f.parse(vals)
 }
 
 // jsonText keeps <, > and & readable in the audit log; the value is data,
