@@ -6,7 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
-	auditview "github.com/roomdesk/roomdesk/views/audit"
+	"github.com/roomdesk/roomdesk/views/auditview"
 )
 
 // chainStatus is the log's anchoring for the audit pages, nil when no

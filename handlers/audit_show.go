@@ -9,7 +9,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/tencent"
-	auditview "github.com/roomdesk/roomdesk/views/audit"
+	"github.com/roomdesk/roomdesk/views/auditview"
 )
 
 // AuditShow is GET /audit/:id, one record in full. The id is any row's seq:

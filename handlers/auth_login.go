@@ -12,7 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/auth"
-	authview "github.com/roomdesk/roomdesk/views/auth"
+	"github.com/roomdesk/roomdesk/views/authview"
 )
 
 // LoginForm shows the sign-in page (or skips it for a signed-in user).

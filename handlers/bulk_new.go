@@ -9,7 +9,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/rooms"
-	bulkview "github.com/roomdesk/roomdesk/views/bulk"
+	"github.com/roomdesk/roomdesk/views/bulkview"
 )
 
 // recentJobs is how many jobs the /bulk page lists.

@@ -6,7 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/bulk"
-	bulkview "github.com/roomdesk/roomdesk/views/bulk"
+	"github.com/roomdesk/roomdesk/views/bulkview"
 )
 
 // BulkRetry is POST /bulk/{id}/retry (operators): an ended job's failed

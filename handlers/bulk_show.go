@@ -8,7 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/bulk"
-	bulkview "github.com/roomdesk/roomdesk/views/bulk"
+	"github.com/roomdesk/roomdesk/views/bulkview"
 )
 
 // itemsShown bounds the per-room table; the results CSV has every room.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	bulkview "github.com/roomdesk/roomdesk/views/bulk"
+	"github.com/roomdesk/roomdesk/views/bulkview"
 )
 
 // BulkStart is POST /bulk (operators): it re-reads and re-checks the whole

@@ -16,7 +16,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/rooms"
-	bulkview "github.com/roomdesk/roomdesk/views/bulk"
+	"github.com/roomdesk/roomdesk/views/bulkview"
 )
 
 func TestBulkNeedsOperator(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 	"github.com/roomdesk/roomdesk/views/errorpage"
-	roomsview "github.com/roomdesk/roomdesk/views/rooms"
+	"github.com/roomdesk/roomdesk/views/roomsview"
 )
 
 // friendly is what a user reads for each status: never internals.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/tencent"
-	roomsview "github.com/roomdesk/roomdesk/views/rooms"
+	"github.com/roomdesk/roomdesk/views/roomsview"
 )
 
 // RoomsUpdate is POST /rooms/{id} (operators; the role is checked by the

@@ -10,7 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/auth"
-	usersview "github.com/roomdesk/roomdesk/views/users"
+	"github.com/roomdesk/roomdesk/views/usersview"
 )
 
 // UsersCreate is POST /admin/users. Bad input answers 422 with the form

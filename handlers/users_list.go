@@ -9,7 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/auth"
-	usersview "github.com/roomdesk/roomdesk/views/users"
+	"github.com/roomdesk/roomdesk/views/usersview"
 )
 
 // UsersList is GET /admin/users. The admin role is checked by middleware;

@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	usersview "github.com/roomdesk/roomdesk/views/users"
+	"github.com/roomdesk/roomdesk/views/usersview"
 )
 
 // UsersDisable is POST /admin/users/:id/disable: the user's sessions end at once.

@@ -7,7 +7,7 @@ import (
 	"github.com/mxschmitt/playwright-go"
 
 	"github.com/roomdesk/roomdesk/internal/emulator"
-	roomsview "github.com/roomdesk/roomdesk/views/rooms"
+	"github.com/roomdesk/roomdesk/views/roomsview"
 )
 
 // cmdUpdate is the Tencent command every room edit goes through.

@@ -9,7 +9,7 @@ import (
 	"github.com/mxschmitt/playwright-go"
 
 	"github.com/roomdesk/roomdesk/internal/auth"
-	roomsview "github.com/roomdesk/roomdesk/views/rooms"
+	"github.com/roomdesk/roomdesk/views/roomsview"
 )
 
 // Scenario 11: no page logs a console error or breaks the CSP. newPage's

@@ -12,7 +12,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/tencent"
-	roomsview "github.com/roomdesk/roomdesk/views/rooms"
+	"github.com/roomdesk/roomdesk/views/roomsview"
 )
 
 // Scenario 2: an operator pages the room list forward and back, opens a

@@ -1,7 +1,7 @@
-// Package users draws the admin's user management page: who can sign in,
+// Package usersview draws the admin's user management page: who can sign in,
 // with which role, and the actions an admin takes on an account. The
 // handlers do the work; this package only presents the result.
-package users
+package usersview
 
 import (
 	"strconv"

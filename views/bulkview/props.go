@@ -1,7 +1,7 @@
-// Package bulk draws the bulk edit pages: the form with its preview, the
+// Package bulkview draws the bulk edit pages: the form with its preview, the
 // list of recent jobs, and a job's live progress and per-room results.
 // Data arrives as Props; nothing here calls the database or Tencent.
-package bulk
+package bulkview
 
 import (
 	"fmt"

@@ -1,6 +1,6 @@
-// Package rooms draws the room list, the room page with its edit form, and
+// Package roomsview draws the room list, the room page with its edit form, and
 // the result of an edit. Data arrives as Props; nothing here calls Tencent.
-package rooms
+package roomsview
 
 import (
 	"fmt"

@@ -1,7 +1,7 @@
-// Package audit draws the audit log's review pages: the filtered list and
+// Package auditview draws the audit log's review pages: the filtered list and
 // one entry in full. Everything here is presentation of audit.Record; the
 // handlers fetch, and nothing in this package can change the log.
-package audit
+package auditview
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package audit
+package auditview
 
 import (
 	"net/url"
