@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/roomsview"
 )
 
@@ -19,7 +20,7 @@ func (h *Handlers) RoomsList(c echo.Context) error {
 	if _, ok := q["open"]; ok {
 		id := strings.TrimSpace(q.Get("open"))
 		if p.OpenError = rooms.ValidateRoomID(id); p.OpenError == "" {
-			return redirect(c, roomsview.RoomPath(id))
+			return redirect(c, components.RoomURL(id))
 		}
 		p.OpenID = id
 	}
@@ -32,7 +33,7 @@ func (h *Handlers) RoomsList(c echo.Context) error {
 		}
 		status, p.Error = prob.Status, problemLine(prob)
 	}
-	p.Rooms, p.Next = list.Rooms, list.Next
+	p.Rooms, p.Next = roomViews(list.Rooms), list.Next
 	for _, u := range list.Unreadable {
 		p.Unreadable = append(p.Unreadable, roomsview.NewUnreadableRoom(u.RoomId, u.Raw, u.Reason))
 	}

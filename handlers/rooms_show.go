@@ -21,16 +21,12 @@ func (h *Handlers) RoomsShow(c echo.Context) error {
 	}
 	form := rooms.FormFromRoom(room)
 	edit := roomsview.EditProps{RoomID: room.RoomId, CanEdit: h.canEdit(c), CSRF: csrfToken(c),
-		Values: form, Original: form}
+		Fields: editFields(form, form, nil)}
 	return render(c, http.StatusOK, roomsview.ShowPage(h.showProps(c, room, edit)))
 }
 
 func (h *Handlers) showProps(c echo.Context, room tencent.RoomInfo, edit roomsview.EditProps) roomsview.ShowProps {
-	title := room.RoomName
-	if title == "" {
-		title = room.RoomId
-	}
-	return roomsview.ShowProps{Layout: h.page(c, title, "rooms"), Room: room, Edit: edit}
+	return roomsview.ShowProps{Layout: h.page(c, roomView(room).Title(), "rooms"), Room: roomView(room), Edit: edit}
 }
 
 func (h *Handlers) canEdit(c echo.Context) bool {

@@ -13,7 +13,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/tencent"
-	"github.com/roomdesk/roomdesk/views/roomsview"
+	"github.com/roomdesk/roomdesk/views/components"
 )
 
 const seedRoom = "live_1001"
@@ -29,7 +29,7 @@ func newRoomsEnv(t *testing.T) (*apptest.Env, *apptest.Client) {
 // browserForm is what a browser would submit from the room page's form.
 func browserForm(t *testing.T, c *apptest.Client, id string) url.Values {
 	t.Helper()
-	r := c.Get(roomsview.RoomPath(id))
+	r := c.Get(components.RoomURL(id))
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("GET room: %s", r)
 	}
@@ -61,7 +61,7 @@ func browserForm(t *testing.T, c *apptest.Client, id string) url.Values {
 }
 
 func post(c *apptest.Client, id string, v url.Values) *apptest.Response {
-	return c.PostForm(roomsview.RoomPath(id), v, apptest.HTMX...)
+	return c.PostForm(components.RoomURL(id), v, apptest.HTMX...)
 }
 
 func TestRoomsEditSendsExactBody(t *testing.T) {
@@ -181,7 +181,7 @@ func TestRoomsEditConflict(t *testing.T) {
 func TestRoomsViewerCannotEdit(t *testing.T) {
 	env, _ := newRoomsEnv(t)
 	vc := env.Login(t, "vera")
-	r := vc.Get(roomsview.RoomPath(seedRoom))
+	r := vc.Get(components.RoomURL(seedRoom))
 	d := doc(t, r)
 	if r.StatusCode != http.StatusOK || testid(d, "room-form").Length() != 0 || testid(d, "submit").Length() != 0 ||
 		testid(d, "room-readonly").Length() != 1 {

@@ -23,17 +23,17 @@ func (h *Handlers) RoomsUpdate(c echo.Context) error {
 	submitted, original := rooms.SplitForm(form)
 	res, err := h.Rooms.Update(c.Request().Context(), actorFrom(c), id, submitted, original)
 
-	p := roomsview.EditProps{RoomID: id, CanEdit: true, CSRF: csrfToken(c), Values: submitted, Original: original}
+	p := roomsview.EditProps{RoomID: id, CanEdit: true, CSRF: csrfToken(c), Fields: editFields(submitted, original, nil)}
 	status, room := http.StatusOK, res.Room
 	var ve *rooms.ValidationError
 	var ce *rooms.ConflictError
 	switch {
 	case err == nil:
-		p.Result, p.Values, p.Original = &res, res.Form, res.Original
+		p.Result, p.Fields = resultView(res), editFields(res.Form, res.Original, nil)
 	case errors.As(err, &ve) && ve.Fields[rooms.FieldRoomID] == "":
-		status, p.Errors = http.StatusUnprocessableEntity, ve.Fields
+		status, p.Fields = http.StatusUnprocessableEntity, editFields(submitted, original, ve.Fields)
 	case errors.As(err, &ce):
-		status, p.Conflict, p.Values, p.Original, room = http.StatusConflict, ce, ce.Form, ce.Original, &ce.Room
+		status, p.Conflict, p.Fields, room = http.StatusConflict, conflictView(ce), editFields(ce.Form, ce.Original, nil), &ce.Room
 	default:
 		prob, ok := problemFor(err, id)
 		if !ok {
@@ -48,7 +48,10 @@ func (h *Handlers) RoomsUpdate(c echo.Context) error {
 // of band when the room was read), or the whole page to a plain form post.
 func (h *Handlers) renderEdit(c echo.Context, status int, p roomsview.EditProps, room *tencent.RoomInfo) error {
 	if isHTMX(c) {
-		p.Facts = room
+		if room != nil {
+			facts := roomView(*room)
+			p.Facts = &facts
+		}
 		return render(c, status, roomsview.EditRegion(p))
 	}
 	if room == nil {

@@ -7,7 +7,7 @@ import (
 	"github.com/mxschmitt/playwright-go"
 
 	"github.com/roomdesk/roomdesk/internal/emulator"
-	"github.com/roomdesk/roomdesk/views/roomsview"
+	"github.com/roomdesk/roomdesk/views/components"
 )
 
 // cmdUpdate is the Tencent command every room edit goes through.
@@ -41,7 +41,7 @@ func (p *page) expectStatus(code int) {
 // openRoom goes to a room's page and waits for its edit form.
 func (p *page) openRoom(id string) {
 	p.t.Helper()
-	p.gotoPath(roomsview.RoomPath(id))
+	p.gotoPath(components.RoomURL(id))
 	p.must(p.expect(p.byTestID("fact-room-id")).ToHaveText(id))
 	p.must(p.expect(p.byTestID("room-form")).ToBeVisible())
 }

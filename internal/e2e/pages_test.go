@@ -9,7 +9,7 @@ import (
 	"github.com/mxschmitt/playwright-go"
 
 	"github.com/roomdesk/roomdesk/internal/auth"
-	"github.com/roomdesk/roomdesk/views/roomsview"
+	"github.com/roomdesk/roomdesk/views/components"
 )
 
 // Scenario 11: no page logs a console error or breaks the CSP. newPage's
@@ -22,9 +22,9 @@ func TestNoConsoleErrors(t *testing.T) {
 	p.login(user(t, auth.RoleAdmin))
 
 	p.visit("/rooms", http.StatusOK, p.byTestID("room-row").First())
-	p.visit(roomsview.RoomPath("live_1048"), http.StatusOK, p.byTestID("room-form"))
-	p.visit(roomsview.RoomPath("live/ops #7"), http.StatusOK, p.byTestID("room-form")) // an id URLs must escape
-	p.visit(roomsview.RoomPath("live_9999"), http.StatusNotFound, p.byTestID("room-problem"))
+	p.visit(components.RoomURL("live_1048"), http.StatusOK, p.byTestID("room-form"))
+	p.visit(components.RoomURL("live/ops #7"), http.StatusOK, p.byTestID("room-form")) // an id URLs must escape
+	p.visit(components.RoomURL("live_9999"), http.StatusNotFound, p.byTestID("room-problem"))
 	p.visit("/audit", http.StatusOK, p.byTestID("audit-row").First())
 	p.must(p.byTestID("audit-row").First().GetByRole("link", playwright.LocatorGetByRoleOptions{Name: "Entry "}).Click())
 	p.must(p.expect(p.byTestID("entry-detail")).ToBeVisible())

@@ -12,7 +12,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/tencent"
-	"github.com/roomdesk/roomdesk/views/roomsview"
+	"github.com/roomdesk/roomdesk/views/components"
 )
 
 // Scenario 2: an operator pages the room list forward and back, opens a
@@ -277,7 +277,7 @@ func TestViewerCannotEdit(t *testing.T) {
 	p.expectConsole(`status of 403`) // the forged request's refusal
 	p.login(user(t, auth.RoleViewer))
 	const id = "live_1046"
-	p.gotoPath(roomsview.RoomPath(id))
+	p.gotoPath(components.RoomURL(id))
 	p.must(p.expect(p.byTestID("fact-room-id")).ToHaveText(id))
 
 	p.must(p.expect(p.byTestID("room-readonly")).ToBeVisible())
@@ -296,7 +296,7 @@ func TestViewerCannotEdit(t *testing.T) {
 		const csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
 		const resp = await fetch(path, {method: "POST", body, headers: {"HX-Request": "true", ...csrf}});
 		return resp.status;
-	}`, []any{roomsview.RoomPath(id), "Forged by a viewer"})
+	}`, []any{components.RoomURL(id), "Forged by a viewer"})
 	p.must(err)
 	if status != 403 {
 		t.Errorf("forged POST answered %v, want 403", status)

@@ -27,7 +27,7 @@ const (
 // before values, the form's pre-fill and the room after an update all loop
 // over it, so adding a field is one entry here (plus its input in the views).
 var table = []field{
-	spec[string]{name: FieldRoomName, label: "Room name",
+	spec[string]{name: FieldRoomName, label: "Room name", limit: MaxRoomNameBytes,
 		parse: one(parseRoomName),
 		read:  func(r tencent.RoomInfo) string { return r.RoomName },
 		set:   func(r *tencent.RoomInfo, v string) { r.RoomName = v },
@@ -42,7 +42,7 @@ var table = []field{
 		read:  func(r tencent.RoomInfo) bool { return bool(r.IsMessageDisabled) },
 		set:   func(r *tencent.RoomInfo, v bool) { r.IsMessageDisabled = tencent.FlexBool(v) },
 		slot:  func(u *tencent.RoomUpdate) **bool { return &u.IsMessageDisabled }}.field(),
-	spec[string]{name: FieldCoverURL, label: "Cover URL",
+	spec[string]{name: FieldCoverURL, label: "Cover URL", limit: MaxCoverURLBytes,
 		parse: one(parseCoverURL),
 		read:  func(r tencent.RoomInfo) string { return r.CoverURL },
 		set:   func(r *tencent.RoomInfo, v string) { r.CoverURL = v },
@@ -68,7 +68,7 @@ var table = []field{
 		read:  func(r tencent.RoomInfo) string { return string(r.TakeSeatMode) },
 		set:   func(r *tencent.RoomInfo, v string) { r.TakeSeatMode = tencent.SeatMode(v) },
 		slot:  func(u *tencent.RoomUpdate) **string { return &u.TakeSeatMode }}.field(),
-	spec[string]{name: FieldNotice, label: "Notice",
+	spec[string]{name: FieldNotice, label: "Notice", limit: MaxNoticeBytes,
 		parse: one(func(s string) (string, string) { return parseText(s, "Notice", MaxNoticeBytes) }),
 		read:  func(r tencent.RoomInfo) string { return r.Notice },
 		set:   func(r *tencent.RoomInfo, v string) { r.Notice = v },
@@ -88,6 +88,7 @@ var Fields = func() []string {
 // itself needs no type assertions.
 type spec[T any] struct {
 	name, label string
+	limit       int                             // bytes, for a text field's counter; 0 if none
 	parse       func(vals []string) (T, string) // the rule: the value, or why the input is wrong
 	read        func(r tencent.RoomInfo) T      // the value as Tencent holds it
 	set         func(r *tencent.RoomInfo, v T)  // the room after Tencent applied v
@@ -97,6 +98,7 @@ type spec[T any] struct {
 // field is a spec with T erased, so fields of every type share one slice.
 type field struct {
 	name, label string
+	limit       int
 	parse       func(vals []string) (any, string)
 	read        func(r tencent.RoomInfo) any
 	put         func(u *tencent.RoomUpdate, v any)              // v from parse
@@ -104,7 +106,7 @@ type field struct {
 }
 
 func (s spec[T]) field() field {
-	return field{name: s.name, label: s.label,
+	return field{name: s.name, label: s.label, limit: s.limit,
 		parse: func(vals []string) (any, string) {
 			v, msg := s.parse(vals)
 			if msg != "" {
@@ -147,6 +149,12 @@ func Label(name string) string {
 		return f.label
 	}
 	return name
+}
+
+// Limit is a text field's byte limit, 0 for fields without one.
+func Limit(name string) int {
+	f, _ := lookup(name)
+	return f.limit
 }
 
 // formValues is a parsed or read value as form inputs hold it.

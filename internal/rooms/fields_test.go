@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -63,6 +64,17 @@ func TestEveryPathCoversEveryField(t *testing.T) {
 			// The rule refuses a bad value, and then carries nothing.
 			if u, errs := rooms.Validate(rooms.Form{name: {"\xff"}}); errs[name] == "" || len(keys(t, u)) != 1 {
 				t.Errorf("Validate(invalid) = %s, %v", body(t, u), errs)
+			}
+
+			// A text field's byte limit holds exactly.
+			if limit := rooms.Limit(name); limit > 0 {
+				fits := sample[0] + strings.Repeat("a", limit-len(sample[0]))
+				if _, errs := rooms.Validate(rooms.Form{name: {fits}}); len(errs) != 0 {
+					t.Errorf("%d bytes refused: %v", limit, errs)
+				}
+				if _, errs := rooms.Validate(rooms.Form{name: {fits + "a"}}); errs[name] == "" {
+					t.Errorf("%d bytes accepted", limit+1)
+				}
 			}
 
 			f := newFixture(t)

@@ -1,5 +1,7 @@
-// Package roomsview draws the room list, the room page with its edit form, and
-// the result of an edit. Data arrives as Props; nothing here calls Tencent.
+// Package roomsview draws the room list, the room page with its edit form,
+// and the result of an edit. Data arrives as view models filled by the
+// handlers: nothing here knows the Tencent client's wire types or calls a
+// service.
 package roomsview
 
 import (
@@ -9,18 +11,37 @@ import (
 	"strings"
 	"time"
 
-	"github.com/a-h/templ"
-
-	"github.com/roomdesk/roomdesk/internal/audit"
-	"github.com/roomdesk/roomdesk/internal/rooms"
-	"github.com/roomdesk/roomdesk/internal/tencent"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
+
+// Room is a room as the pages show it: the facts panel, the title and a
+// row of the list.
+type Room struct {
+	ID, Name, Owner, Type string
+	Created               time.Time // zero when Tencent did not say
+	Views                 int64
+	SeatsEnabled          bool
+	Seats                 int
+	SeatMode              string // "FreeToTake", "ApplyToTake" or what Tencent sent
+	MaxMembers            int
+	Muted, Listed         bool
+	Categories            []int
+	ActivityStatus        int
+	CoverURL, Notice      string
+}
+
+// Title is the room's heading: its name, or its id when it has none.
+func (r Room) Title() string {
+	if r.Name == "" {
+		return r.ID
+	}
+	return r.Name
+}
 
 // ListProps fills the room list.
 type ListProps struct {
 	Layout    layout.Props
-	Rooms     []tencent.RoomInfo
+	Rooms     []Room
 	Cursor    string   // the cursor this page was read at ("" = first page)
 	Back      []string // cursors of the earlier pages, oldest first
 	Next      string   // Tencent's Next; "" on the last page
@@ -61,13 +82,16 @@ const MaxTrail = 50
 // NextURL is the URL of the following page: the current cursor joins the
 // trail so "Previous" can come back to it.
 func (p ListProps) NextURL() string {
+	if p.Next == "" {
+		return ""
+	}
 	return listURL(p.Next, append(append([]string(nil), p.Back...), p.Cursor))
 }
 
-// PrevURL is the URL of the preceding page.
+// PrevURL is the URL of the preceding page, "" on the first.
 func (p ListProps) PrevURL() string {
 	if len(p.Back) == 0 {
-		return "/rooms"
+		return ""
 	}
 	return listURL(p.Back[len(p.Back)-1], p.Back[:len(p.Back)-1])
 }
@@ -88,13 +112,10 @@ func listURL(cursor string, back []string) string {
 	return "/rooms?" + v.Encode()
 }
 
-// RoomPath is a room's page. RoomIds may hold '/', '#', '?' and spaces.
-func RoomPath(id string) string { return "/rooms/" + url.PathEscape(id) }
-
 // ShowProps fills the room page.
 type ShowProps struct {
 	Layout layout.Props
-	Room   tencent.RoomInfo
+	Room   Room
 	Edit   EditProps
 }
 
@@ -104,15 +125,82 @@ type EditProps struct {
 	RoomID   string
 	CanEdit  bool
 	CSRF     string
-	Values   rooms.Form // what the inputs show
-	Original rooms.Form // what the orig_* inputs carry
-	Errors   rooms.FieldErrors
-	Result   *rooms.Result
-	Conflict *rooms.ConflictError
+	Fields   []Field // every editable field, in form order
+	Result   *Result
+	Conflict *Conflict
 	Problem  *Problem
 	// Facts, when set, is sent out of band to refresh the facts panel
 	// (htmx answers after an edit).
-	Facts *tencent.RoomInfo
+	Facts *Room
+}
+
+// Field is one editable field as the form (or the read-only list) shows it.
+type Field struct {
+	Name     string // the input's name: the update_room_info field
+	Label    string
+	Value    string   // what the input shows
+	Slots    []string // Category: one value per input box
+	Checked  bool     // a checkbox's state
+	Original []string // the values the form was rendered from (orig_*)
+	OrigName string   // the name of the orig_* inputs
+	Error    string
+	Limit    int // a text field's byte limit, 0 if none
+}
+
+// Field returns the named field; the zero Field when there is none.
+func (p EditProps) Field(name string) Field {
+	for _, f := range p.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return Field{Name: name}
+}
+
+// ErrorCount is how many fields are invalid.
+func (p EditProps) ErrorCount() int {
+	n := 0
+	for _, f := range p.Fields {
+		if f.Error != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// Result is what an edit came to (a sent edit, or nothing to send).
+type Result struct {
+	Outcome   string // audit.OutcomeOK, OutcomeFailed, OutcomeUnknown, or "nothing"
+	Message   string
+	Warning   string // the result could not be audited
+	ErrorCode int
+	Meaning   string
+	ErrorInfo string
+	RequestID string
+	Attempts  int
+	Latency   time.Duration
+	AuditSeq  int64 // the intent's audit entry; 0 when nothing was sent
+	Changes   []Change
+}
+
+// Change is one field's value before and after, as the operator reads it.
+type Change struct {
+	Field, Label  string
+	Before, After string
+}
+
+// Conflict is an edit stopped because someone else changed its fields.
+type Conflict struct {
+	RoomID string
+	Fields []ConflictField
+}
+
+// ConflictField is one field both sides changed.
+type ConflictField struct {
+	Field, Label string
+	Original     string // when the form was opened
+	Theirs       string // now, at Tencent
+	Yours        string // what the operator submitted
 }
 
 // Problem is an edit that stopped before anything was sent, or a page that
@@ -133,160 +221,4 @@ type ProblemProps struct {
 	Problem Problem
 }
 
-func formatCount(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-func formatTime(unix int64) string {
-	if unix <= 0 {
-		return "—"
-	}
-	return time.Unix(unix, 0).UTC().Format("2006-01-02 15:04 UTC")
-}
-
-func isoTime(unix int64) string { return time.Unix(unix, 0).UTC().Format(time.RFC3339) }
-
-func formatLatency(d time.Duration) string {
-	if d < 10*time.Millisecond {
-		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
-	}
-	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "Yes"
-	}
-	return "No"
-}
-
-func seatModeText(m string) string {
-	switch m {
-	case string(tencent.SeatFreeToTake):
-		return "Free to take"
-	case string(tencent.SeatApplyToTake):
-		return "Apply to take"
-	case "":
-		return "—"
-	}
-	return m
-}
-
-// shown makes empty values visible in before/after tables.
-func shown(s string) string {
-	if s == "" {
-		return "(empty)"
-	}
-	return s
-}
-
-func coverSrc(u string) string {
-	if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
-		return u
-	}
-	return "/static/img/no-cover.svg"
-}
-
-func auditURL(seq int64) templ.SafeURL { return templ.SafeURL("/audit/" + strconv.FormatInt(seq, 10)) }
-
-func outcomeClass(outcome string) string {
-	switch outcome {
-	case audit.OutcomeOK:
-		return "alert result alert-ok"
-	case audit.OutcomeFailed:
-		return "alert result alert-bad"
-	case audit.OutcomeUnknown:
-		return "alert result alert-warn"
-	}
-	return "alert result alert-info"
-}
-
-func outcomeTitle(outcome string) string {
-	switch outcome {
-	case audit.OutcomeOK:
-		return "Saved: Tencent applied the change"
-	case audit.OutcomeFailed:
-		return "Tencent refused the update"
-	case audit.OutcomeUnknown:
-		return "Outcome unknown"
-	}
-	return "Nothing to update"
-}
-
-// fieldClass marks invalid fields for the stylesheet.
-func fieldClass(errs rooms.FieldErrors, name, extra string) string {
-	c := "field " + extra
-	if errs[name] != "" {
-		c += " invalid"
-	}
-	return strings.TrimSpace(c)
-}
-
-// byteCount is the counter's text as the page first shows it; app.js keeps
-// it current while the operator types.
-func byteCount(s string, limit int) string {
-	return fmt.Sprintf("%d / %d bytes", len(s), limit)
-}
-
-// original is a field's orig_* value as data-original, in the form app.js
-// compares against (visible values joined by commas).
-func original(f rooms.Form, name string) string {
-	if name == rooms.FieldCategory {
-		c := f.Category()
-		return strings.TrimRight(strings.Join(c[:], ","), ",")
-	}
-	return strings.TrimSpace(f.Get(name))
-}
-
-// origValues are the orig_* inputs of a field; Category gets at least one
-// (empty) so "no categories" is carried too.
-func origValues(f rooms.Form, name string) []string {
-	v := f[name]
-	if name == rooms.FieldCategory {
-		var out []string
-		for _, s := range v {
-			if strings.TrimSpace(s) != "" {
-				out = append(out, s)
-			}
-		}
-		if len(out) == 0 {
-			return []string{""}
-		}
-		return out
-	}
-	return []string{f.Get(name)}
-}
-
-func describedBy(errs rooms.FieldErrors, name string, extra ...string) string {
-	ids := extra
-	if errs[name] != "" {
-		ids = append(ids, name+"-error")
-	}
-	return strings.Join(ids, " ")
-}
-
-func joinNonEmpty(vals []string) string {
-	var out []string
-	for _, v := range vals {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	return strings.Join(out, ", ")
-}
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,77 @@
+// Package components holds what every console page draws the same way:
+// badges, the copy button, the pager, a field's error and byte counter, and
+// the formatting and URLs they share (one room URL, one audit-entry URL,
+// one time layout, one latency format). It imports no domain package.
+package components
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RoomURL is a room's page. RoomIds may hold '/', '#', '?' and spaces.
+func RoomURL(id string) string { return "/rooms/" + url.PathEscape(id) }
+
+// AuditEntryURL is one audit entry's page.
+func AuditEntryURL(seq int64) string { return "/audit/" + strconv.FormatInt(seq, 10) }
+
+// Time is the one layout every page shows a moment in: UTC, to the second,
+// so an entry on screen can be matched against a log line. Zero is "—".
+func Time(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+// ExactTime is Time to the microsecond, where an audit entry is examined.
+func ExactTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05.000000 UTC")
+}
+
+// ISOTime is a <time datetime> attribute.
+func ISOTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// Latency is how long a call took, the same on the result panel and in the
+// audit log: "4.2 ms", "87 ms", "1.2 s".
+func Latency(d time.Duration) string {
+	switch {
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+// Count groups thousands: 1234567 is "1,234,567".
+func Count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Shown makes an empty value visible in before/after tables.
+func Shown(s string) string {
+	if s == "" {
+		return "(empty)"
+	}
+	return s
+}
