@@ -18,7 +18,7 @@ const recentJobs = 20
 // BulkNew is GET /bulk (operators): the form, pre-filled with the rooms
 // ticked on the room list (?room=a&room=b), and the recent jobs.
 func (h *Handlers) BulkNew(c echo.Context) error {
-	p := bulkview.NewProps{Layout: h.page(c, "Bulk edit", "bulk"), Change: map[string]bool{}, Values: rooms.Form{}}
+	p := bulkview.NewProps{Layout: h.page(c, "Bulk edit", "bulk"), MaxRooms: bulk.MaxRooms, Inputs: bulkInputs(rooms.Form{}, nil)}
 	p.RoomIDs = strings.Join(c.QueryParams()["room"], "\n")
 	if p.RoomIDs != "" {
 		p.RoomIDs += "\n"
@@ -27,7 +27,7 @@ func (h *Handlers) BulkNew(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Recent = recent
+	p.Recent = jobViews(recent)
 	return render(c, http.StatusOK, bulkview.NewPage(p))
 }
 
@@ -56,8 +56,9 @@ func bulkInput(c echo.Context) (bulk.Input, error) {
 // bulkPreview checks the input and describes what would run.
 func (h *Handlers) bulkPreview(in bulk.Input) (bulk.Plan, bulkview.PreviewProps) {
 	plan, probs := bulk.Parse(in)
-	return plan, bulkview.PreviewProps{Plan: plan, Problems: probs, Estimate: h.Bulk.Estimate(len(plan.Rows)),
-		Rate: h.Bulk.Rate(), Digest: plan.Digest()}
+	pv := previewView(plan, probs)
+	pv.Estimate, pv.Rate, pv.Digest = h.Bulk.Estimate(len(plan.Rows)), h.Bulk.Rate(), plan.Digest()
+	return plan, pv
 }
 
 // renderPreview answers htmx with the preview fragment and a plain form
@@ -66,15 +67,12 @@ func (h *Handlers) renderPreview(c echo.Context, status int, in bulk.Input, pv b
 	if isHTMX(c) {
 		return render(c, status, bulkview.Preview(pv))
 	}
-	p := bulkview.NewProps{Layout: h.page(c, "Bulk edit", "bulk"), RoomIDs: in.RoomIDs,
-		Change: map[string]bool{}, Values: in.Values, Preview: &pv}
-	for _, f := range in.Change {
-		p.Change[f] = true
-	}
+	p := bulkview.NewProps{Layout: h.page(c, "Bulk edit", "bulk"), RoomIDs: in.RoomIDs, MaxRooms: bulk.MaxRooms,
+		Inputs: bulkInputs(in.Values, in.Change), Preview: &pv}
 	recent, err := h.Bulk.Recent(c.Request().Context(), recentJobs)
 	if err != nil {
 		return err
 	}
-	p.Recent = recent
+	p.Recent = jobViews(recent)
 	return render(c, status, bulkview.NewPage(p))
 }

@@ -20,7 +20,7 @@ func (h *Handlers) BulkShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	title := "Bulk job #" + strconv.FormatInt(pp.P.ID, 10)
+	title := "Bulk job #" + strconv.FormatInt(pp.Job.ID, 10)
 	return render(c, http.StatusOK, bulkview.JobPage(bulkview.JobProps{Layout: h.page(c, title, "bulk"), Progress: pp}))
 }
 
@@ -51,7 +51,8 @@ func (h *Handlers) bulkProgress(c echo.Context) (bulkview.ProgressProps, error) 
 	if err != nil {
 		return bulkview.ProgressProps{}, err
 	}
-	return bulkview.ProgressProps{P: p, Items: items, Limit: itemsShown, CanCancel: true, CSRF: csrfToken(c)}, nil
+	job, rows := progressView(p, items)
+	return bulkview.ProgressProps{Job: job, Items: rows, CanCancel: true, CSRF: csrfToken(c)}, nil
 }
 
 func jobID(c echo.Context) (int64, error) {

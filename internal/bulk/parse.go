@@ -329,3 +329,23 @@ func (p Plan) Digest() string {
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
+
+// Columns are the fields some row sets to something other than the common
+// change (per-room CSV values), in form order.
+func (p Plan) Columns() []string {
+	seen := map[string]bool{}
+	for _, r := range p.Rows {
+		for f, v := range r.Fields {
+			if c, common := p.Common[f]; !common || strings.Join(c, "\x00") != strings.Join(v, "\x00") {
+				seen[f] = true
+			}
+		}
+	}
+	var out []string
+	for _, f := range rooms.Fields {
+		if seen[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,6 +1,7 @@
-// Package bulkview draws the bulk edit pages: the form with its preview, the
-// list of recent jobs, and a job's live progress and per-room results.
-// Data arrives as Props; nothing here calls the database or Tencent.
+// Package bulkview draws the bulk edit pages: the form with its preview,
+// the list of recent jobs, and a job's live progress and per-room results.
+// Data arrives as view models filled by the handlers; nothing here calls
+// the database or Tencent, or knows the bulk or rooms packages' types.
 package bulkview
 
 import (
@@ -10,30 +11,128 @@ import (
 	"strings"
 	"time"
 
-	"github.com/roomdesk/roomdesk/internal/bulk"
-	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
 
 // NewProps fills GET /bulk (and the preview's full-page fallback).
 type NewProps struct {
-	Layout  layout.Props
-	RoomIDs string          // the pasted list, or the rooms ticked on the room list
-	Change  map[string]bool // fields ticked "change this field"
-	Values  rooms.Form
-	Recent  []bulk.Job
-	Preview *PreviewProps
+	Layout   layout.Props
+	RoomIDs  string  // the pasted list, or the rooms ticked on the room list
+	MaxRooms int     // how many rooms a job takes
+	Inputs   []Input // one per editable field, in form order
+	Recent   []Job
+	Preview  *PreviewProps
+}
+
+// Input is one field of the changes form.
+type Input struct {
+	Name, Label string
+	Ticked      bool     // "change this field"
+	Value       string   // what the input shows
+	Slots       []string // Category: one value per box
+}
+
+// Input returns the named field's input; the zero Input when there is none.
+func (p NewProps) Input(name string) Input {
+	for _, in := range p.Inputs {
+		if in.Name == name {
+			return in
+		}
+	}
+	return Input{Name: name}
+}
+
+// Setting is one field's value(s) as a plan, a job or a CSV row sets it.
+type Setting struct {
+	Field, Label string
+	Values       []string
 }
 
 // PreviewProps fills the preview below the form.
 type PreviewProps struct {
-	Plan     bulk.Plan
-	Problems bulk.Problems
+	Notice   string // e.g. "the form changed since the preview"
+	Problems Problems
+	Rooms    int    // how many rooms the plan updates
+	Source   string // where they came from
+	Common   []Setting
+	Columns  []string // labels of the fields the CSV sets per room
+	Sample   []Row    // the first rooms, for a glance
 	Estimate time.Duration
 	Rate     float64
 	Digest   string
-	Notice   string // e.g. "the form changed since the preview"
 }
+
+// Row is one room of a plan.
+type Row struct {
+	RoomID   string
+	Settings []Setting
+}
+
+// Problems is everything that stops a plan from running.
+type Problems struct {
+	General []string
+	Fields  []FieldProblem // the common field values, in form order
+	Lines   []LineError
+	More    int // bad lines beyond those listed
+}
+
+// FieldProblem is what is wrong with one common value.
+type FieldProblem struct {
+	Field, Label, Message string
+}
+
+// LineError is one bad line of the input.
+type LineError struct {
+	Source  string
+	Line    int
+	RoomID  string
+	Message string
+}
+
+// Any reports whether there is a problem.
+func (p Problems) Any() bool { return len(p.General) > 0 || len(p.Fields) > 0 || len(p.Lines) > 0 }
+
+// State is where a job is, for what the page says about it.
+type State int
+
+const (
+	Running State = iota
+	Queued
+	Cancelling
+	Cancelled
+	Done
+)
+
+// Job is one bulk edit, for the recent list and its own page.
+type Job struct {
+	ID          int64
+	AuditKey    string // the job id as the audit log's job filter takes it
+	CreatedBy   string
+	CreatedAt   time.Time
+	Source      string
+	Change      []Setting
+	Status      string // as stored: "running", "done"…
+	State       State
+	Tone        components.Tone
+	Total       int
+	Done        int
+	Failed      int
+	Skipped     int
+	Remaining   int
+	CancelledBy string
+	Rate        float64       // rooms per second, recently
+	ETA         time.Duration // 0 when unknown
+	Took        time.Duration // once ended
+	RetryOf     int64         // the job whose failed rooms this one retries; 0 if none
+	RetriedAs   int64         // the job retrying this one's failed rooms; 0 if none yet
+}
+
+// Ended reports whether the job has finished, one way or the other.
+func (j Job) Ended() bool { return j.State == Done || j.State == Cancelled }
+
+// Finished is the number of rooms that have an outcome.
+func (j Job) Finished() int { return j.Done + j.Failed + j.Skipped }
 
 // JobProps fills GET /bulk/{id}.
 type JobProps struct {
@@ -43,11 +142,25 @@ type JobProps struct {
 
 // ProgressProps is the polled fragment: the bar, the counts and the table.
 type ProgressProps struct {
-	P         bulk.Progress
-	Items     []bulk.Item
-	Limit     int
+	Job       Job
+	Items     []Item
 	CanCancel bool
 	CSRF      string
+}
+
+// Item is one room of a job.
+type Item struct {
+	RoomID    string
+	Status    string // as stored, for data-status
+	Text      string // as the operator reads it
+	Tone      components.Tone
+	Message   string
+	ErrorCode int
+	ErrorInfo string
+	Changes   string
+	RequestID string
+	AuditSeq  int64 // the intent's audit entry, 0 if none
+	Attempts  int
 }
 
 // JobPath is a job's page.
@@ -55,61 +168,22 @@ func JobPath(id int64) string { return "/bulk/" + strconv.FormatInt(id, 10) }
 
 // Percent is how far the job is, 0..100.
 func (p ProgressProps) Percent() int {
-	if p.P.Total == 0 {
+	if p.Job.Total == 0 {
 		return 100
 	}
-	return p.P.Counts.Finished() * 100 / p.P.Total
-}
-
-func roomPath(id string) string { return "/rooms/" + url.PathEscape(id) }
-
-func joinLabels(fields []string) string {
-	out := make([]string, len(fields))
-	for i, f := range fields {
-		out[i] = rooms.Label(f)
-	}
-	return strings.Join(out, ", ")
-}
-
-// Columns are the per-room CSV columns the plan's rows carry beyond the
-// common change.
-func (p PreviewProps) Columns() []string {
-	seen := map[string]bool{}
-	for _, r := range p.Plan.Rows {
-		for f := range r.Fields {
-			if _, common := p.Plan.Common[f]; !common || !same(r.Fields[f], p.Plan.Common[f]) {
-				seen[f] = true
-			}
-		}
-	}
-	var out []string
-	for _, f := range rooms.Fields {
-		if seen[f] {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// Sample is the first rooms of the plan, for a glance.
-func (p PreviewProps) Sample() []bulk.Row {
-	return p.Plan.Rows[:min(len(p.Plan.Rows), 8)]
-}
-
-func same(a, b []string) bool {
-	return strings.Join(a, "\x00") == strings.Join(b, "\x00")
+	return p.Job.Finished() * 100 / p.Job.Total
 }
 
 // shownValue is a form value as the operator reads it.
-func shownValue(field string, vals []string) string {
+func shownValue(s Setting) string {
 	var kept []string
-	for _, v := range vals {
+	for _, v := range s.Values {
 		if v = strings.TrimSpace(v); v != "" {
 			kept = append(kept, v)
 		}
 	}
 	if len(kept) == 0 {
-		if field == rooms.FieldCategory {
+		if s.Field == "Category" {
 			return "(no categories)"
 		}
 		return "(empty)"
@@ -117,15 +191,13 @@ func shownValue(field string, vals []string) string {
 	return strings.Join(kept, ", ")
 }
 
-func fieldsSummary(f rooms.Form) string {
-	var parts []string
-	for _, name := range rooms.Fields {
-		if v, ok := f[name]; ok {
-			parts = append(parts, rooms.Label(name)+" = "+shownValue(name, v))
-		}
-	}
-	if len(parts) == 0 {
+func summary(settings []Setting) string {
+	if len(settings) == 0 {
 		return "per-room values from the CSV"
+	}
+	parts := make([]string, len(settings))
+	for i, s := range settings {
+		parts[i] = s.Label + " = " + shownValue(s)
 	}
 	return strings.Join(parts, "; ")
 }
@@ -142,48 +214,11 @@ func duration(d time.Duration) string {
 	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
 }
 
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.UTC().Format("2006-01-02 15:04:05 UTC")
-}
-
 func rate(r float64) string { return strconv.FormatFloat(r, 'f', 1, 64) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func statusClass(status string) string {
-	switch status {
-	case bulk.JobDone: // also bulk.ItemDone
-		return "badge badge-ok"
-	case bulk.ItemFailed, bulk.JobCancelled:
-		return "badge badge-bad"
-	case bulk.JobCancelling, bulk.ItemSkipped:
-		return "badge badge-warn"
-	}
-	return "badge badge-info"
-}
-
-func statusText(status string) string {
-	switch status {
-	case bulk.ItemPending:
-		return "not sent"
-	case bulk.ItemSending:
-		return "sending"
-	}
-	return status
-}
-
-func auditJobURL(id int64) string { return "/audit?job=" + bulk.JobKey(id) }
-
-func auditEntryURL(seq int64) string { return "/audit/" + strconv.FormatInt(seq, 10) }
-
-func errorCode(c int) string {
-	if c == 0 {
-		return ""
-	}
-	return strconv.Itoa(c)
-}
+// auditJobURL is the audit log filtered to a job's entries.
+func auditJobURL(key string) string { return "/audit?" + url.Values{"job": {key}}.Encode() }
 
 func digestVals(d string) string { return fmt.Sprintf(`{"digest":%q}`, d) }
