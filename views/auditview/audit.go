@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
 
@@ -97,23 +98,23 @@ var outcomeChoices = []Action{
 	{audit.OutcomeDenied, "Denied"},
 }
 
-// outcomeBadge is the badge class and text for an outcome.
-func outcomeBadge(o string) (class, text string) {
+// outcomeBadge is the badge tone and text for an outcome.
+func outcomeBadge(o string) (components.Tone, string) {
 	switch o {
 	case audit.OutcomeOK:
-		return "badge badge-ok", "OK"
+		return components.OK, "OK"
 	case audit.OutcomeFailed:
-		return "badge badge-bad", "Failed"
+		return components.Bad, "Failed"
 	case audit.OutcomeUnknown:
-		return "badge badge-warn", "Outcome unknown"
+		return components.Warn, "Outcome unknown"
 	case audit.OutcomeDenied:
-		return "badge badge-bad", "Denied"
+		return components.Bad, "Denied"
 	case audit.OutcomePending:
-		return "badge badge-info", "Pending"
+		return components.Info, "Pending"
 	case "":
-		return "badge", "Recorded"
+		return components.Neutral, "Recorded"
 	}
-	return "badge", o
+	return components.Neutral, o
 }
 
 // answer is the row that says how a record ended: the result when there is
@@ -136,25 +137,7 @@ func hasCode(r audit.Record) bool {
 // auditor must be sent to look at the room itself.
 func isUnknown(r audit.Record) bool { return r.Outcome() == audit.OutcomeUnknown }
 
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("2006-01-02 15:04:05 UTC")
-}
-
-// fmtTimeExact shows the stored precision (microseconds), for the detail page.
-func fmtTimeExact(t time.Time) string {
-	return t.UTC().Format("2006-01-02 15:04:05.000000 UTC")
-}
-
-func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func roomURL(id string) string { return "/rooms/" + url.PathEscape(id) }
-
-func entryURL(seq int64) string { return "/audit/" + itoa(seq) }
 
 // PageURL is /audit with the filter and, when before > 0, the cursor.
 func PageURL(q url.Values, before int64) string {
@@ -212,12 +195,8 @@ func bytesLabel(s string) string {
 	return strconv.Itoa(len(s)) + " bytes"
 }
 
-func latency(ms int64) string {
-	if ms >= 10_000 {
-		return strconv.FormatFloat(float64(ms)/1000, 'f', 1, 64) + " s"
-	}
-	return itoa(ms) + " ms"
-}
+// latency is a recorded call's duration, formatted like the result panel's.
+func latency(ms int64) string { return components.Latency(time.Duration(ms) * time.Millisecond) }
 
 func kindLabel(k audit.Kind) string {
 	switch k {
@@ -231,17 +210,24 @@ func kindLabel(k audit.Kind) string {
 	return string(k)
 }
 
+// pager goes to the newest page and to older ones, keeping the filter.
+func (p ListProps) pager() components.Pager {
+	pg := components.Pager{Label: "Pages", Target: "#audit-results", Indicator: "#audit-spinner", Class: "btn-sm"}
+	if p.Before > 0 {
+		pg.Prev = components.PageLink{URL: PageURL(p.Query, 0), Text: "← Newest", Rel: "first"}
+	}
+	if p.Next > 0 {
+		pg.Next = components.PageLink{URL: PageURL(p.Query, p.Next), Text: "Older →", Rel: "next"}
+	}
+	return pg
+}
+
 // filtered reports whether any filter is applied (changes the empty state).
 func (p ListProps) filtered() bool { return len(p.Query) > 0 }
 
 func (p ListProps) value(k string) string { return p.Values[k] }
 
-func (p ListProps) fieldClass(k string) string {
-	if p.Errors[k] != "" {
-		return "field invalid"
-	}
-	return "field"
-}
+func (p ListProps) fieldClass(k string) string { return components.FieldClass(p.Errors[k] != "") }
 
 // knownAction reports whether the typed action is one the select offers;
 // if not, the select gets an extra option so the form shows what the URL says.

@@ -75,3 +75,6 @@ func Shown(s string) string {
 	}
 	return s
 }
+
+// RoleClass is the class of a role's badge ("role role-admin").
+func RoleClass(role string) string { return "role role-" + role }

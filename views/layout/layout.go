@@ -36,5 +36,3 @@ func csrfHeaders(token string) string {
 // eval (the CSP forbids both) and makes 4xx/5xx fragments swap like 2xx,
 // so validation errors (422) and refusals render where the user looks.
 const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true,"historyCacheSize":0,"attributesToSettle":["class","width","height"],"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"[45]..","swap":true,"error":true}]}`
-
-func roleClass(role string) string { return "role role-" + role }

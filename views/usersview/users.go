@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
 
@@ -58,12 +59,7 @@ func (r Row) path(action string) string {
 	return "/admin/users/" + strconv.FormatInt(r.ID, 10) + "/" + action
 }
 
-func (f Form) fieldClass(name string) string {
-	if f.Errors[name] != "" {
-		return "field invalid"
-	}
-	return "field"
-}
+func (f Form) fieldClass(name string) string { return components.FieldClass(f.Errors[name] != "") }
 
 func (f Form) role() string {
 	if f.Role == "" {
@@ -73,10 +69,6 @@ func (f Form) role() string {
 }
 
 func errID(name string) string { return "add-" + name + "-error" }
-
-func created(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
-
-func roleBadge(role string) string { return "role role-" + role }
 
 func (p Props) counts() (active, disabled int) {
 	for _, u := range p.Users {
