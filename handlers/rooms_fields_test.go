@@ -1,0 +1,40 @@
+package handlers_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/views/components"
+)
+
+// The room page draws every field of the table: a labelled input and its
+// orig_* value in the form, a labelled value in the read-only view. A field
+// added to internal/rooms without its input fails here.
+func TestRoomPageShowsEveryField(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	v := browserForm(t, c, seedRoom)
+	d := doc(t, c.Get(components.RoomURL(seedRoom)))
+	form := testid(d, "room-form")
+	for _, name := range rooms.Fields {
+		if _, ok := v[name]; !ok {
+			t.Errorf("the form has no input %s", name)
+		}
+		if _, ok := v[rooms.OriginalPrefix+name]; !ok {
+			t.Errorf("the form has no %s%s", rooms.OriginalPrefix, name)
+		}
+		if form.Find("label:contains('"+rooms.Label(name)+"'), .label:contains('"+rooms.Label(name)+"')").Length() == 0 {
+			t.Errorf("the form has no label %q for %s", rooms.Label(name), name)
+		}
+	}
+	r := env.Login(t, "vera").Get(components.RoomURL(seedRoom))
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("viewer page: %s", r)
+	}
+	ro := testid(doc(t, r), "room-readonly")
+	for _, name := range rooms.Fields {
+		if ro.Find(`[data-testid="value-`+name+`"]`).Length() != 1 || ro.Find("dt:contains('"+rooms.Label(name)+"')").Length() != 1 {
+			t.Errorf("the read-only view has no labelled value for %s", name)
+		}
+	}
+}
