@@ -38,3 +38,20 @@ func TestRoomPageShowsEveryField(t *testing.T) {
 		}
 	}
 }
+
+// The bulk form offers every field of the table: a "change" box and an
+// input named after the field.
+func TestBulkFormOffersEveryField(t *testing.T) {
+	_, c := newRoomsEnv(t)
+	r := c.Get("/bulk")
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("GET /bulk: %s", r)
+	}
+	d := doc(t, r)
+	form := testid(d, "bulk-form")
+	for _, name := range rooms.Fields {
+		if testid(d, "change-"+name).Length() != 1 || form.Find(`[name="`+name+`"]`).Length() == 0 {
+			t.Errorf("the bulk form cannot change %s", name)
+		}
+	}
+}
