@@ -5,6 +5,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/safetext"
 )
 
 // actorFrom is who makes this request, as the audit log records them: the
@@ -23,8 +24,24 @@ func actorFrom(c echo.Context) audit.Actor {
 // an event is logged, not shown: the action it records has already been
 // refused or done.
 func (h *Handlers) appendEvent(c echo.Context, e audit.Entry) {
+	h.append(c, eventFor(c, e))
+}
+
+// eventFor completes an event entry from the request. Everything taken
+// from the request is clipped: a 60,000-byte URL must not become a
+// 60,000-byte row in a log nothing can ever delete.
+func eventFor(c echo.Context, e audit.Entry) audit.Entry {
 	e.Kind = audit.KindEvent
-	e.SetActor(actorFrom(c))
+	a := actorFrom(c)
+	a.IP = safetext.Clip(a.IP, 64)
+	a.UserAgent = safetext.Clip(a.UserAgent, safetext.DefaultMax)
+	e.SetActor(a)
+	e.RoomID = safetext.Clip(e.RoomID, safetext.DefaultMax)
+	e.Detail = safetext.Clip(e.Detail, 2*safetext.DefaultMax)
+	return e
+}
+
+func (h *Handlers) append(c echo.Context, e audit.Entry) {
 	if err := h.Audit.Append(c.Request().Context(), &e); err != nil {
 		h.Logger.Error("audit append failed", "action", e.Action, "err", err)
 	}

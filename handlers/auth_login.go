@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -47,15 +48,15 @@ func (h *Handlers) Login(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	if sid, ok := c.Get(ctxSessionID).(string); ok {
-		_ = h.Auth.EndSession(ctx, sid, actorFrom(c))
-	}
-	sid, err := h.Auth.CreateSession(ctx, u, actorFrom(c))
-	if err != nil {
+	stage := h.stageFor(u)
+	if err := h.startSession(c, u, stage); err != nil {
 		return err
 	}
-	if err := h.saveSession(c, sid); err != nil {
-		return err
+	switch stage {
+	case auth.StageMFA:
+		return c.Redirect(http.StatusSeeOther, "/login/mfa?next="+url.QueryEscape(safeNext(p.Next)))
+	case auth.StageEnrol:
+		return c.Redirect(http.StatusSeeOther, "/account")
 	}
 	return c.Redirect(http.StatusSeeOther, safeNext(p.Next))
 }
@@ -81,12 +82,4 @@ func waitText(d time.Duration) string {
 		return "a minute"
 	}
 	return fmt.Sprintf("%d minutes", m)
-}
-
-// safeNext keeps post-login redirects on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/rooms"
-	}
-	return next
 }

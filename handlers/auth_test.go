@@ -53,6 +53,8 @@ func TestLoginRedirects(t *testing.T) {
 		{"//evil.example/", "/rooms"},
 		{"https://evil.example/", "/rooms"},
 		{"/\\evil.example", "/rooms"},
+		{"/\t/evil.example", "/rooms"},
+		{"/\t\\evil", "/rooms"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.next, func(t *testing.T) {
@@ -62,6 +64,11 @@ func TestLoginRedirects(t *testing.T) {
 				t.Fatalf("next=%q: got %d Location %q, want %q", tc.next, r.StatusCode, r.Header.Get("Location"), tc.want)
 			}
 		})
+	}
+	// Signed in, GET /login?next= redirects at once: the same rule holds.
+	in := env.Login(t, "olivia")
+	if r := in.Get("/login?next=/%09/evil.example"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/rooms" {
+		t.Fatalf("signed-in GET /login?next=/%%09/evil.example: %d %q", r.StatusCode, r.Header.Get("Location"))
 	}
 	// Signed out, a page sends the browser to sign in and back.
 	r := env.Client(t).Get("/audit?room=live-1")

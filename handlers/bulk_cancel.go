@@ -18,11 +18,12 @@ func (h *Handlers) BulkCancel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	err = h.Bulk.Cancel(c.Request().Context(), id, u.Username)
+	err = h.Bulk.Cancel(c.Request().Context(), id, actorFrom(c))
 	switch {
 	case errors.Is(err, bulk.ErrNotFound):
 		return echo.ErrNotFound
+	case errors.Is(err, bulk.ErrForbidden):
+		return echo.NewHTTPError(http.StatusForbidden, "Only the job's creator or an admin may cancel it.")
 	case err != nil && !errors.Is(err, bulk.ErrFinished):
 		return err
 	}

@@ -45,7 +45,9 @@ func bulkInput(c echo.Context) (bulk.Input, error) {
 			return bulk.Input{}, echo.NewHTTPError(http.StatusBadRequest, "The CSV file could not be read.")
 		}
 		defer f.Close()
-		if in.CSV, err = io.ReadAll(f); err != nil {
+		// Read at most one byte past the limit, so bulk.Parse refuses an
+		// oversized file without it ever being held whole.
+		if in.CSV, err = io.ReadAll(io.LimitReader(f, bulk.MaxInputBytes+1)); err != nil {
 			return bulk.Input{}, echo.NewHTTPError(http.StatusBadRequest, "The CSV file could not be read.")
 		}
 		in.CSVName = fh.Filename

@@ -8,7 +8,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/safetext"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 	"github.com/roomdesk/roomdesk/views/errorpage"
 	"github.com/roomdesk/roomdesk/views/roomsview"
@@ -29,8 +31,8 @@ var friendly = map[int][2]string{
 var (
 	// errCSRF marks a request refused for a missing or wrong CSRF token.
 	errCSRF = echo.NewHTTPError(http.StatusForbidden, "csrf")
-	// errCrossSite marks a state-changing request a browser said came from
-	// another site (Sec-Fetch-Site: cross-site).
+	// errCrossSite marks a state-changing request from another origin
+	// (net/http.CrossOriginProtection: Sec-Fetch-Site or Origin).
 	errCrossSite = echo.NewHTTPError(http.StatusForbidden, "cross-site request")
 )
 
@@ -48,6 +50,11 @@ func problemFor(err error, roomID string) (p roomsview.Problem, ok bool) {
 	case errors.Is(err, rooms.ErrAuditUnavailable):
 		return roomsview.Problem{Status: http.StatusServiceUnavailable, Title: "Not sent: the audit log is unavailable",
 			Message: "roomdesk could not record your change in the audit log, so it was not sent to Tencent. Nothing changed. Try again shortly; if it persists, tell your admin."}, true
+	case db.IsUnavailable(err):
+		// A lost database connection (a PostgreSQL restart) is not a bug:
+		// say so, and that trying again will work once it is back.
+		return roomsview.Problem{Status: http.StatusServiceUnavailable, Title: "Database unavailable, try again",
+			Message: "roomdesk lost its connection to the database (a restart?). Nothing was changed by this request unless the audit log says so. Try again in a moment."}, true
 	case errors.Is(err, tencent.ErrUnreachable):
 		return roomsview.Problem{Status: http.StatusServiceUnavailable, Title: "Tencent is not answering",
 			Message: "roomdesk could not reach Tencent's live room API, so nothing was read and nothing was sent. Try again in a moment."}, true
@@ -110,11 +117,14 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 	status := prob.Status
 	ref := c.Response().Header().Get(echo.HeaderXRequestID)
 	log := h.Logger.With("status", status, "method", c.Request().Method,
-		"path", c.Request().URL.Path, "request_id", ref, "err", err)
+		"path", safetext.Clip(c.Request().URL.Path, safetext.DefaultMax), "request_id", ref, "err", err)
 	if status >= 500 {
 		log.Error("request failed")
 	} else {
 		log.Warn("request refused")
+	}
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", "2")
 	}
 	if status == http.StatusUnauthorized {
 		// A session ended under an htmx request (e.g. a disabled user):

@@ -27,6 +27,9 @@ type Deps struct {
 	Metrics  *metrics.Metrics
 	Logger   *slog.Logger
 	Demo     bool
+	// RequireMFA is the effective second-factor policy (config.Config's
+	// EffectiveMFA: demo mode exempt unless set explicitly).
+	RequireMFA config.MFAPolicy
 	// SecureCookie is config.Config.SecureCookie: whether cookies get the
 	// Secure flag, given how the request arrived.
 	SecureCookie func(tls, forwardedHTTPS, loopback bool) bool
@@ -42,6 +45,7 @@ type Deps struct {
 // Handlers carries the dependencies into every handler method.
 type Handlers struct {
 	Deps
+	denials *denialLog
 }
 
 // New returns the handlers for Deps.
@@ -55,5 +59,5 @@ func New(d Deps) *Handlers {
 	if d.SecureCookie == nil {
 		d.SecureCookie = config.Config{}.SecureCookie // auto
 	}
-	return &Handlers{Deps: d}
+	return &Handlers{Deps: d, denials: &denialLog{}}
 }

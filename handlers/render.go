@@ -6,7 +6,6 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/roomdesk/roomdesk/views/layout"
 )
@@ -29,7 +28,7 @@ func isHTMX(c echo.Context) bool {
 
 // csrfToken is the token to embed in forms and hx-headers.
 func csrfToken(c echo.Context) string {
-	t, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
+	t, _ := c.Get(ctxCSRF).(string)
 	return t
 }
 

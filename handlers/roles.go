@@ -9,6 +9,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/safetext"
 )
 
 // require admits signed-in users whose role is at least min. Anyone else
@@ -22,14 +23,17 @@ func (h *Handlers) require(min auth.Role) echo.MiddlewareFunc {
 				if c.Request().Method != http.MethodGet {
 					return echo.NewHTTPError(http.StatusUnauthorized)
 				}
+				if to := h.pendingStep(c); to != "" {
+					return redirect(c, to)
+				}
 				return redirect(c, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
 			if !u.Role.Allows(min) {
-				h.appendEvent(c, audit.Entry{
+				h.deny(c, audit.Entry{
 					Action: audit.ActionDenied, Outcome: audit.OutcomeDenied,
 					RoomID: c.Param("id"),
 					Detail: fmt.Sprintf("%s %s needs role %s; %s has %s",
-						c.Request().Method, c.Request().URL.Path, min, u.Username, u.Role),
+						c.Request().Method, safetext.Clip(c.Request().URL.Path, safetext.DefaultMax), min, u.Username, u.Role),
 				})
 				return echo.NewHTTPError(http.StatusForbidden)
 			}

@@ -6,9 +6,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/safetext"
 	"github.com/roomdesk/roomdesk/static"
 )
 
@@ -22,21 +22,28 @@ func (h *Handlers) Register(e *echo.Echo) {
 		h.metricsMiddleware,
 		securityHeaders,
 		middleware.BodyLimit("2M"),
+		retryOnLostDB,
 	)
 
-	// Unauthenticated machinery: probes, metrics, assets.
+	// Unauthenticated machinery: probes, assets. /metrics is not here: it
+	// has a listener of its own (ROOMDESK_METRICS_ADDR, see internal/app).
 	e.GET("/healthz", h.Healthz)
 	e.GET("/readyz", h.Readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(h.Metrics.Registry, promhttp.HandlerOpts{})))
 	e.StaticFS("/static", static.FS)
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/img/favicon.svg") })
 
 	// Everything a person sees: sessions, CSRF, no caching.
-	app := e.Group("", h.loadSession, h.csrf(), noStore)
+	app := e.Group("", h.loadSession, h.flushDenials, h.csrf(), noStore)
 	app.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/rooms") })
 	app.GET("/login", h.LoginForm)
 	app.POST("/login", h.Login)
 	app.POST("/logout", h.Logout)
+	app.GET("/login/mfa", h.MFAForm)
+	app.POST("/login/mfa", h.MFAVerify)
+	account := app.Group("/account", h.requireAccount)
+	account.GET("", h.AccountShow)
+	account.POST("/mfa", h.AccountMFA)
+	account.POST("/password", h.AccountPassword, h.require(auth.RoleViewer))
 
 	viewer := app.Group("", h.require(auth.RoleViewer))
 	viewer.GET("/rooms", h.RoomsList)
@@ -64,37 +71,13 @@ func (h *Handlers) Register(e *echo.Echo) {
 	admin.POST("/users/:id/enable", h.UsersEnable)
 	admin.POST("/users/:id/password", h.UsersPassword)
 	admin.POST("/users/:id/sessions/end", h.UsersEndSessions)
+	admin.POST("/users/:id/mfa/reset", h.UsersResetMFA)
 
 	// Each group above registered a catch-all 404 route carrying its own
 	// middleware, and the last one with prefix "" (operator) won: an
 	// unknown URL answered a viewer 403 and audited a refusal. Unknown
 	// URLs are plain 404s, still drawn with the signed-in layout.
 	app.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound })
-}
-
-// csrf is Echo's CSRF middleware: browsers that send Sec-Fetch-Site are
-// checked by it (same-origin passes, cross-site is refused); anything else
-// must present the token from the csrf cookie, in the X-CSRF-Token header
-// (htmx, via hx-headers on <body>) or the _csrf form field (plain forms).
-func (h *Handlers) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "roomdesk_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteStrictMode,
-		CookieMaxAge:   8 * 3600,
-		ErrorHandler:   func(error, echo.Context) error { return errCSRF },
-		// Called for state-changing requests a browser marked same-site or
-		// cross-site: same-site falls back to the token, cross-site is
-		// refused with an error the error handler can tell apart.
-		AllowSecFetchSiteFunc: func(c echo.Context) (bool, error) {
-			if c.Request().Header.Get(echo.HeaderSecFetchSite) == "same-site" {
-				return false, nil
-			}
-			return false, errCrossSite
-		},
-	})
 }
 
 // requestLogger logs one line per request with slog. Errors are logged by
@@ -105,11 +88,11 @@ func (h *Handlers) requestLogger() echo.MiddlewareFunc {
 		LogRequestID: true, LogRemoteIP: true,
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
-			return p == "/healthz" || p == "/metrics" || len(p) > 7 && p[:8] == "/static/"
+			return p == "/healthz" || len(p) > 7 && p[:8] == "/static/"
 		},
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			attrs := []slog.Attr{
-				slog.String("method", v.Method), slog.String("path", v.URIPath),
+				slog.String("method", v.Method), slog.String("path", safetext.Clip(v.URIPath, safetext.DefaultMax)),
 				slog.Int("status", v.Status), slog.Duration("latency", v.Latency),
 				slog.String("request_id", v.RequestID), slog.String("ip", v.RemoteIP),
 			}

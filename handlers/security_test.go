@@ -116,7 +116,7 @@ func TestCSRF(t *testing.T) {
 			}
 			if tc.want == http.StatusForbidden {
 				msg := testidText(t, r, "error-page")
-				if want := map[bool]string{true: "another website", false: "This form has expired"}[strings.HasPrefix(tc.name, "cross-site")]; !strings.Contains(msg, want) {
+				if want := map[bool]string{true: "another website", false: "This form has expired"}[strings.HasPrefix(tc.name, "cross-site") || strings.HasPrefix(tc.name, "same-site")]; !strings.Contains(msg, want) {
 					t.Errorf("refusal page says %q, want %q", msg, want)
 				}
 			}

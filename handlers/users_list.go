@@ -26,7 +26,7 @@ func (h *Handlers) usersPage(c echo.Context, status int, p usersview.Props) erro
 	me, _ := currentUser(c)
 	for _, u := range list {
 		p.Users = append(p.Users, usersview.Row{ID: u.ID, Username: u.Username, Role: string(u.Role),
-			Disabled: u.Disabled, Created: u.CreatedAt, Self: u.ID == me.ID})
+			Disabled: u.Disabled, Created: u.CreatedAt, Self: u.ID == me.ID, MFA: u.MFA})
 	}
 	p.Layout = h.page(c, "Users", "users")
 	c.Response().Header().Add("Vary", "HX-Request")

@@ -109,7 +109,7 @@ func TestUsersCreate(t *testing.T) {
 		{"short name", "username", "Username must be 3 to 32 characters.", good(func(v url.Values) { v.Set("username", "ab") })},
 		{"bad characters", "username", "Username may contain only letters a-z, digits and . _ -.", good(func(v url.Values) { v.Set("username", "new bie") })},
 		{"taken", "username", "Username is already taken.", good(func(v url.Values) { v.Set("username", "Taken") })},
-		{"short password", "password", "Password must be at least 10 characters.", good(func(v url.Values) { v.Set("password", "short"); v.Set("confirm", "short") })},
+		{"short password", "password", "Password must be at least 12 characters.", good(func(v url.Values) { v.Set("password", "short"); v.Set("confirm", "short") })},
 		{"mismatch", "confirm", "The two passwords don't match.", good(func(v url.Values) { v.Set("confirm", "a long passwort") })},
 		{"bad role", "role", "Choose viewer, operator or admin.", good(func(v url.Values) { v.Set("role", "root") })},
 	}
@@ -237,7 +237,7 @@ func TestUsersResetPassword(t *testing.T) {
 		t.Fatalf("short password: %v", r)
 	}
 	details := doc.Find(`[data-testid="reset-password-pat"]`)
-	if _, open := details.Attr("open"); !open || !strings.Contains(details.Find(".error").Text(), "at least 10 characters") {
+	if _, open := details.Attr("open"); !open || !strings.Contains(details.Find(".error").Text(), "at least 12 characters") {
 		t.Errorf("reset form not open with its error: %v", r)
 	}
 	if r := pat.Get("/audit"); r.StatusCode != http.StatusOK {

@@ -6,7 +6,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gorilla/sessions"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/roomdesk/roomdesk/handlers"
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -47,6 +47,9 @@ type App struct {
 	Emulator *emulator.Emulator // demo mode only
 	// Checkpoints signs the audit log's checkpoints (see anchor.go).
 	Checkpoints *audit.Checkpointer
+	// MetricsHandler serves /metrics; `roomdesk serve` puts it on
+	// ROOMDESK_METRICS_ADDR, never on the console's own listener.
+	MetricsHandler http.Handler
 	// EmulatorURL is where the in-process emulator listens (demo mode).
 	EmulatorURL string
 
@@ -58,6 +61,7 @@ type App struct {
 	instanceID    string // this instance's heartbeat row (PostgreSQL)
 	instances     int    // instances sharing the quota at the last beat
 	now           func() time.Time
+	tencentReady  *cachedProbe // /readyz's Tencent check, cached
 }
 
 // Options adjust assembly for tests.
@@ -111,6 +115,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	if a.Tencent, err = tencent.New(tcfg); err != nil {
 		return nil, fmt.Errorf("tencent: %w", err)
 	}
+	a.tencentReady = &cachedProbe{every: readyEvery, now: a.now, probe: a.probeTencent}
 	a.Rooms = rooms.NewService(a.Tencent, a.Audit, rooms.Options{Logger: a.Logger, Now: opts.Now})
 	a.Bulk = bulk.New(a.DB, a.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now, Rate: cfg.TencentRate, Log: a.Audit})
 	a.shareQuota()
@@ -129,10 +134,13 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	h := handlers.New(handlers.Deps{
 		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
-		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie,
+		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie, RequireMFA: cfg.EffectiveMFA(),
 		Ready: a.ready, Now: opts.Now, Anchor: a.Checkpoints,
 	})
 	a.Handler = server.New(h, server.Options{TrustedProxies: cfg.TrustedProxies})
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{}))
+	a.MetricsHandler = mux
 	return a, nil
 }
 
@@ -184,20 +192,6 @@ func (a *App) tencentConfig(cfg config.Config) (tencent.Config, error) {
 	a.EmulatorURL = "http://" + ln.Addr().String()
 	tc.SDKAppID, tc.SecretKey, tc.Endpoint = DemoSDKAppID, key, a.EmulatorURL
 	return tc, nil
-}
-
-// ready reports the database and Tencent reachability for /readyz. Tencent
-// is probed with a cheap read that a healthy app answers with a known
-// error (no such room), which proves signing and the network both work.
-func (a *App) ready(ctx context.Context) map[string]error {
-	res := map[string]error{"database": a.DB.PingContext(ctx)}
-	_, _, err := a.Tencent.GetRoomInfo(ctx, "roomdesk-readiness-probe")
-	var apiErr *tencent.APIError
-	if errors.As(err, &apiErr) && apiErr.Code == tencent.CodeRoomNotFound {
-		err = nil
-	}
-	res["tencent"] = err
-	return res
 }
 
 // startBulkRunner runs bulk jobs in the background until Close; jobs left

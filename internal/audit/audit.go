@@ -36,6 +36,13 @@ const (
 	ActionUserSessions = "user.sessions_ended"
 	ActionAuditExport  = "audit.export"
 	ActionBulkRetry    = "bulk.retry" // a finished job's failed rooms started again as a new job
+	ActionBulkCreate   = "bulk.create"
+	ActionBulkStart    = "bulk.start"
+	ActionBulkCancel   = "bulk.cancel"
+	ActionBulkFinish   = "bulk.finish"
+	ActionMFAEnrol     = "auth.mfa_enrol"
+	ActionMFAReset     = "auth.mfa_reset"
+	ActionMFAUsed      = "auth.mfa"
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result

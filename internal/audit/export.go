@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/roomdesk/roomdesk/internal/safetext"
 )
 
 // CSVHeader is the export's header row.
@@ -108,16 +111,17 @@ func safeCell(s string) string {
 // JSONLWriter writes records as JSON Lines: one JSON object per record per
 // line, as they come.
 type JSONLWriter struct {
-	bw  *bufio.Writer
-	enc *json.Encoder
+	bw   *bufio.Writer
+	line bytes.Buffer
+	enc  *json.Encoder
 }
 
 // NewJSONLWriter returns a JSON Lines export writer on w.
 func NewJSONLWriter(w io.Writer) *JSONLWriter {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false) // bodies stay readable; this is not HTML
-	return &JSONLWriter{bw: bw, enc: enc}
+	j := &JSONLWriter{bw: bufio.NewWriter(w)}
+	j.enc = json.NewEncoder(&j.line)
+	j.enc.SetEscapeHTML(false) // bodies stay readable; this is not HTML
+	return j
 }
 
 // Write writes one record as one line.
@@ -127,7 +131,14 @@ func (j *JSONLWriter) Write(r Record) error {
 		res := toJSON(*r.Result)
 		line.Result = &res
 	}
-	return j.enc.Encode(line)
+	j.line.Reset()
+	if err := j.enc.Encode(line); err != nil {
+		return err
+	}
+	// Control and bidi characters the encoder leaves raw become \u
+	// escapes: the same values, nothing invisible in the file.
+	_, err := j.bw.Write(safetext.EscapeJSON(j.line.Bytes()))
+	return err
 }
 
 // Flush flushes buffered lines to the underlying writer.

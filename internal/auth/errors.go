@@ -48,7 +48,7 @@ func (e *LockedError) Unwrap() error { return e.Err }
 // the person who typed it.
 type ValidationError struct {
 	Field   string // "username", "password" or "role"
-	Message string // e.g. "must be at least 10 characters"
+	Message string // e.g. "must be at least 12 characters"
 }
 
 func (e *ValidationError) Error() string { return e.Field + " " + e.Message }

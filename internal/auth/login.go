@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/safetext"
 )
 
 // Authenticate checks a username and password from the login form.
@@ -23,34 +24,31 @@ func (s *Service) Authenticate(ctx context.Context, client audit.Actor, username
 	name := NormalizeUsername(username)
 	now := s.nowUS()
 	keys := s.keys(name, client.IP)
-	if err := s.check(ctx, keys, now); err != nil {
+	ids, err := s.begin(ctx, keys, now)
+	if err != nil {
 		var re *LockedError
 		if errors.As(err, &re) {
-			s.log.Warn("auth: login refused by throttle", "username", clip(name, 64), "ip", client.IP,
+			s.log.Warn("auth: login refused by throttle", "username", safetext.Clip(name, safetext.DefaultMax), "ip", safetext.Clip(client.IP, 64),
 				"reason", re.Err, "retry_after", re.RetryAfter)
 		}
-		return User{}, err
-	}
-	ids, err := s.recordFailures(ctx, keys, now)
-	if err != nil {
 		return User{}, err
 	}
 	// From here on, finish even if the client hangs up: the attempt must
 	// be counted and audited either way.
 	wctx := context.WithoutCancel(ctx)
-	u, hash, err := s.userWithHash(ctx, name)
+	u, hash, err := s.userWithHash(wctx, name)
 	reason := ""
 	switch {
 	case errors.Is(err, ErrNotFound):
 		// Same work as for a real user, so timing does not tell them apart.
-		if _, _, err := s.hasher.verify(ctx, password, s.dummyHash()); err != nil {
+		if _, _, err := s.hasher.verify(wctx, password, s.dummyHash()); err != nil {
 			return User{}, err
 		}
 		reason = "unknown user"
 	case err != nil:
 		return User{}, err
 	default:
-		ok, stale, err := s.hasher.verify(ctx, password, hash)
+		ok, stale, err := s.hasher.verify(wctx, password, hash)
 		if err != nil {
 			return User{}, fmt.Errorf("auth: user %s: %w", name, err)
 		}
@@ -63,13 +61,13 @@ func (s *Service) Authenticate(ctx context.Context, client audit.Actor, username
 			s.rehash(wctx, u.ID, password)
 		}
 	}
-	// The name as attempted (clipped: it is the attacker's text) and the
-	// role of the user it names, if any.
-	client.Name, client.Role = clip(name, 64), string(u.Role)
+	// The name as attempted (the attacker's text: record clips it) and
+	// the role of the user it names, if any.
+	client.Name, client.Role = name, string(u.Role)
 	entry := audit.Entry{Action: audit.ActionLogin, Outcome: audit.OutcomeOK}
 	entry.SetActor(client)
 	if reason == "" {
-		if err := s.forgive(wctx, ids, name); err != nil {
+		if err := s.succeeded(wctx, ids, name); err != nil {
 			return User{}, err
 		}
 		if err := s.record(wctx, entry); err != nil {
@@ -77,16 +75,15 @@ func (s *Service) Authenticate(ctx context.Context, client audit.Actor, username
 		}
 		return u, nil
 	}
-	return User{}, s.failed(wctx, entry, keys, reason)
+	return User{}, s.failed(wctx, entry, ids, keys, reason)
 }
 
 // failed audits a failed attempt, locks keys that reached their limit, and
 // returns what the caller sees.
-func (s *Service) failed(ctx context.Context, entry audit.Entry, keys []throttleKey, reason string) error {
+func (s *Service) failed(ctx context.Context, entry audit.Entry, ids []int64, keys []throttleKey, reason string) error {
 	entry.Action, entry.Outcome, entry.Detail = audit.ActionLoginFailed, audit.OutcomeDenied, reason
 	auditErr := s.record(ctx, entry)
-	now := s.nowUS()
-	locked, err := s.lockIfDue(ctx, keys, now)
+	locked, err := s.failedCheck(ctx, ids, keys, s.nowUS())
 	if err != nil {
 		return join(err, auditErr)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -16,7 +17,7 @@ import (
 // Password length limits. The maximum bounds the work an attacker can make
 // one login cost; 256 is far beyond any passphrase.
 const (
-	MinPasswordLen = 10  // characters
+	MinPasswordLen = 12  // characters (ASVS 5.0 6.2.1)
 	MaxPasswordLen = 256 // bytes
 )
 
@@ -84,8 +85,9 @@ func verifyPassword(password, phc string, want HashParams) (ok, stale bool, err 
 	return subtle.ConstantTimeCompare(got, sum) == 1, p != want, nil
 }
 
-// ValidatePassword applies the password policy: length only, as NIST SP
-// 800-63B advises, since composition rules push people to worse passwords.
+// ValidatePassword applies the password policy: a length and a
+// common-password check, as NIST SP 800-63B and ASVS 5.0 V6.2 advise, and no
+// composition rules, since they push people to worse passwords.
 func ValidatePassword(password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordLen {
 		return &ValidationError{Field: "password", Message: fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
@@ -96,26 +98,63 @@ func ValidatePassword(password string) error {
 	if !utf8.ValidString(password) {
 		return &ValidationError{Field: "password", Message: "is not valid UTF-8"}
 	}
+	if isCommonPassword(password) {
+		return &ValidationError{Field: "password", Message: "is one of the most common passwords, which attackers try first; choose another"}
+	}
 	return nil
 }
+
+// contextWords are the words that make a password easy to guess here
+// (ASVS 6.1.2, 6.2.11); the username is added per user.
+var contextWords = []string{"roomdesk", "tencent", "livekit", "tuilivekit"}
+
+// validatePasswordFor is validatePassword plus the context check: a
+// password containing the username or the product's name is refused.
+func validatePasswordFor(password, username string) error {
+	if err := ValidatePassword(password); err != nil {
+		return err
+	}
+	lower := strings.ToLower(password)
+	for _, w := range append([]string{strings.ToLower(username)}, contextWords...) {
+		if len(w) >= 3 && strings.Contains(lower, w) {
+			return &ValidationError{Field: "password", Message: fmt.Sprintf("must not contain %q, which an attacker would try first", w)}
+		}
+	}
+	return nil
+}
+
+// DefaultMaxConcurrentHashes bounds parallel argon2 runs. Each holds
+// HashParams.Memory (19 MiB by default), so password hashing can never hold
+// more than 4 × 19 MiB = 76 MiB however many sign-ins arrive at once; the
+// rest wait their turn in a queue (about 35 ms per hash per slot).
+const DefaultMaxConcurrentHashes = 4
 
 // hasher runs argon2 with bounded concurrency: each hash holds Memory KiB,
 // and logins for different usernames are not throttled against each other.
 type hasher struct {
 	params HashParams
 	slots  chan struct{}
+	// running and peak count hashes in progress, so a test can show the
+	// bound holds.
+	running, peak atomic.Int32
 }
 
 func (h *hasher) acquire(ctx context.Context) error {
 	select {
 	case h.slots <- struct{}{}:
+		n := h.running.Add(1)
+		for p := h.peak.Load(); n > p && !h.peak.CompareAndSwap(p, n); p = h.peak.Load() {
+		}
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-func (h *hasher) release() { <-h.slots }
+func (h *hasher) release() {
+	h.running.Add(-1)
+	<-h.slots
+}
 
 func (h *hasher) hash(ctx context.Context, password string) (string, error) {
 	if err := h.acquire(ctx); err != nil {

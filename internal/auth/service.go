@@ -8,13 +8,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/db"
+	"github.com/roomdesk/roomdesk/internal/safetext"
 )
 
 // Options tune a Service. Zero fields take the defaults given.
@@ -24,7 +24,8 @@ type Options struct {
 	AbsoluteTimeout time.Duration    // 8h after login a session ends regardless
 	Throttle        Throttle
 	Hash            HashParams // DefaultHashParams(); tests use tiny ones
-	// MaxConcurrentHashes bounds parallel argon2 runs (memory); 2×GOMAXPROCS.
+	// MaxConcurrentHashes bounds parallel argon2 runs (memory);
+	// DefaultMaxConcurrentHashes.
 	MaxConcurrentHashes int
 	Logger              *slog.Logger // slog.New(slog.DiscardHandler)
 }
@@ -60,7 +61,7 @@ func NewService(d *db.DB, a audit.Store, opts Options) *Service {
 		opts.Hash = DefaultHashParams()
 	}
 	if opts.MaxConcurrentHashes <= 0 {
-		opts.MaxConcurrentHashes = 2 * runtime.GOMAXPROCS(0)
+		opts.MaxConcurrentHashes = DefaultMaxConcurrentHashes
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -83,6 +84,7 @@ type User struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 	PasswordChangedAt time.Time
+	MFA               bool // a TOTP second factor is enrolled
 }
 
 // ActorFor is u acting through client (the request's IP and user agent).
@@ -98,7 +100,10 @@ func mayAdminister(actor audit.Actor) bool { return Role(actor.Role).Allows(Role
 // client that hangs up must not be able to skip its audit row.
 func (s *Service) record(ctx context.Context, e audit.Entry) error {
 	e.Kind = audit.KindEvent
-	e.UserAgent = clip(e.UserAgent, 512)
+	// Attacker-supplied text is clipped, visibly, before it is stored.
+	e.UserAgent = safetext.Clip(e.UserAgent, safetext.DefaultMax)
+	e.Actor = safetext.Clip(e.Actor, safetext.DefaultMax)
+	e.ClientIP = safetext.Clip(e.ClientIP, 64)
 	if err := s.audit.Append(context.WithoutCancel(ctx), &e); err != nil {
 		s.log.Error("auth: audit append failed", "action", e.Action, "actor", e.Actor, "err", err)
 		return fmt.Errorf("auth: audit %s: %w", e.Action, err)

@@ -22,7 +22,17 @@ type SessionInfo struct {
 	IdleDeadline time.Time // LastSeen + IdleTimeout
 	IP           string    // at login
 	UserAgent    string    // at login
+	// Stage is what the session may do: StageFull, or StageMFA / StageEnrol
+	// while a second factor is still due.
+	Stage string
 }
+
+// Session stages.
+const (
+	StageFull  = "full"
+	StageMFA   = "mfa"   // password checked; the second factor is due
+	StageEnrol = "enrol" // the policy requires a second factor the user has not set up
+)
 
 // touchEvery is how stale last_seen may get before a request rewrites it: it
 // spares one write per request at the cost of the idle timeout firing up to
@@ -42,6 +52,12 @@ func hashID(raw string) string {
 // returns its id (32 random bytes, base64url) for the cookie. The id is never
 // stored or logged.
 func (s *Service) CreateSession(ctx context.Context, u User, client audit.Actor) (string, error) {
+	return s.CreateSessionStage(ctx, u, client, StageFull)
+}
+
+// CreateSessionStage is CreateSession for a session that may do only what
+// stage allows (see the Stage constants).
+func (s *Service) CreateSessionStage(ctx context.Context, u User, client audit.Actor, stage string) (string, error) {
 	b := make([]byte, sessionIDBytes)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("auth: session id: %w", err)
@@ -54,9 +70,9 @@ func (s *Service) CreateSession(ctx context.Context, u User, client audit.Actor)
 		return "", fmt.Errorf("auth: prune sessions: %w", err)
 	}
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO sessions
-		(id_hash, user_id, created_at_us, last_seen_us, expires_at_us, ip, user_agent)
-		VALUES ($1, $2, $3, $3, $4, $5, $6)`,
-		hashID(raw), u.ID, us(now), us(now.Add(s.absolute)), clip(client.IP, 64), clip(client.UserAgent, 512)); err != nil {
+		(id_hash, user_id, created_at_us, last_seen_us, expires_at_us, ip, user_agent, stage)
+		VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`,
+		hashID(raw), u.ID, us(now), us(now.Add(s.absolute)), clip(client.IP, 64), clip(client.UserAgent, 512), stage); err != nil {
 		return "", fmt.Errorf("auth: create session: %w", err)
 	}
 	return raw, nil
@@ -74,11 +90,10 @@ func (s *Service) Session(ctx context.Context, rawID string) (User, SessionInfo,
 	var info SessionInfo
 	var created, lastSeen, expires int64
 	var revoked sql.NullInt64
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.username, u.role, u.disabled, u.created_at_us,
-		u.updated_at_us, u.password_changed_at_us, s.created_at_us, s.last_seen_us, s.expires_at_us,
-		s.revoked_at_us, s.ip, s.user_agent
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+prefixed("u.")+`, s.created_at_us, s.last_seen_us,
+		s.expires_at_us, s.revoked_at_us, s.ip, s.user_agent, s.stage
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`, id),
-		&created, &lastSeen, &expires, &revoked, &info.IP, &info.UserAgent)
+		&created, &lastSeen, &expires, &revoked, &info.IP, &info.UserAgent, &info.Stage)
 	if errors.Is(err, ErrNotFound) {
 		return User{}, SessionInfo{}, fmt.Errorf("%w: unknown id", ErrNoSession)
 	}
@@ -173,5 +188,5 @@ func (s *Service) endUserSessions(ctx context.Context, userID int64) (int64, err
 
 func prefixed(p string) string {
 	return p + "id, " + p + "username, " + p + "role, " + p + "disabled, " + p + "created_at_us, " +
-		p + "updated_at_us, " + p + "password_changed_at_us"
+		p + "updated_at_us, " + p + "password_changed_at_us, CASE WHEN " + p + "totp_secret <> '' THEN 1 ELSE 0 END"
 }

@@ -30,15 +30,16 @@ func ValidateUsername(name string) error {
 	return nil
 }
 
-const userCols = `id, username, role, disabled, created_at_us, updated_at_us, password_changed_at_us`
+const userCols = `id, username, role, disabled, created_at_us, updated_at_us, password_changed_at_us,
+	CASE WHEN totp_secret <> '' THEN 1 ELSE 0 END`
 
 type scanner interface{ Scan(...any) error }
 
 func scanUser(r scanner, extra ...any) (User, error) {
 	var u User
 	var role string
-	var created, updated, pwChanged int64
-	dest := append([]any{&u.ID, &u.Username, &role, &u.Disabled, &created, &updated, &pwChanged}, extra...)
+	var created, updated, pwChanged, mfa int64
+	dest := append([]any{&u.ID, &u.Username, &role, &u.Disabled, &created, &updated, &pwChanged, &mfa}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return User{}, ErrNotFound
@@ -46,6 +47,7 @@ func scanUser(r scanner, extra ...any) (User, error) {
 		return User{}, fmt.Errorf("auth: read user: %w", err)
 	}
 	u.Role = Role(role)
+	u.MFA = mfa == 1
 	u.CreatedAt, u.UpdatedAt, u.PasswordChangedAt = fromUS(created), fromUS(updated), fromUS(pwChanged)
 	return u, nil
 }
@@ -98,7 +100,7 @@ func (s *Service) insertUser(ctx context.Context, username, password string, rol
 	if !role.Valid() {
 		return User{}, &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not viewer, operator or admin", role)}
 	}
-	if err := ValidatePassword(password); err != nil {
+	if err := validatePasswordFor(password, name); err != nil {
 		return User{}, err
 	}
 	hash, err := s.hasher.hash(ctx, password)
@@ -125,11 +127,11 @@ func (s *Service) SetPassword(ctx context.Context, actor audit.Actor, id int64, 
 	if !mayAdminister(actor) {
 		return ErrForbidden
 	}
-	if err := ValidatePassword(password); err != nil {
-		return err
-	}
 	u, err := s.ByID(ctx, id)
 	if err != nil {
+		return err
+	}
+	if err := validatePasswordFor(password, u.Username); err != nil {
 		return err
 	}
 	hash, err := s.hasher.hash(ctx, password)

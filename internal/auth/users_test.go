@@ -25,7 +25,7 @@ func TestCreateValidation(t *testing.T) {
 			{"bad chars", "al ice", pw, RoleViewer, "username", "may contain only letters a-z, digits and . _ -"},
 			{"unicode", "alicé", pw, RoleViewer, "username", "may contain only letters a-z, digits and . _ -"},
 			{"taken, other case", "ALICE.ops", pw, RoleViewer, "username", "is already taken"},
-			{"short password", "carol", "123456789", RoleViewer, "password", "must be at least 10 characters"},
+			{"short password", "carol", "123456789", RoleViewer, "password", "must be at least 12 characters"},
 			{"bad role", "carol", pw, "root", "role", `"root" is not viewer, operator or admin`},
 		}
 		for _, tc := range cases {
@@ -78,7 +78,7 @@ func TestUsers(t *testing.T) {
 		if err := e.svc.SetDisabled(ctx, actor, root.ID, true); err != ErrLastAdmin {
 			t.Errorf("last admin disabled: %v", err)
 		}
-		if err := e.svc.SetPassword(ctx, actor, bob.ID, "short"); err == nil || err.Error() != "password must be at least 10 characters" {
+		if err := e.svc.SetPassword(ctx, actor, bob.ID, "short"); err == nil || err.Error() != "password must be at least 12 characters" {
 			t.Errorf("short password: %v", err)
 		}
 		if err := e.svc.SetPassword(ctx, ActorFor(bob, audit.Actor{}), root.ID, "another long password"); err != ErrForbidden {

@@ -71,7 +71,8 @@ type Options struct {
 	Poll         time.Duration // how often an idle runner looks for jobs; default 2s
 	Now          func() time.Time
 	Logger       *slog.Logger
-	// Log records "retry the failed rooms" (RetryFailed refuses without it).
+	// Log records "retry the failed rooms" (RetryFailed refuses without
+	// it) and each job's creation, start, cancellation and end.
 	Log AuditLog
 }
 

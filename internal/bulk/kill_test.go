@@ -50,7 +50,8 @@ func TestSIGKILLMidJobUpdatesEveryRoomOnce(t *testing.T) {
 		"ROOMDESK_DATA_DIR="+filepath.Join(dir, "data"), "ROOMDESK_ADDR=127.0.0.1:0",
 		fmt.Sprintf("ROOMDESK_SDKAPPID=%d", testAppID), "ROOMDESK_SECRET_KEY="+testSecret,
 		"ROOMDESK_TENCENT_ENDPOINT="+srv.URL, "ROOMDESK_ADMIN_PASSWORD=kill test password 1",
-		"ROOMDESK_DATABASE_URL=", "ROOMDESK_LOG_LEVEL=warn")
+		"ROOMDESK_DATABASE_URL=", "ROOMDESK_LOG_LEVEL=warn",
+		"ROOMDESK_REQUIRE_MFA=none") // signs in with a password alone
 
 	cmd, base := startServe(t, bin, env)
 	c := login(t, base, "admin", "kill test password 1")
@@ -142,12 +143,17 @@ func startServe(t *testing.T, bin string, env []string) (*exec.Cmd, string) {
 type httpClient struct {
 	*http.Client
 	base string
+	csrf string // from the last page read
 }
 
 type page struct {
 	resp *http.Response
 	body string
 }
+
+// csrfAttr finds the token a page embeds in <body hx-headers>; it is bound
+// to the session, so every page refreshes it.
+var csrfAttr = regexp.MustCompile(`X-CSRF-Token&#34;:&#34;([A-Za-z0-9_-]+)&#34;`)
 
 func login(t *testing.T, base, user, password string) *httpClient {
 	t.Helper()
@@ -158,6 +164,7 @@ func login(t *testing.T, base, user, password string) *httpClient {
 	if p := c.post(t, base+"/login", url.Values{"username": {user}, "password": {password}}); p.resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: %d %.500s", p.resp.StatusCode, p.body)
 	}
+	c.get(t, base+"/bulk") // the CSRF token changed with the session
 	return c
 }
 
@@ -169,6 +176,9 @@ func (c *httpClient) do(t *testing.T, req *http.Request) page {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	if m := csrfAttr.FindStringSubmatch(string(b)); m != nil {
+		c.csrf = m[1]
+	}
 	return page{resp: resp, body: string(b)}
 }
 
@@ -182,12 +192,7 @@ func (c *httpClient) post(t *testing.T, u string, form url.Values) page {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, u, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	base, _ := url.Parse(c.base)
-	for _, ck := range c.Jar.Cookies(base) {
-		if ck.Name == "roomdesk_csrf" {
-			req.Header.Set("X-CSRF-Token", ck.Value)
-		}
-	}
+	req.Header.Set("X-CSRF-Token", c.csrf)
 	return c.do(t, req)
 }
 

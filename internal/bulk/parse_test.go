@@ -1,6 +1,9 @@
 package bulk_test
 
 import (
+	"fmt"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -122,4 +125,45 @@ func equal(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// Finding 4: one 2 MB paste of 343,317 RoomIds took the process from 40 MB
+// to 714 MB, because every row got its own copy of the field map before
+// MaxRooms was checked. Now the ids are counted first and the paste is
+// refused having allocated almost nothing.
+func TestHugePasteRefusedWithBoundedAllocation(t *testing.T) {
+	var b strings.Builder
+	for i := 0; b.Len() < 2<<20-8; i++ {
+		fmt.Fprintf(&b, "r%d\n", i)
+	}
+	in := bulk.Input{RoomIDs: b.String(), Change: []string{"RoomName", "Notice"},
+		Values: rooms.Form{"RoomName": {"Tonight"}, "Notice": {"hello"}}}
+	var probs bulk.Problems
+	allocs := testing.AllocsPerRun(3, func() { _, probs = bulk.Parse(in) })
+	if len(probs.General) != 1 || !strings.Contains(probs.General[0], "is more than one job takes (20000)") {
+		t.Fatalf("problems: %+v", probs)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	bulk.Parse(in)
+	runtime.ReadMemStats(&after)
+	bytes := after.TotalAlloc - before.TotalAlloc
+	t.Logf("2 MB paste refused: %.0f allocations, %d bytes", allocs, bytes)
+	if allocs > 100 || bytes > 64<<10 {
+		t.Fatalf("refusing a 2 MB paste allocated %.0f times, %d bytes; want at most 100 and 64 KiB", allocs, bytes)
+	}
+}
+
+// Rows without CSV cells of their own share one field map.
+func TestPastedRowsShareOneFieldMap(t *testing.T) {
+	plan, probs := bulk.Parse(bulk.Input{RoomIDs: "a\nb\nc", Change: []string{"Notice"}, Values: rooms.Form{"Notice": {"x"}}})
+	if probs.Any() || len(plan.Rows) != 3 {
+		t.Fatalf("%+v %+v", plan, probs)
+	}
+	for _, r := range plan.Rows {
+		if reflect.ValueOf(r.Fields).UnsafePointer() != reflect.ValueOf(plan.Common).UnsafePointer() {
+			t.Fatalf("row %s has its own copy of the field map", r.RoomID)
+		}
+	}
 }

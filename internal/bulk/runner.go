@@ -103,10 +103,15 @@ type outcome struct {
 
 func (s *Service) runJob(ctx context.Context, j Job) error {
 	now := micros(s.opts.Now())
-	if _, err := s.db.ExecContext(ctx, `UPDATE bulk_jobs SET status = 'running',
+	res, err := s.db.ExecContext(ctx, `UPDATE bulk_jobs SET status = 'running',
 		started_at_us = CASE started_at_us WHEN 0 THEN $2 ELSE started_at_us END
-		WHERE id = $1 AND status = 'queued'`, j.ID, now); err != nil {
+		WHERE id = $1 AND status = 'queued'`, j.ID, now)
+	if err != nil {
 		return fmt.Errorf("start: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 { // not when resuming a running job
+		s.event(ctx, runnerActor, audit.ActionBulkStart, j.ID, audit.OutcomeOK,
+			fmt.Sprintf("job %d created by %s: %d rooms", j.ID, j.CreatedBy, j.Total))
 	}
 	s.opts.Logger.Info("bulk: job running", "job", j.ID, "rooms", j.Total)
 	jobs := make(chan work)
@@ -123,7 +128,7 @@ func (s *Service) runJob(ctx context.Context, j Job) error {
 	}
 	written := make(chan error, 1)
 	go func() { written <- s.writeResults(results) }()
-	err := s.dispatch(ctx, j, jobs)
+	err = s.dispatch(ctx, j, jobs)
 	close(jobs)
 	wg.Wait()
 	close(results)
@@ -360,6 +365,8 @@ func (s *Service) finishJob(ctx context.Context, id int64) error {
 		return fmt.Errorf("finish: %w", err)
 	}
 	s.opts.Logger.Info("bulk: job ended", "job", id, "status", status, "done", c.Done, "failed", c.Failed, "skipped", c.Skipped)
+	s.event(ctx, runnerActor, audit.ActionBulkFinish, id, audit.OutcomeOK,
+		fmt.Sprintf("job %d %s: %d done, %d failed, %d skipped, %d not sent", id, status, c.Done, c.Failed, c.Skipped, c.Remaining()))
 	return nil
 }
 

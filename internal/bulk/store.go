@@ -23,6 +23,8 @@ const itemCols = `job_id, seq, line, room_id, fields, status, request_id, error_
 func (s *Service) Create(ctx context.Context, actor audit.Actor, plan Plan) (Job, error) {
 	j, err := s.create(ctx, actor, plan, 0)
 	if err == nil {
+		s.event(ctx, actor, audit.ActionBulkCreate, j.ID, audit.OutcomeOK,
+			fmt.Sprintf("job %d: %d rooms (%s)", j.ID, len(plan.Rows), plan.Source))
 		s.Wake()
 	}
 	return j, err
@@ -287,12 +289,22 @@ func (s *Service) queryItems(ctx context.Context, q string, args ...any) ([]Item
 }
 
 // Cancel stops a job: a queued one at once, a running one after its
-// in-flight items (the runner sees "cancelling" before claiming more).
-func (s *Service) Cancel(ctx context.Context, id int64, by string) error {
+// in-flight items (the runner sees "cancelling" before claiming more). Only
+// the job's creator or an admin may (ErrForbidden, audited as a refusal);
+// the cancellation is audited with who asked.
+func (s *Service) Cancel(ctx context.Context, id int64, actor audit.Actor) error {
+	j, err := s.Job(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !mayCancel(actor, j) {
+		s.event(ctx, actor, audit.ActionDenied, id, audit.OutcomeDenied, "cancel refused: "+cancelDetail(j))
+		return ErrForbidden
+	}
 	res, err := s.db.ExecContext(ctx, `UPDATE bulk_jobs SET cancelled_by = $2,
 		status = CASE status WHEN 'queued' THEN 'cancelled' ELSE 'cancelling' END,
 		finished_at_us = CASE status WHEN 'queued' THEN $3 ELSE finished_at_us END
-		WHERE id = $1 AND status IN ('queued', 'running')`, id, by, micros(s.opts.Now()))
+		WHERE id = $1 AND status IN ('queued', 'running')`, id, actor.Name, micros(s.opts.Now()))
 	if err != nil {
 		return fmt.Errorf("bulk: cancel: %w", err)
 	}
@@ -306,5 +318,6 @@ func (s *Service) Cancel(ctx context.Context, id int64, by string) error {
 		}
 		return ErrFinished
 	}
+	s.event(ctx, actor, audit.ActionBulkCancel, id, audit.OutcomeOK, cancelDetail(j))
 	return nil
 }

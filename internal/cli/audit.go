@@ -13,6 +13,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
+	"github.com/roomdesk/roomdesk/internal/safetext"
 )
 
 const auditUsage = `usage:
@@ -154,7 +155,11 @@ func auditExport(ctx context.Context, store audit.Store, cfg auditConfig, args [
 		}
 	}
 	if *out == "" {
-		_, err := write(stdout)
+		w, flush := terminalSafe(stdout)
+		_, err := write(w)
+		if ferr := flush(); err == nil {
+			err = ferr
+		}
 		return err
 	}
 	n, err := exportFile(*out, write)
@@ -163,6 +168,22 @@ func auditExport(ctx context.Context, store audit.Store, cfg auditConfig, args [
 	}
 	fmt.Fprintf(stderr, "exported %d records to %s\n", n, *out)
 	return nil
+}
+
+// terminalSafe wraps w when it is a terminal, so control characters in
+// the log (a username made of escape sequences, a room name with ESC [ 2 J
+// or U+202E) are shown as visible escapes instead of being obeyed by the
+// terminal. A file or pipe gets the records unchanged.
+func terminalSafe(w io.Writer) (io.Writer, func() error) {
+	f, ok := w.(interface{ Stat() (os.FileInfo, error) })
+	if !ok {
+		return w, func() error { return nil }
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return w, func() error { return nil }
+	}
+	tw := safetext.NewTerminalWriter(w)
+	return tw, tw.Flush
 }
 
 // filterError prints every bad flag, named as the user typed it.

@@ -56,6 +56,20 @@ func serve(ctx context.Context, args []string, env Env) error {
 	if env.Ready != nil {
 		env.Ready(url)
 	}
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s (ROOMDESK_METRICS_ADDR): %w", cfg.MetricsAddr, err)
+		}
+		mctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		defer func() { cancel(); <-done }()
+		go func() {
+			defer close(done)
+			_ = server.Run(mctx, mln, a.MetricsHandler, server.Options{}, logger)
+		}()
+		logger.Info("metrics", "url", "http://"+displayAddr(mln.Addr().String())+"/metrics")
+	}
 	return server.Run(ctx, ln, a.Handler, server.Options{TrustedProxies: cfg.TrustedProxies}, logger)
 }
 

@@ -94,7 +94,7 @@ func TestUserCommand(t *testing.T) {
 			t.Fatalf("login with the piped password: %v", err)
 		}
 		// Flags before the name, no trailing newline, default role viewer.
-		if _, _, err := run("dave's password", "add", "dave"); err != nil {
+		if _, _, err := run("his long passphrase", "add", "dave"); err != nil {
 			t.Fatal(err)
 		}
 
@@ -151,7 +151,7 @@ func TestUserCommandErrors(t *testing.T) {
 			{"role on passwd", "", []string{"passwd", "carol", "--role", "admin"}, "--role applies only to add", true},
 			{"bad role", "long enough pw\n", []string{"add", "erin", "--role", "root"}, `role "root" is not viewer`, false},
 			{"empty stdin", "", []string{"add", "erin"}, "no password on stdin", false},
-			{"short password", "short\n", []string{"add", "erin"}, "password must be at least 10 characters", false},
+			{"short password", "short\n", []string{"add", "erin"}, "password must be at least 12 characters", false},
 			{"unknown user", "", []string{"disable", "zed"}, `no user named "zed"`, false},
 			{"list args", "", []string{"list", "x"}, "list takes no arguments", true},
 		}

@@ -84,11 +84,31 @@ type Config struct {
 	TencentRate float64
 	// Audit is where the audit log's checkpoints and their key live.
 	Audit AuditConfig
+	// MetricsAddr is where /metrics is served, on a listener of its own
+	// (empty: not served). It is never on Addr, so the console's users and
+	// whoever can reach the console cannot read it.
+	MetricsAddr string
+	// RequireMFA is ROOMDESK_REQUIRE_MFA as given ("" when unset); use
+	// EffectiveMFA.
+	RequireMFA MFAPolicy
 	// Args are the positional arguments left after the flags.
 	Args []string
 	// Warnings are non-fatal oddities (e.g. both secret key forms set) for
 	// the caller to log once it has a logger.
 	Warnings []string
+}
+
+// EffectiveMFA is who must sign in with a second factor: RequireMFA when
+// set; otherwise admins, except in demo mode, which exempts everyone (a
+// demo has no real rooms to protect). Tests set it explicitly.
+func (c Config) EffectiveMFA() MFAPolicy {
+	switch {
+	case c.RequireMFA != "":
+		return c.RequireMFA
+	case c.Demo():
+		return MFANone
+	}
+	return MFAAdmins
 }
 
 // Demo reports whether roomdesk runs against its built-in emulator because no
@@ -188,6 +208,17 @@ const (
 	EnvTrustedProxies  = "ROOMDESK_TRUSTED_PROXIES"
 	EnvTencentRate     = "ROOMDESK_TENCENT_RATE"
 	EnvSecureCookies   = "ROOMDESK_SECURE_COOKIES"
+	EnvMetricsAddr     = "ROOMDESK_METRICS_ADDR"
+	EnvRequireMFA      = "ROOMDESK_REQUIRE_MFA"
+)
+
+// MFAPolicy is ROOMDESK_REQUIRE_MFA: who must sign in with a second factor.
+type MFAPolicy string
+
+const (
+	MFAAdmins MFAPolicy = "admins" // the default: admins hold the keys to every user
+	MFAAll    MFAPolicy = "all"
+	MFANone   MFAPolicy = "none" // tests and set-ups with their own SSO in front
 )
 
 // flagVars are the variables a flag may override. The secret key itself, the
@@ -210,6 +241,8 @@ var flagVars = []struct{ env, usage string }{
 	{EnvAuditCheckpointInterval, "how often to sign an audit checkpoint when the log grew (default 5m; 0: never)"},
 	{EnvAuditCheckpointDir, "directory for audit checkpoints (default <data dir>/checkpoints)"},
 	{EnvAuditWitnessURL, "URL each audit checkpoint is POSTed to"},
+	{EnvMetricsAddr, "host:port for /metrics on a listener of its own; empty: no metrics"},
+	{EnvRequireMFA, "who must use a second factor: admins (default), all or none; demo mode exempts everyone"},
 }
 
 func flagName(env string) string {

@@ -33,7 +33,7 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Addr != DefaultAddr || c.DataDir != DefaultDataDir || c.Region != "china" ||
 		c.AdminIdentifier != "administrator" || c.LogLevel != slog.LevelInfo ||
-		c.SecureCookies != CookiesAuto || !c.Demo() || c.SessionKeys != nil {
+		c.SecureCookies != CookiesAuto || !c.Demo() || c.SessionKeys != nil || c.MetricsAddr != "" || c.RequireMFA != "" || c.EffectiveMFA() != MFANone {
 		t.Errorf("defaults: %+v", c)
 	}
 }
@@ -161,9 +161,14 @@ func TestBadConfig(t *testing.T) {
 		{"endpoint ftp", map[string]string{EnvTencentEndpoint: "ftp://h"}, nil, `ROOMDESK_TENCENT_ENDPOINT: "ftp://h" is not an absolute http`},
 		{"endpoint no host", map[string]string{EnvTencentEndpoint: "https://"}, nil, "is not an absolute http"},
 		{"endpoint query", map[string]string{EnvTencentEndpoint: "https://h/?usersig=x"}, nil, "without credentials, query or fragment"},
+		{"endpoint http remote", map[string]string{EnvTencentEndpoint: "http://console.tim.qq.com"}, nil, `ROOMDESK_TENCENT_ENDPOINT: "http://console.tim.qq.com" uses http:// for a host that is not loopback`},
+		{"endpoint http private ip", map[string]string{EnvTencentEndpoint: "http://10.0.0.5:9090"}, nil, "uses http:// for a host that is not loopback"},
+		{"endpoint http loopback lookalike", map[string]string{EnvTencentEndpoint: "http://127.0.0.1.evil.example"}, nil, "not loopback"},
+		{"metrics addr", map[string]string{EnvMetricsAddr: "9100"}, nil, `ROOMDESK_METRICS_ADDR: "9100" is not host:port`},
+		{"require mfa", map[string]string{EnvRequireMFA: "sometimes"}, nil, `ROOMDESK_REQUIRE_MFA: "sometimes" is not admins, all or none`},
 		{"endpoint userinfo", map[string]string{EnvTencentEndpoint: "https://u:pw@h"}, nil, "without credentials"},
 		{"admin identifier", map[string]string{EnvAdminIdentifier: "a b"}, nil, "ROOMDESK_ADMIN_IDENTIFIER: "},
-		{"admin password short", map[string]string{EnvAdminPassword: "short"}, nil, "ROOMDESK_ADMIN_PASSWORD: must be at least 10 characters"},
+		{"admin password short", map[string]string{EnvAdminPassword: "short"}, nil, "ROOMDESK_ADMIN_PASSWORD: must be at least 12 characters"},
 		{"session key short", map[string]string{EnvSessionKeys: "abcd"}, nil, "ROOMDESK_SESSION_KEYS: key 1 has 2 bytes; at least 32"},
 		{"session key garbage", map[string]string{EnvSessionKeys: hexKey + ",***"}, nil, "ROOMDESK_SESSION_KEYS: key 2 is neither hex nor base64"},
 		{"session key empty item", map[string]string{EnvSessionKeys: hexKey + ","}, nil, "ROOMDESK_SESSION_KEYS: key 2 is empty"},
@@ -311,6 +316,37 @@ func TestRegionsMarkedUnconfirmed(t *testing.T) {
 	for _, r := range []string{"china", "singapore", "usa", "jakarta"} {
 		if RegionUnconfirmed(r) {
 			t.Errorf("%s marked unconfirmed", r)
+		}
+	}
+}
+
+// Plain http:// is for a local emulator only: the UserSig travels in the
+// query string of every request.
+func TestEndpointHTTPLoopbackOnly(t *testing.T) {
+	for _, ep := range []string{"http://localhost:9090", "http://127.0.0.1", "http://127.8.9.10:1", "http://[::1]:9090",
+		"https://console.tim.qq.com", "https://10.0.0.5"} {
+		if _, err := Load(env(map[string]string{EnvTencentEndpoint: ep}), nil); err != nil {
+			t.Errorf("%s refused: %v", ep, err)
+		}
+	}
+}
+
+func TestEffectiveMFA(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want MFAPolicy
+	}{
+		{nil, MFANone}, // demo mode exempt
+		{map[string]string{EnvRequireMFA: "ALL"}, MFAAll},
+		{map[string]string{EnvSDKAppID: "1400000001", EnvSecretKey: "k"}, MFAAdmins},
+		{map[string]string{EnvSDKAppID: "1400000001", EnvSecretKey: "k", EnvRequireMFA: "none"}, MFANone},
+	} {
+		c, err := Load(env(tc.env), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.EffectiveMFA(); got != tc.want {
+			t.Errorf("%v: %s, want %s", tc.env, got, tc.want)
 		}
 	}
 }

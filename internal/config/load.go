@@ -57,7 +57,16 @@ func (l *loader) load() Config {
 		AdminPassword: l.raw(EnvAdminPassword),
 		SecureCookies: CookieMode(strings.ToLower(l.or(EnvSecureCookies, string(CookiesAuto)))),
 	}
-	l.checkAddr(c.Addr)
+	l.checkAddr(EnvAddr, c.Addr)
+	if c.MetricsAddr = l.get(EnvMetricsAddr); c.MetricsAddr != "" {
+		l.checkAddr(EnvMetricsAddr, c.MetricsAddr)
+	}
+	c.RequireMFA = MFAPolicy(strings.ToLower(l.get(EnvRequireMFA)))
+	switch c.RequireMFA {
+	case "", MFAAdmins, MFAAll, MFANone:
+	default:
+		l.fail(EnvRequireMFA, "%q is not admins, all or none", l.get(EnvRequireMFA))
+	}
 	if err := db.ValidateURL(c.DatabaseURL); err != nil {
 		// The URL may hold a password: name the problem, not the value.
 		l.fail(EnvDatabaseURL, "%v", err)
@@ -83,8 +92,8 @@ func (l *loader) load() Config {
 	default:
 		l.fail(EnvSecureCookies, "%q is not auto, always or never", l.get(EnvSecureCookies))
 	}
-	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < 10 {
-		l.fail(EnvAdminPassword, "must be at least 10 characters")
+	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < 12 {
+		l.fail(EnvAdminPassword, "must be at least 12 characters")
 	}
 	if c.SDKAppID == 0 && (l.raw(EnvSecretKey) != "" || l.raw(EnvSecretKeyFile) != "") {
 		l.warn(EnvSDKAppID + " is empty: demo mode, the secret key is not used")
@@ -93,17 +102,17 @@ func (l *loader) load() Config {
 	return c
 }
 
-func (l *loader) checkAddr(addr string) {
+func (l *loader) checkAddr(env, addr string) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		l.fail(EnvAddr, "%q is not host:port", addr)
+		l.fail(env, "%q is not host:port", addr)
 		return
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		l.fail(EnvAddr, "port %q is not a number from 0 to 65535", port)
+		l.fail(env, "port %q is not a number from 0 to 65535", port)
 	}
 	if strings.ContainsAny(host, " /") {
-		l.fail(EnvAddr, "host %q is not a host name or IP", host)
+		l.fail(env, "host %q is not a host name or IP", host)
 	}
 }
 
@@ -120,7 +129,23 @@ func (l *loader) checkEndpoint(raw string) {
 		// The client appends the path and its own signed query; anything
 		// else in the base URL would be silently dropped or leak.
 		l.fail(EnvTencentEndpoint, "%q must be a base URL without credentials, query or fragment", redactURL(raw))
+		return
 	}
+	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+		// Every request carries a UserSig in its query string: over plain
+		// HTTP it would cross the network readable by anyone on the path.
+		l.fail(EnvTencentEndpoint, "%q uses http:// for a host that is not loopback; use https:// "+
+			"(plain http is allowed only for localhost, 127.0.0.0/8 and ::1, e.g. a local emulator)", redactURL(raw))
+	}
+}
+
+// loopbackHost reports whether host (no port) names this machine.
+func loopbackHost(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
 }
 
 func (l *loader) sdkAppID() int {

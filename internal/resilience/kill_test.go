@@ -73,6 +73,7 @@ func TestKilledBetweenIntentAndResult(t *testing.T) {
 		"ROOMDESK_SDKAPPID=" + strconv.Itoa(killSDKAppID), "ROOMDESK_SECRET_KEY_FILE=" + keyFile,
 		"ROOMDESK_TENCENT_ENDPOINT=http://" + ln.Addr().String(),
 		"ROOMDESK_ADMIN_PASSWORD=" + killPassword, "ROOMDESK_SECURE_COOKIES=never",
+		"ROOMDESK_REQUIRE_MFA=none", // signs in with a password alone
 	}
 
 	first := StartServe(t, bin, env)

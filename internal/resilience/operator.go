@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -20,6 +21,9 @@ import (
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
+
+// csrfAttr finds the token a full page embeds in <body hx-headers>.
+var csrfAttr = regexp.MustCompile(`X-CSRF-Token&#34;:&#34;([A-Za-z0-9_-]+)&#34;`)
 
 // Operator is one signed-in browser: a cookie jar and the CSRF token the
 // pages carry. Unlike apptest.Client it needs no *testing.T, so the bench
@@ -50,14 +54,8 @@ func Login(ctx context.Context, base, username, password string, tr http.RoundTr
 	if _, _, err := o.Do(ctx, http.MethodGet, "/login", nil); err != nil {
 		return nil, err
 	}
-	u, _ := url.Parse(base)
-	for _, c := range jar.Cookies(u) {
-		if c.Name == "roomdesk_csrf" {
-			o.csrf = c.Value
-		}
-	}
 	if o.csrf == "" {
-		return nil, fmt.Errorf("login %s: no roomdesk_csrf cookie from GET /login", username)
+		return nil, fmt.Errorf("login %s: no CSRF token on GET /login", username)
 	}
 	status, body, err := o.Do(ctx, http.MethodPost, "/login", url.Values{"username": {username}, "password": {password}})
 	if err != nil {
@@ -65,6 +63,10 @@ func Login(ctx context.Context, base, username, password string, tr http.RoundTr
 	}
 	if status != http.StatusSeeOther {
 		return nil, fmt.Errorf("login %s: HTTP %d: %.300s", username, status, body)
+	}
+	// The token is bound to the session, which sign-in replaced.
+	if _, _, err := o.Do(ctx, http.MethodGet, "/audit", nil); err != nil {
+		return nil, err
 	}
 	return o, nil
 }
@@ -93,6 +95,9 @@ func (o *Operator) Do(ctx context.Context, method, path string, form url.Values)
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return resp.StatusCode, "", fmt.Errorf("%s %s: read: %w", method, path, err)
+	}
+	if m := csrfAttr.FindSubmatch(b); m != nil && method == http.MethodGet {
+		o.csrf = string(m[1])
 	}
 	return resp.StatusCode, string(b), nil
 }

@@ -69,7 +69,7 @@ var table = []field{
 		set:   func(r *tencent.RoomInfo, v string) { r.TakeSeatMode = tencent.SeatMode(v) },
 		slot:  func(u *tencent.RoomUpdate) **string { return &u.TakeSeatMode }}.field(),
 	spec[string]{name: FieldNotice, label: "Notice", limit: MaxNoticeBytes,
-		parse: one(func(s string) (string, string) { return parseText(s, "Notice", MaxNoticeBytes) }),
+		parse: one(func(s string) (string, string) { return parseText(s, "Notice", MaxNoticeBytes, true) }),
 		read:  func(r tencent.RoomInfo) string { return r.Notice },
 		set:   func(r *tencent.RoomInfo, v string) { r.Notice = v },
 		slot:  func(u *tencent.RoomUpdate) **string { return &u.Notice }}.field(),

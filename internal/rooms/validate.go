@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/roomdesk/roomdesk/internal/safetext"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
@@ -60,6 +61,10 @@ func ValidateRoomID(id string) string {
 		return "Enter a RoomId."
 	case len(id) > MaxRoomIDBytes:
 		return fmt.Sprintf("RoomId is %d bytes; the limit is %d bytes.", len(id), MaxRoomIDBytes)
+	case id == "." || id == "..":
+		// A browser normalises /rooms/. and /rooms/.. away before sending
+		// the request, so such a room could never be opened or edited.
+		return fmt.Sprintf("RoomId %q is not allowed: browsers treat it as a path step, so the room could not be opened.", id)
 	}
 	for _, r := range id {
 		if r < 0x20 || r > 0x7e {
@@ -72,10 +77,15 @@ func ValidateRoomID(id string) string {
 // parseText normalises line endings (browsers submit CRLF) and surrounding
 // space, then holds the value to a byte limit: Tencent counts UTF-8 bytes,
 // and operators think in characters, so the message explains the gap.
-func parseText(raw, label string, limit int) (string, string) {
+// Control characters and bidi overrides are refused (a multiline field may
+// keep newlines and tabs): they would reach every viewer's app unseen.
+func parseText(raw, label string, limit int, multiline bool) (string, string) {
 	s := strings.TrimSpace(strings.ReplaceAll(raw, "\r\n", "\n"))
 	if !utf8.ValidString(s) {
 		return "", label + " is not valid UTF-8 text."
+	}
+	if msg := safetext.Check(s, label, multiline); msg != "" {
+		return "", msg
 	}
 	if n := len(s); n > limit {
 		msg := fmt.Sprintf("%s is %d bytes; the limit is %d bytes", label, n, limit)
@@ -91,7 +101,7 @@ func parseText(raw, label string, limit int) (string, string) {
 // "RoomName":"" is not documented (create_room would use the RoomId), and a
 // blank name shows as nothing in every app (docs/TENCENT.md).
 func parseRoomName(raw string) (string, string) {
-	s, msg := parseText(raw, "Room name", MaxRoomNameBytes)
+	s, msg := parseText(raw, "Room name", MaxRoomNameBytes, false)
 	if msg == "" && s == "" {
 		return "", "Enter a room name: Tencent does not document what an empty name does."
 	}

@@ -53,6 +53,18 @@ func TestValidationBoundaries(t *testing.T) {
 		{"status over", []any{"ActivityStatus", "2147483648"}, "ActivityStatus", "32-bit"},
 		{"seat mode bad", []any{"TakeSeatMode", "Free"}, "TakeSeatMode", "FreeToTake"},
 		{"notice 100 bytes", []any{"Notice", strings.Repeat("n", 100)}, "", ""},
+		{"name ESC", []any{"RoomName", "Live\x1b[2J"}, "RoomName", "U+001B"},
+		{"name BEL", []any{"RoomName", "Live\a"}, "RoomName", "U+0007"},
+		{"name NUL", []any{"RoomName", "Li\x00ve"}, "RoomName", "U+0000"},
+		{"name RLO", []any{"RoomName", "Live\u202eevil"}, "RoomName", "U+202E"},
+		{"name isolate", []any{"RoomName", "\u2066Live"}, "RoomName", "U+2066"},
+		{"name C1", []any{"RoomName", "Live\u009b"}, "RoomName", "U+009B"},
+		{"name newline", []any{"RoomName", "Li\nve"}, "RoomName", "U+000A"},
+		{"name empty", []any{"RoomName", ""}, "RoomName", "Enter a room name"},
+		{"name blank", []any{"RoomName", "   "}, "RoomName", "Enter a room name"},
+		{"notice ESC", []any{"Notice", "hi\x1b]0;x\a"}, "Notice", "U+001B"},
+		{"notice RLO", []any{"Notice", "hi\u202e"}, "Notice", "U+202E"},
+		{"notice multiline", []any{"Notice", "line one\r\nline two"}, "", ""},
 		{"notice 101 bytes", []any{"Notice", strings.Repeat("公", 33) + "ab"}, "Notice", "101 bytes"},
 		{"bool bad", []any{"IsMessageDisabled", "maybe"}, "IsMessageDisabled", "true or false"},
 	}
@@ -85,6 +97,7 @@ func TestRoomIDRule(t *testing.T) {
 	}{
 		{"a", true}, {strings.Repeat("x", 48), true}, {"live/ops #7", true}, {"~!@$", true},
 		{"", false}, {strings.Repeat("x", 49), false}, {"tab\there", false}, {"直播", false}, {"é", false},
+		{".", false}, {"..", false}, {"...", true}, {"a.b", true},
 	}
 	for _, tc := range tests {
 		if got := rooms.ValidateRoomID(tc.id) == ""; got != tc.ok {

@@ -28,6 +28,7 @@ type Row struct {
 	Disabled bool
 	Created  time.Time
 	Self     bool // the signed-in admin's own account
+	MFA      bool // a second factor is set up
 }
 
 // Flash is the outcome of the last action; OK false is an error.

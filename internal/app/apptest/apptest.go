@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -38,6 +39,9 @@ type Options struct {
 	// unknown" tests do not wait for the 5 s production default).
 	AttemptTimeout time.Duration
 	Tencent        func(*tencent.Config)
+	// RequireMFA is ROOMDESK_REQUIRE_MFA; empty means "none", set
+	// explicitly, because most tests sign in with a password alone.
+	RequireMFA string
 }
 
 // Env is a running roomdesk.
@@ -62,6 +66,11 @@ func Start(opts Options) (*Env, error) {
 			return opts.DatabaseURL
 		case "ROOMDESK_ADDR":
 			return "127.0.0.1:0"
+		case "ROOMDESK_REQUIRE_MFA":
+			if opts.RequireMFA == "" {
+				return "none"
+			}
+			return opts.RequireMFA
 		}
 		return ""
 	}, nil)
@@ -138,6 +147,8 @@ type Client struct {
 	// Browser makes requests carry Sec-Fetch-Site: same-origin, as a real
 	// browser's do; without it the CSRF token is what is checked.
 	Browser bool
+
+	csrf, csrfFor string // the last token read, and the session cookie it belongs to
 }
 
 // Client returns a fresh client with no session.
@@ -185,23 +196,37 @@ func (c *Client) PostForm(path string, form url.Values, header ...string) *Respo
 // HTMX marks a request as htmx would.
 var HTMX = []string{"HX-Request", "true"}
 
-// CSRFToken is the token the pages embed (the csrf cookie's value).
+// csrfAttr finds the token a page embeds in <body hx-headers>.
+var csrfAttr = regexp.MustCompile(`hx-headers="[^"]*X-CSRF-Token&#34;:&#34;([A-Za-z0-9_-]+)&#34;`)
+
+// CSRFToken is the token the pages embed, read from a page as its script
+// would. It is bound to the session, so it is read again whenever the
+// session cookie changes (sign-in, sign-out).
 func (c *Client) CSRFToken() string {
 	c.t.Helper()
 	u, _ := url.Parse(c.env.URL)
-	find := func() string {
-		for _, ck := range c.HTTP.Jar.Cookies(u) {
-			if ck.Name == "roomdesk_csrf" {
-				return ck.Value
-			}
+	session := ""
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if strings.HasSuffix(ck.Name, "roomdesk_session") {
+			session = ck.Value
 		}
-		return ""
 	}
-	if tok := find(); tok != "" {
-		return tok
+	if c.csrf != "" && session == c.csrfFor && session != "" {
+		return c.csrf
 	}
-	c.Get("/login")
-	return find()
+	for _, path := range []string{"/audit", "/login"} {
+		if m := csrfAttr.FindStringSubmatch(c.Get(path).Body); m != nil {
+			c.csrf = m[1]
+			break
+		}
+	}
+	// The page may have set the pre-session cookie: key the cache on it.
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if strings.HasSuffix(ck.Name, "roomdesk_session") {
+			c.csrfFor = ck.Value
+		}
+	}
+	return c.csrf
 }
 
 // Do sends a request; header is name, value pairs.
