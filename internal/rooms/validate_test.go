@@ -60,7 +60,7 @@ func TestValidationBoundaries(t *testing.T) {
 		{"name isolate", []any{"RoomName", "\u2066Live"}, "RoomName", "U+2066"},
 		{"name C1", []any{"RoomName", "Live\u009b"}, "RoomName", "U+009B"},
 		{"name newline", []any{"RoomName", "Li\nve"}, "RoomName", "U+000A"},
-		{"name empty", []any{"RoomName", ""}, "RoomName", "Enter a room name"},
+		{"name empty string", []any{"RoomName", ""}, "RoomName", "Enter a room name"},
 		{"name blank", []any{"RoomName", "   "}, "RoomName", "Enter a room name"},
 		{"notice ESC", []any{"Notice", "hi\x1b]0;x\a"}, "Notice", "U+001B"},
 		{"notice RLO", []any{"Notice", "hi\u202e"}, "Notice", "U+202E"},
