@@ -13,7 +13,8 @@ generate: ## regenerate templ output (commit the *_templ.go files)
 	go tool templ generate
 
 test: ## install what tests need (Chromium, PostgreSQL, playwright driver) and run every test
-	eval "$$(bash .ci/deps.sh)" && go test -race -count=1 -timeout 20m $(PKGS)
+	eval "$$(bash .ci/deps.sh)" && set -o pipefail && \
+	  go test -race -count=1 -timeout 20m -json $(PKGS) | go run ./.ci/testsummary
 
 test-short: ## the inner loop: every test except the browser suite and the PostgreSQL halves (they skip and say so)
 	@echo "test-short: skipping the e2e browser suite and the PostgreSQL halves (go test -short); make test runs everything"
