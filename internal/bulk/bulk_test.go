@@ -10,6 +10,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/callgate"
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/rooms"
@@ -145,23 +146,38 @@ func TestPerRoomFieldsAndResultsCSV(t *testing.T) {
 
 func TestCancel(t *testing.T) {
 	forDialects(t, func(t *testing.T, d db.Dialect) {
-		f := newFixture(t, d, bulk.Options{Workers: 4}, nil)
-		f.emu.SetLatency(20 * time.Millisecond)
+		// Held calls must not time out into retries while the test decides.
+		f := newFixture(t, d, bulk.Options{Workers: 4}, func(c *tencent.Config) { c.AttemptTimeout = time.Minute })
 		ids := f.putRooms("cancel", 200)
 		ctx := context.Background()
+		updates := 0
+		f.gate.Hold(func(c callgate.Call) bool {
+			if c.Command == tencent.CmdUpdateRoomInfo {
+				updates++
+				return updates > 12
+			}
+			return false
+		})
 		f.start()
 		j, err := f.svc.Create(ctx, operator, planFor(ids, rooms.Form{rooms.FieldRoomName: {"new"}}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.wait(t, j.ID, "some progress", func(j bulk.Job) bool { return j.Counts.Done >= 10 })
+		// 12 rooms done and 4 in flight: four whole batches of 4 handed
+		// out, so the dispatcher claims a fifth. Cancel then.
+		held := f.holdUntil(t, "every worker's update in flight", func(h []*callgate.Held) bool { return len(h) == 4 })
+		f.wait(t, j.ID, "the next batch claimed", func(j bulk.Job) bool { return j.Counts.Sending == 8 })
 		if err := f.svc.Cancel(ctx, j.ID, operator); err != nil {
 			t.Fatal(err)
 		}
+		f.gate.Hold(nil)
+		for _, h := range held {
+			h.Forward()
+		}
+		// In-flight and already-claimed items finish; nothing else is sent.
 		j = f.wait(t, j.ID, "the cancellation", ended)
-		if j.Status != bulk.JobCancelled || j.CancelledBy != "olga" || j.Counts.Pending == 0 || j.Counts.Done == 0 ||
-			j.Counts.Sending != 0 || j.Counts.Done+j.Counts.Pending != 200 {
-			t.Fatalf("cancelled job: %s %+v", j.Status, j.Counts)
+		if want := (bulk.Counts{Pending: 180, Done: 20}); j.Status != bulk.JobCancelled || j.CancelledBy != "olga" || j.Counts != want {
+			t.Fatalf("cancelled job: %s by %q %+v, want %+v", j.Status, j.CancelledBy, j.Counts, want)
 		}
 		sent := 0
 		for _, id := range ids {
@@ -238,35 +254,94 @@ func TestResumeAfterCrash(t *testing.T) {
 	})
 }
 
-// TestStopMidJobResumes stops a runner (as App.Close does) while items are
-// in flight, then starts another: exactly one update per room.
+// TestStopMidJobResumes stops a runner (as App.Close does) at a state the
+// gate makes certain, not one a latency makes likely: 40 rooms updated and
+// 8 updates in flight at Tencent (one per worker), so six whole batches of
+// 8 were handed out and the dispatcher has claimed the seventh. With the runner told to stop, the claimed items go back to
+// pending unsent; then half the in-flight updates are answered and half
+// are lost unapplied. The answered ones are done (a known answer is kept
+// though the runner is stopping), the lost ones are still "sending" (not
+// failed: their outcome is unknown), and a second runner finishes the job
+// with exactly one update per room.
 func TestStopMidJobResumes(t *testing.T) {
 	forDialects(t, func(t *testing.T, d db.Dialect) {
-		f := newFixture(t, d, bulk.Options{Workers: 8}, nil)
-		f.emu.SetLatency(15 * time.Millisecond)
+		// One client attempt: a lost answer is "outcome unknown" at once. One
+		// item attempt: what keeps an item is the stop, not a retry to come.
+		// Held calls must not time out while the test decides.
+		f := newFixture(t, d, bulk.Options{Workers: 8, ItemAttempts: 1}, func(c *tencent.Config) {
+			c.MaxAttempts, c.AttemptTimeout = 1, time.Minute
+		})
 		ids := f.putRooms("stop", 300)
 		ctx := context.Background()
+		updates := 0
+		f.gate.Hold(func(c callgate.Call) bool {
+			if c.Command == tencent.CmdUpdateRoomInfo {
+				updates++
+				return updates > 40
+			}
+			return false
+		})
 		f.start()
 		j, err := f.svc.Create(ctx, operator, planFor(ids, rooms.Form{rooms.FieldActivityStatus: {"9"}}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.wait(t, j.ID, "some progress", func(j bulk.Job) bool { return j.Counts.Done >= 40 })
+		held := f.holdUntil(t, "every worker's update in flight", func(h []*callgate.Held) bool { return len(h) == 8 })
+		// With every worker busy, the dispatcher claims the next batch and
+		// can only wait: for a worker or for the stop.
+		f.wait(t, j.ID, "the next batch claimed", func(j bulk.Job) bool { return j.Counts.Sending == 16 })
+		f.cancel()
+		f.wait(t, j.ID, "the unsent batch released", func(j bulk.Job) bool { return j.Counts.Sending == 8 })
+		answered, lost := map[string]bool{}, map[string]bool{}
+		for i, h := range held {
+			if i%2 == 0 {
+				answered[h.RoomID] = true
+				h.Forward()
+			} else {
+				lost[h.RoomID] = true
+				h.Drop()
+			}
+		}
 		f.stop()
 		mid, _ := f.svc.Job(ctx, j.ID)
-		if mid.Status != bulk.JobRunning || mid.Counts.Remaining() == 0 {
-			t.Fatalf("after stop: %s %+v", mid.Status, mid.Counts)
+		if want := (bulk.Counts{Pending: 252, Sending: 4, Done: 44}); mid.Status != bulk.JobRunning || mid.Counts != want {
+			t.Fatalf("after stop: %s %+v, want running %+v", mid.Status, mid.Counts, want)
 		}
-		f.emu.SetLatency(0)
+		items := f.items(t, j.ID)
+		for id := range answered {
+			if it := items[id]; it.Status != bulk.ItemDone || it.Message != "Updated." || it.Attempts != 1 {
+				t.Errorf("answered while stopping: %+v", it)
+			}
+		}
+		for id := range lost {
+			if it := items[id]; it.Status != bulk.ItemSending || f.emu.UpdateCount(id) != 0 {
+				t.Errorf("lost while stopping: %+v, %d updates", it, f.emu.UpdateCount(id))
+			}
+		}
+
+		f.gate.Hold(nil)
 		f.start()
 		j = f.wait(t, j.ID, "the end", ended)
-		if j.Counts.Done != 300 {
-			t.Fatalf("counts %+v", j.Counts)
+		if j.Status != bulk.JobDone || j.Counts.Done != 300 {
+			t.Fatalf("job %s counts %+v", j.Status, j.Counts)
 		}
 		for _, id := range ids {
 			if n := f.emu.UpdateCount(id); n != 1 {
 				t.Fatalf("room %s updated %d times", id, n)
 			}
+		}
+		// The lost calls are in the audit log as "unknown", then as the
+		// resumed job's OK: nothing about them was lost either.
+		page, err := f.audit.List(ctx, audit.Filter{JobID: j.Key()}, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outcomes := map[string]int{}
+		for _, r := range page.Records {
+			outcomes[r.Outcome()]++
+		}
+		if len(page.Records) != 300+len(lost) || outcomes[audit.OutcomeOK] != 300 || outcomes[audit.OutcomeUnknown] != len(lost) {
+			t.Errorf("%d audit records, outcomes %v; %d calls lost", len(page.Records), outcomes, len(lost))
 		}
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/callgate"
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/db/dbtest"
 	"github.com/roomdesk/roomdesk/internal/emulator"
@@ -30,6 +31,7 @@ var operator = audit.Actor{Name: "olga", Role: "operator", IP: "192.0.2.7", User
 type fixture struct {
 	db     *db.DB
 	emu    *emulator.Emulator
+	gate   *callgate.Gate // in front of emu: holds calls a test picks
 	tc     *tencent.Client
 	audit  audit.Store
 	rooms  *rooms.Service
@@ -43,7 +45,8 @@ func newFixture(t *testing.T, d db.Dialect, opts bulk.Options, tmod func(*tencen
 	t.Helper()
 	f := &fixture{db: dbtest.Open(t, d)}
 	f.emu = emulator.New(emulator.Config{SDKAppID: testAppID, SecretKey: testSecret})
-	srv := httptest.NewServer(f.emu)
+	f.gate = callgate.New(f.emu)
+	srv := httptest.NewServer(f.gate)
 	t.Cleanup(srv.Close)
 	cfg := tencent.Config{SDKAppID: testAppID, SecretKey: testSecret, Endpoint: srv.URL,
 		AttemptTimeout: 2 * time.Second,
@@ -72,6 +75,7 @@ func newFixture(t *testing.T, d db.Dialect, opts bulk.Options, tmod func(*tencen
 	}
 	f.svc = bulk.New(f.db, f.rooms, opts)
 	t.Cleanup(f.stop)
+	t.Cleanup(f.gate.Close) // first: a runner stopping may wait on held calls
 	return f
 }
 
@@ -112,9 +116,16 @@ func planFor(ids []string, fields rooms.Form) bulk.Plan {
 // wait polls the job until cond holds.
 func (f *fixture) wait(t *testing.T, id int64, what string, cond func(bulk.Job) bool) bulk.Job {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	return waitJob(t, f.svc, id, what, cond)
+}
+
+// waitJob polls the job's state until cond holds: a condition, not a
+// timing; the minute is a hang guard.
+func waitJob(t *testing.T, svc *bulk.Service, id int64, what string, cond func(bulk.Job) bool) bulk.Job {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
 	for {
-		j, err := f.svc.Job(context.Background(), id)
+		j, err := svc.Job(context.Background(), id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,11 +135,39 @@ func (f *fixture) wait(t *testing.T, id int64, what string, cond func(bulk.Job) 
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s: job %+v", what, j)
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond) // poll interval
 	}
 }
 
 func ended(j bulk.Job) bool { return j.Ended() }
+
+// holdUntil receives held calls until enough says so, failing the test if
+// the gate stays quiet for a minute (a hang, not a measurement).
+func (f *fixture) holdUntil(t *testing.T, what string, enough func(held []*callgate.Held) bool) []*callgate.Held {
+	t.Helper()
+	var held []*callgate.Held
+	hang := time.NewTimer(time.Minute)
+	defer hang.Stop()
+	for !enough(held) {
+		select {
+		case h := <-f.gate.Held():
+			held = append(held, h)
+		case <-hang.C:
+			t.Fatalf("waiting for %s: %d calls held", what, len(held))
+		}
+	}
+	return held
+}
+
+func count(held []*callgate.Held, command string) int {
+	n := 0
+	for _, h := range held {
+		if h.Command == command {
+			n++
+		}
+	}
+	return n
+}
 
 func (f *fixture) items(t *testing.T, id int64) map[string]bulk.Item {
 	t.Helper()
