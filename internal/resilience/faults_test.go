@@ -167,7 +167,7 @@ func TestAuditUnwritable(t *testing.T) {
 			}
 			sent := f.env.Emulator.Calls(emulator.CmdUpdateRoomInfo)
 			if d == db.Postgres {
-				readOnlyPostgres(t, opts.DatabaseURL)
+				readOnlyPostgres(t, opts.DatabaseURL, f.env.DB)
 			} else {
 				refuseAuditInserts(t, filepath.Join(opts.DataDir, "roomdesk.db"))
 			}
@@ -202,7 +202,7 @@ func refuseAuditInserts(t *testing.T, path string) {
 	}
 }
 
-func readOnlyPostgres(t *testing.T, dsn string) {
+func readOnlyPostgres(t *testing.T, dsn string, app *db.DB) {
 	t.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -222,10 +222,12 @@ func readOnlyPostgres(t *testing.T, dsn string) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	// pgx's stdlib pool pings a connection idle for over a second before
-	// reusing it and replaces it when the ping fails; sooner, the first
-	// query on each terminated connection fails outright (see the report
-	// in docs/BENCHMARKS.md). Wait past that so the app reconnects into the
-	// read-only database, which is the fault under test.
-	time.Sleep(1100 * time.Millisecond)
+	// The app's idle connections were terminated server-side, but pgx's
+	// stdlib pool only pings one idle for over a second before reusing it
+	// (sooner, the first query on it fails outright: see the report in
+	// docs/BENCHMARKS.md). Rather than sleep past that second, the pool
+	// discards its idle connections now, so the edit's queries reconnect
+	// into the read-only database, which is the fault under test.
+	app.SetMaxIdleConns(0)
+	app.SetMaxIdleConns(16)
 }
