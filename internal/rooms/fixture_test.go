@@ -3,16 +3,14 @@ package rooms_test
 import (
 	"context"
 	"math"
-	"net/http"
 	"net/http/httptest"
-	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/audittest"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
+	"github.com/roomdesk/roomdesk/internal/callgate"
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/db/dbtest"
 	"github.com/roomdesk/roomdesk/internal/emulator"
@@ -30,7 +28,7 @@ const (
 // client, the real SQLite audit store (behind a FailingStore switch).
 type fixture struct {
 	emu   *emulator.Emulator
-	slow  atomic.Bool // hold update_room_info past the client's timeout
+	gate  *callgate.Gate // in front of emu: holds the calls a test picks
 	log   *audittest.FailingStore
 	svc   *rooms.Service
 	now   time.Time
@@ -42,17 +40,10 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{now: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)}
 	f.emu = emulator.New(emulator.Config{SDKAppID: testAppID, SecretKey: testSecret})
 	f.emu.PutRoom(baseRoom())
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// SetLatency would slow the re-read too; this slows the update only.
-		if f.slow.Load() && strings.HasSuffix(r.URL.Path, "/"+tencent.CmdUpdateRoomInfo) {
-			select {
-			case <-time.After(2 * time.Second):
-			case <-r.Context().Done():
-			}
-		}
-		f.emu.ServeHTTP(w, r)
-	}))
+	f.gate = callgate.New(f.emu)
+	srv := httptest.NewServer(f.gate)
 	t.Cleanup(srv.Close)
+	t.Cleanup(f.gate.Close)
 	rates := map[string]float64{}
 	for _, c := range []string{tencent.CmdGetRoomInfo, tencent.CmdGetRoomList, tencent.CmdUpdateRoomInfo} {
 		rates[c] = math.Inf(1)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/callgate"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/tencent"
@@ -220,7 +221,11 @@ func TestNoAnswerIsOutcomeUnknown(t *testing.T) {
 		inject func(*fixture)
 	}{
 		{"dropped connection", func(f *fixture) { f.emu.DropNext(tencent.CmdUpdateRoomInfo, 5) }},
-		{"timeout", func(f *fixture) { f.slow.Store(true) }},
+		// Every update is held and never answered: each attempt ends by the
+		// client's own timeout.
+		{"timeout", func(f *fixture) {
+			f.gate.Hold(func(c callgate.Call) bool { return c.Command == tencent.CmdUpdateRoomInfo })
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -244,6 +249,51 @@ func TestNoAnswerIsOutcomeUnknown(t *testing.T) {
 				t.Errorf("detail leaks the signed URL: %s", recs[0].Result.Detail)
 			}
 		})
+	}
+}
+
+// TestCancelledRequestStillRecordsTheOutcome: the operator's request is
+// cancelled (the browser went away) while Tencent's call is in flight. The
+// call must run on without the request's cancellation and its answer be
+// recorded: otherwise the log says "unknown" for an answer we had, or, if
+// the call were cut, Tencent may apply a change nobody sees the result of.
+func TestCancelledRequestStillRecordsTheOutcome(t *testing.T) {
+	f := newFixture(t)
+	orig := f.rendered(t)
+	first := true
+	f.gate.Hold(func(c callgate.Call) bool {
+		hold := first && c.Command == tencent.CmdUpdateRoomInfo
+		first = first && !hold
+		return hold
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	type answer struct {
+		res rooms.Result
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		res, err := f.svc.Update(ctx, actor, roomID, edit(orig, "RoomName", "Cancelled mid-call"), orig)
+		done <- answer{res, err}
+	}()
+	held := <-f.gate.Held() // the update is at Tencent's door
+	cancel()
+	held.Forward()
+	a := <-done
+	if a.err != nil || a.res.Outcome != audit.OutcomeOK || a.res.RequestID == "" || a.res.Warning != "" {
+		t.Fatalf("result after the request was cancelled: outcome %q, request id %q, warning %q, err %v",
+			a.res.Outcome, a.res.RequestID, a.res.Warning, a.err)
+	}
+	if r, _ := f.emu.Room(roomID); r.RoomName != "Cancelled mid-call" || f.emu.UpdateCount(roomID) != 1 {
+		t.Fatalf("room %q, %d updates", r.RoomName, f.emu.UpdateCount(roomID))
+	}
+	recs := f.records(t)
+	if len(recs) != 1 || recs[0].Result == nil || recs[0].Outcome() != audit.OutcomeOK ||
+		recs[0].Result.RequestID != a.res.RequestID {
+		t.Fatalf("audit = %+v", recs)
+	}
+	if strings.Join(f.audit, ",") != "intent:ok,result:ok" {
+		t.Errorf("OnAuditWrite calls = %v", f.audit)
 	}
 }
 
