@@ -165,7 +165,7 @@ func TestCancel(t *testing.T) {
 		}
 		// 12 rooms done and 4 in flight: four whole batches of 4 handed
 		// out, so the dispatcher claims a fifth. Cancel then.
-		held := f.holdUntil(t, "every worker's update in flight", func(h []*callgate.Held) bool { return len(h) == 4 })
+		held := f.holdUntil(t, j.ID, "every worker's update in flight", func(h []*callgate.Held) bool { return len(h) == 4 })
 		f.wait(t, j.ID, "the next batch claimed", func(j bulk.Job) bool { return j.Counts.Sending == 8 })
 		if err := f.svc.Cancel(ctx, j.ID, operator); err != nil {
 			t.Fatal(err)
@@ -286,7 +286,7 @@ func TestStopMidJobResumes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		held := f.holdUntil(t, "every worker's update in flight", func(h []*callgate.Held) bool { return len(h) == 8 })
+		held := f.holdUntil(t, j.ID, "every worker's update in flight", func(h []*callgate.Held) bool { return len(h) == 8 })
 		// With every worker busy, the dispatcher claims the next batch and
 		// can only wait: for a worker or for the stop.
 		f.wait(t, j.ID, "the next batch claimed", func(j bulk.Job) bool { return j.Counts.Sending == 16 })
@@ -376,4 +376,91 @@ func (f *fixture) setStatus(t *testing.T, job int64, seq int, status string) {
 
 func tencentUpdate(id string, name *string, members *int) tencent.RoomUpdate {
 	return tencent.RoomUpdate{RoomId: id, RoomName: name, MaxMemberCount: members}
+}
+
+// TestAuditDownItemIsRetried: the audit log refuses writes (a trigger on
+// the real table, the way another process or a full disk would). An item
+// whose intent cannot be recorded is not sent, and is tried again: when
+// the log is back by its next try it is sent once and audited; when the
+// log stays down through every try it fails, saying why, unsent.
+func TestAuditDownItemIsRetried(t *testing.T) {
+	forDialects(t, func(t *testing.T, d db.Dialect) {
+		f := newFixture(t, d, bulk.Options{}, nil)
+		ids := f.putRooms("audit", 2)
+		ctx := context.Background()
+		gets := 0
+		f.gate.Hold(func(c callgate.Call) bool {
+			if c.Command == tencent.CmdGetRoomInfo && c.RoomID == ids[0] {
+				gets++
+				return gets == 2 // the item's second try
+			}
+			return false
+		})
+		j, err := f.svc.Create(ctx, operator, planFor(ids[:1], rooms.Form{rooms.FieldNotice: {"back"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		restore := refuseAuditInserts(t, f.db)
+		f.start()
+		held := f.holdUntil(t, j.ID, "the item's second try", func(h []*callgate.Held) bool { return len(h) == 1 })
+		if n := f.emu.Calls(tencent.CmdUpdateRoomInfo); n != 0 {
+			t.Fatalf("%d updates sent while the audit log refused the intent", n)
+		}
+		restore()
+		held[0].Forward()
+		j = f.wait(t, j.ID, "the end", ended)
+		it := f.items(t, j.ID)[ids[0]]
+		if j.Counts.Done != 1 || it.Status != bulk.ItemDone || it.Attempts != 2 || f.emu.UpdateCount(ids[0]) != 1 {
+			t.Fatalf("after the log came back: job %+v, item %+v, %d updates", j.Counts, it, f.emu.UpdateCount(ids[0]))
+		}
+		page, err := f.audit.List(ctx, audit.Filter{JobID: j.Key()}, 0, 10)
+		if err != nil || len(page.Records) != 1 || page.Records[0].Outcome() != audit.OutcomeOK {
+			t.Fatalf("audit records of the job: %+v %v", page.Records, err)
+		}
+
+		// Down for good: every try is refused, nothing is sent.
+		restore = refuseAuditInserts(t, f.db)
+		j, err = f.svc.Create(ctx, operator, planFor(ids[1:], rooms.Form{rooms.FieldNotice: {"never"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		j = f.wait(t, j.ID, "the end", ended)
+		it = f.items(t, j.ID)[ids[1]]
+		if j.Counts.Failed != 1 || it.Status != bulk.ItemFailed || it.Attempts != 3 ||
+			!strings.Contains(it.Message, "audit") || f.emu.Calls(tencent.CmdUpdateRoomInfo) != 1 {
+			t.Fatalf("log down for good: job %+v, item %+v, %d updates sent in all", j.Counts, it,
+				f.emu.Calls(tencent.CmdUpdateRoomInfo))
+		}
+		restore()
+		if rep, err := f.audit.Verify(ctx); err != nil || !rep.OK() {
+			t.Errorf("audit verify: %+v %v", rep, err)
+		}
+	})
+}
+
+// refuseAuditInserts makes every insert into audit_log fail, from a
+// trigger in the database itself; the returned func drops it.
+func refuseAuditInserts(t *testing.T, d *db.DB) (restore func()) {
+	t.Helper()
+	ctx := context.Background()
+	install := []string{`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log
+		BEGIN SELECT RAISE(ABORT, 'audit log refuses writes'); END`}
+	drop := `DROP TRIGGER refuse_audit`
+	if d.Dialect == db.Postgres {
+		install = []string{`CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS
+			$$ BEGIN RAISE EXCEPTION 'audit log refuses writes'; END $$`,
+			`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()`}
+		drop = `DROP TRIGGER refuse_audit ON audit_log`
+	}
+	for _, q := range install {
+		if _, err := d.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() {
+		t.Helper()
+		if _, err := d.ExecContext(ctx, drop); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -141,17 +141,24 @@ func waitJob(t *testing.T, svc *bulk.Service, id int64, what string, cond func(b
 
 func ended(j bulk.Job) bool { return j.Ended() }
 
-// holdUntil receives held calls until enough says so, failing the test if
-// the gate stays quiet for a minute (a hang, not a measurement).
-func (f *fixture) holdUntil(t *testing.T, what string, enough func(held []*callgate.Held) bool) []*callgate.Held {
+// holdUntil receives held calls until enough says so. It fails the test
+// at once if the job ends first (what it waits for will never come), and
+// if the gate stays quiet for a minute (a hang, not a measurement).
+func (f *fixture) holdUntil(t *testing.T, job int64, what string, enough func(held []*callgate.Held) bool) []*callgate.Held {
 	t.Helper()
 	var held []*callgate.Held
 	hang := time.NewTimer(time.Minute)
 	defer hang.Stop()
+	poll := time.NewTicker(10 * time.Millisecond)
+	defer poll.Stop()
 	for !enough(held) {
 		select {
 		case h := <-f.gate.Held():
 			held = append(held, h)
+		case <-poll.C:
+			if j, err := f.svc.Job(context.Background(), job); err == nil && j.Ended() {
+				t.Fatalf("waiting for %s: the job ended first: %s %+v", what, j.Status, j.Counts)
+			}
 		case <-hang.C:
 			t.Fatalf("waiting for %s: %d calls held", what, len(held))
 		}
