@@ -75,7 +75,7 @@ func csvRow(r Record) []string {
 	}
 	// Numbers are ours and cannot start a formula; every text cell may hold
 	// operator or Tencent input, so it is neutralised.
-	t := safeCell
+	t := safetext.NeutraliseCell
 	return []string{
 		strconv.FormatInt(e.Seq, 10), e.Time.UTC().Format(time.RFC3339),
 		t(e.Actor), t(e.ActorRole), t(e.Action), t(e.RoomID), t(FormatChanges(e.Changes)),
@@ -96,16 +96,6 @@ func FormatChanges(cs []Change) string {
 		b.WriteString(c.Field + ": " + c.Before + " → " + c.After)
 	}
 	return b.String()
-}
-
-// safeCell defuses spreadsheet formula injection (OWASP "CSV injection"):
-// a cell starting with = + - @ tab or CR is prefixed with a single quote so
-// Excel, LibreOffice and Sheets show it as text instead of evaluating it.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // JSONLWriter writes records as JSON Lines: one JSON object per record per

@@ -144,6 +144,63 @@ func TestPerRoomFieldsAndResultsCSV(t *testing.T) {
 	}
 }
 
+// TestResultsCSVNeutralisesEveryFormulaCharacter: each of = + - @ tab and
+// CR starts some cell of a job's results (RoomIds are printable ASCII, so
+// may start with the first four; Tencent's ErrorInfo and the message carry
+// the others), and each such cell is exported as text.
+func TestResultsCSVNeutralisesEveryFormulaCharacter(t *testing.T) {
+	f := newFixture(t, db.SQLite, bulk.Options{}, nil)
+	ctx := context.Background()
+	ids := []string{"=1+1", "+1", "-1", "@SUM(A1)", "tab", "cr"}
+	j, err := f.svc.Create(ctx, operator, planFor(ids, rooms.Form{rooms.FieldNotice: {"n"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seq, col := range map[int]string{5: "error_info", 6: "message"} {
+		val := map[int]string{5: "\t=cmd|' /C calc'!A0", 6: "\r=cmd|' /C calc'!A0"}[seq]
+		if _, err := f.db.ExecContext(ctx, `UPDATE bulk_items SET `+col+` = $3 WHERE job_id = $1 AND seq = $2`,
+			j.ID, seq, val); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.svc.WriteResultsCSV(ctx, j.ID, &buf); err != nil {
+		t.Fatal(err)
+	}
+	// encoding/csv's reader drops a lone CR, so look for that cell raw.
+	if !strings.Contains(buf.String(), "\"'\r=cmd") {
+		t.Errorf("the cell starting with CR was not neutralised:\n%q", buf.String())
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || len(recs) != 7 {
+		t.Fatalf("results CSV: %v, %d lines", err, len(recs))
+	}
+	col := func(name string) int {
+		for i, h := range bulk.ResultsHeader {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %s", name)
+		return -1
+	}
+	for i, id := range ids[:4] {
+		if got := recs[i+1][col("RoomId")]; got != "'"+id {
+			t.Errorf("RoomId cell %q, want %q", got, "'"+id)
+		}
+	}
+	if got := recs[5][col("ErrorInfo")]; got != "'\t=cmd|' /C calc'!A0" {
+		t.Errorf("ErrorInfo cell %q", got)
+	}
+	for _, rec := range recs {
+		for _, cell := range rec {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("formula cell %q", cell)
+			}
+		}
+	}
+}
+
 func TestCancel(t *testing.T) {
 	forDialects(t, func(t *testing.T, d db.Dialect) {
 		// Held calls must not time out into retries while the test decides.

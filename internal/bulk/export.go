@@ -5,17 +5,18 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/roomdesk/roomdesk/internal/safetext"
 )
 
 // ResultsHeader is the first line of a job's results CSV.
 var ResultsHeader = []string{"seq", "line", "RoomId", "status", "message", "changes",
 	"RequestId", "ErrorCode", "ErrorInfo", "attempts", "audit_intent_seq", "finished_at"}
 
-// WriteResultsCSV streams a job's items as CSV (RFC 4180). Cells that a
-// spreadsheet would evaluate as a formula are neutralised, as in the audit
-// export: RoomIds, names and Tencent's ErrorInfo are not ours to trust.
+// WriteResultsCSV streams a job's items as CSV (RFC 4180). Every cell goes
+// through safetext.NeutraliseCell, as in the audit export: RoomIds, names
+// and Tencent's ErrorInfo are not ours to trust.
 func (s *Service) WriteResultsCSV(ctx context.Context, id int64, w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(ResultsHeader); err != nil {
@@ -30,7 +31,7 @@ func (s *Service) WriteResultsCSV(ctx context.Context, id int64, w io.Writer) er
 			it.RequestID, strconv.Itoa(it.ErrorCode), it.ErrorInfo, strconv.Itoa(it.Attempts),
 			strconv.FormatInt(it.IntentSeq, 10), finished}
 		for i := range row {
-			row[i] = safeCell(row[i])
+			row[i] = safetext.NeutraliseCell(row[i])
 		}
 		return cw.Write(row)
 	})
@@ -39,14 +40,4 @@ func (s *Service) WriteResultsCSV(ctx context.Context, id int64, w io.Writer) er
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// safeCell defuses spreadsheet formula injection (OWASP "CSV injection"),
-// exactly as audit's CSV export does: a cell starting with = + - @ tab or
-// CR gets a leading single quote.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
