@@ -175,7 +175,13 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("%s Cache-Control = %q", path, cc)
 		}
 	}
-	r := c.Get("/login", "X-Forwarded-Proto", "https")
+	// X-Forwarded-Proto is believed from a trusted proxy only (README,
+	// ROOMDESK_TRUSTED_PROXIES); from anyone else it is a claim.
+	if hsts := c.Get("/login", "X-Forwarded-Proto", "https").Header.Get("Strict-Transport-Security"); hsts != "" {
+		t.Errorf("HSTS for an untrusted peer's X-Forwarded-Proto = %q", hsts)
+	}
+	proxied := apptest.New(t, apptest.Options{Environ: map[string]string{"ROOMDESK_TRUSTED_PROXIES": "127.0.0.1/32"}})
+	r := proxied.Client(t).Get("/login", "X-Forwarded-Proto", "https")
 	if hsts := r.Header.Get("Strict-Transport-Security"); !strings.Contains(hsts, "max-age=") {
 		t.Errorf("HSTS behind an HTTPS proxy = %q", hsts)
 	}

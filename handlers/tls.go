@@ -9,7 +9,8 @@ import (
 )
 
 // isTLS reports whether the browser reached us over HTTPS, directly or via
-// a proxy that said so.
+// a trusted proxy that said so: internal/server drops X-Forwarded-Proto
+// from every peer outside ROOMDESK_TRUSTED_PROXIES before routing.
 func isTLS(c echo.Context) bool {
 	r := c.Request()
 	return r.TLS != nil || forwardedHTTPS(r)

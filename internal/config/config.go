@@ -117,9 +117,9 @@ func (c Config) Demo() bool { return c.SDKAppID == 0 }
 
 // SecureCookie reports whether a cookie set in answer to a request should
 // carry the Secure attribute: in auto mode, when the request came over TLS,
-// with X-Forwarded-Proto: https (a client that fakes it only makes its own
-// cookie stricter), or to a loopback host, which browsers treat as a secure
-// context and so accept Secure cookies from over plain HTTP.
+// with X-Forwarded-Proto: https (the server drops that header unless a
+// trusted proxy sent it), or to a loopback host, which browsers treat as a
+// secure context and so accept Secure cookies from over plain HTTP.
 func (c Config) SecureCookie(tls, forwardedHTTPS, loopback bool) bool {
 	switch c.SecureCookies {
 	case CookiesAlways:

@@ -18,8 +18,11 @@ import (
 
 // Options tune the HTTP server.
 type Options struct {
-	// TrustedProxies are the networks whose X-Forwarded-For is believed for
-	// the client IP the audit log records. Empty: the TCP peer is the client.
+	// TrustedProxies are the networks whose X-Forwarded-* headers are
+	// believed: X-Forwarded-For for the client IP the audit log records and
+	// the sign-in throttle counts, X-Forwarded-Proto for HTTPS (HSTS, Secure
+	// cookies). Empty: the TCP peer is the client, and no one's forwarded
+	// headers are believed.
 	TrustedProxies []netip.Prefix
 	// ShutdownTimeout bounds how long in-flight requests may finish.
 	ShutdownTimeout time.Duration
@@ -36,7 +39,9 @@ func New(r Routes, opts Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
+	e.Pre(dropUntrustedForwarded(opts.TrustedProxies))
 	e.IPExtractor = ipExtractor(opts.TrustedProxies)
+	e.SchemeExtractor = schemeExtractor(opts.TrustedProxies)
 	r.Register(e)
 	return e
 }
@@ -45,14 +50,27 @@ func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
 	if len(trusted) == 0 {
 		return echo.ExtractIPDirect()
 	}
-	ranges := make([]echo.TrustOption, 0, len(trusted)+1)
-	ranges = append(ranges, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
+	return echo.ExtractIPFromXFFHeader(trustOnly(trusted)...)
+}
+
+func schemeExtractor(trusted []netip.Prefix) echo.SchemeExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractSchemeDirect()
+	}
+	return echo.ExtractSchemeFromHeaders(trustOnly(trusted)...)
+}
+
+// trustOnly is Echo's trust options for exactly the configured networks:
+// Echo would otherwise also trust every loopback, link-local and private
+// peer.
+func trustOnly(trusted []netip.Prefix) []echo.TrustOption {
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
 	for _, n := range trusted {
-		ranges = append(ranges, echo.TrustIPRange(&net.IPNet{
+		opts = append(opts, echo.TrustIPRange(&net.IPNet{
 			IP: n.Addr().AsSlice(), Mask: net.CIDRMask(n.Bits(), n.Addr().BitLen()),
 		}))
 	}
-	return echo.ExtractIPFromXFFHeader(ranges...)
+	return opts
 }
 
 // Run serves on ln until ctx is cancelled, then stops accepting and lets

@@ -42,6 +42,9 @@ type Options struct {
 	// RequireMFA is ROOMDESK_REQUIRE_MFA; empty means "none", set
 	// explicitly, because most tests sign in with a password alone.
 	RequireMFA string
+	// Environ holds further ROOMDESK_* settings, as the environment would
+	// (e.g. ROOMDESK_TRUSTED_PROXIES).
+	Environ map[string]string
 }
 
 // Env is a running roomdesk.
@@ -72,7 +75,7 @@ func Start(opts Options) (*Env, error) {
 			}
 			return opts.RequireMFA
 		}
-		return ""
+		return opts.Environ[k]
 	}, nil)
 	if err != nil {
 		return nil, err
@@ -103,7 +106,7 @@ func Start(opts Options) (*Env, error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		server.Run(ctx, ln, a.Handler, server.Options{ShutdownTimeout: 5 * time.Second}, logger)
+		server.Run(ctx, ln, a.Handler, server.Options{TrustedProxies: cfg.TrustedProxies, ShutdownTimeout: 5 * time.Second}, logger)
 	}()
 	env := &Env{App: a, URL: "http://" + ln.Addr().String()}
 	env.stop = func() { cancel(); <-done; a.Close() }
