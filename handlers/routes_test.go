@@ -1,0 +1,398 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/callgate"
+	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/resilience"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+)
+
+// anyone marks a route without a role check; the others are the least
+// role a route admits.
+const anyone auth.Role = ""
+
+// authorization is THE expected access table: every route Echo has
+// registered must be here, so a new route is added to it, and a route
+// moved to the wrong group fails TestEveryRouteAgainstEveryRole.
+var authorization = map[string]auth.Role{
+	"GET /healthz":     anyone,
+	"GET /readyz":      anyone,
+	"GET /metrics":     anyone,
+	"GET /static*":     anyone,
+	"GET /favicon.ico": anyone,
+	"GET /":            anyone,
+	"GET /login":       anyone,
+	"POST /login":      anyone,
+	"POST /logout":     anyone,
+
+	"GET /rooms":              auth.RoleViewer,
+	"GET /rooms/:id":          auth.RoleViewer,
+	"GET /audit":              auth.RoleViewer,
+	"GET /audit/export.csv":   auth.RoleViewer,
+	"GET /audit/export.jsonl": auth.RoleViewer,
+	"GET /audit/:id":          auth.RoleViewer,
+
+	"POST /rooms/:id":                    auth.RoleOperator,
+	"GET /bulk":                          auth.RoleOperator,
+	"POST /bulk/preview":                 auth.RoleOperator,
+	"POST /bulk":                         auth.RoleOperator,
+	"GET /bulk/:id":                      auth.RoleOperator,
+	"GET /bulk/:id/progress":             auth.RoleOperator,
+	"POST /bulk/:id/cancel":              auth.RoleOperator,
+	"POST /bulk/:id/retry":               auth.RoleOperator,
+	"GET /bulk/:id/results.csv":          auth.RoleOperator,
+	"GET /admin/users":                   auth.RoleAdmin,
+	"POST /admin/users":                  auth.RoleAdmin,
+	"POST /admin/users/:id/disable":      auth.RoleAdmin,
+	"POST /admin/users/:id/enable":       auth.RoleAdmin,
+	"POST /admin/users/:id/password":     auth.RoleAdmin,
+	"POST /admin/users/:id/sessions/end": auth.RoleAdmin,
+}
+
+// walk is a running console with something behind every :id, and a bulk
+// job held mid-flight at Tencent's door so its state would show any change.
+type walk struct {
+	env    *apptest.Env
+	room   tencent.RoomInfo
+	job    int64
+	victim auth.User // the user the /admin/users/:id routes act on
+	users  map[auth.Role]string
+}
+
+func newWalk(t *testing.T) *walk {
+	t.Helper()
+	var emu atomic.Pointer[emulator.Emulator]
+	gate := callgate.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { emu.Load().ServeHTTP(w, r) }))
+	door := httptest.NewServer(gate)
+	t.Cleanup(door.Close)
+	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	env := apptest.New(t, apptest.Options{
+		Now:     func() time.Time { return now }, // no session's last_seen moves under a snapshot
+		Tencent: func(c *tencent.Config) { c.Endpoint = door.URL },
+	})
+	emu.Store(env.Emulator)
+	t.Cleanup(gate.Close) // first: the bulk runner waits on held calls
+	w := &walk{env: env, users: map[auth.Role]string{}}
+	for role, name := range map[auth.Role]string{auth.RoleViewer: "vic", auth.RoleOperator: "otto", auth.RoleAdmin: "ada"} {
+		env.CreateUser(t, name, role)
+		w.users[role] = name
+	}
+	w.victim = env.CreateUser(t, "vince", auth.RoleViewer)
+	var err error
+	if w.room, err = resilience.RoomInfo(env.Emulator, seedRoom); err != nil {
+		t.Fatal(err)
+	}
+	// A bulk job whose re-reads Tencent never answers: it stays running,
+	// so a cancel or a retry would show in its row.
+	env.Emulator.PutRoom(resilience.LoadRoom("walk_bulk"))
+	gate.Hold(func(c callgate.Call) bool { return c.RoomID == "walk_bulk" })
+	job, err := env.Bulk.Create(context.Background(), rooms.Actor{Username: "otto", Role: string(auth.RoleOperator)},
+		bulk.Plan{Source: "walk", Common: rooms.Form{rooms.FieldNotice: {"n"}},
+			Rows: []bulk.Row{{Line: 1, RoomID: "walk_bulk", Fields: rooms.Form{rooms.FieldNotice: {"n"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.job = job.ID
+	select {
+	case <-gate.Held():
+	case <-time.After(time.Minute): // a hang guard, not a measurement
+		t.Fatal("the bulk job never reached Tencent")
+	}
+	return w
+}
+
+// routes are Echo's registered routes as "METHOD /path", Echo's own
+// not-found catch-alls left out.
+func (w *walk) routes(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for _, r := range w.env.Handler.(*echo.Echo).Routes() {
+		if r.Method == echo.RouteNotFound {
+			continue
+		}
+		out = append(out, r.Method+" "+r.Path)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// target is a route's path with its parameters filled in, and a form that
+// would change something if the request were let through.
+func (w *walk) target(t *testing.T, route string) (method, path string, form url.Values) {
+	t.Helper()
+	method, path, _ = strings.Cut(route, " ")
+	id := ""
+	switch {
+	case strings.HasPrefix(path, "/rooms/:id"):
+		id = seedRoom
+	case strings.HasPrefix(path, "/audit/:id"):
+		id = "1"
+	case strings.HasPrefix(path, "/bulk/:id"):
+		id = strconv.FormatInt(w.job, 10)
+	case strings.HasPrefix(path, "/admin/users/:id"):
+		id = strconv.FormatInt(w.victim.ID, 10)
+	case strings.Contains(path, ":"):
+		t.Fatalf("no value for the parameter of %s: add one to target", route)
+	}
+	path = strings.Replace(path, ":id", id, 1)
+	if path == "/static*" {
+		path = "/static/css/app.css"
+	}
+	switch route {
+	case "POST /login":
+		form = url.Values{"username": {"ada"}, "password": {apptest.Password}}
+	case "POST /rooms/:id":
+		form = resilience.EditForm(w.room, map[string]string{rooms.FieldRoomName: "hijacked"})
+	case "POST /bulk/preview", "POST /bulk":
+		form = url.Values{"rooms": {seedRoom}, "change": {rooms.FieldRoomName}, rooms.FieldRoomName: {"hijacked"}}
+	case "POST /admin/users":
+		form = url.Values{"username": {"mallory"}, "role": {"admin"}, "password": {apptest.Password}, "confirm": {apptest.Password}}
+	case "POST /admin/users/:id/password":
+		form = url.Values{"password": {"hijacked password"}, "confirm": {"hijacked password"}}
+	default:
+		form = url.Values{}
+	}
+	return method, path, form
+}
+
+// state is everything a refused request must leave alone: every row of
+// every table (the audit log apart, which is counted), and what Tencent
+// was sent.
+type state struct {
+	tables  map[string]string
+	audit   int
+	updates int
+}
+
+func (w *walk) state(t *testing.T) state {
+	t.Helper()
+	ctx := context.Background()
+	s := state{tables: map[string]string{}, updates: w.env.Emulator.Calls(tencent.CmdUpdateRoomInfo)}
+	names, err := w.env.DB.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for names.Next() {
+		var n string
+		names.Scan(&n)
+		tables = append(tables, n)
+	}
+	names.Close()
+	for _, table := range tables {
+		rows, err := w.env.DB.QueryContext(ctx, `SELECT * FROM `+table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		var b strings.Builder
+		n := 0
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			rows.Scan(ptrs...)
+			fmt.Fprintf(&b, "%v\n", vals)
+			n++
+		}
+		rows.Close()
+		if table == "audit_log" {
+			s.audit = n
+			continue
+		}
+		s.tables[table] = b.String()
+	}
+	return s
+}
+
+// changed names what differs between two states, apart from the audit
+// log's row count.
+func (a state) changed(b state) []string {
+	var out []string
+	for table := range a.tables {
+		if a.tables[table] != b.tables[table] {
+			out = append(out, "table "+table)
+		}
+	}
+	if a.updates != b.updates {
+		out = append(out, fmt.Sprintf("%d update_room_info calls", b.updates-a.updates))
+	}
+	return out
+}
+
+// TestRouteTableIsComplete: the table and Echo's routes are the same set,
+// so a new route cannot be added without saying who may use it.
+func TestRouteTableIsComplete(t *testing.T) {
+	w := newWalk(t)
+	registered := map[string]bool{}
+	for _, r := range w.routes(t) {
+		registered[r] = true
+		if _, ok := authorization[r]; !ok {
+			t.Errorf("route %s is not in the authorization table: add it with the least role it admits", r)
+		}
+	}
+	for r := range authorization {
+		if !registered[r] {
+			t.Errorf("the authorization table lists %s, which is not registered", r)
+		}
+	}
+}
+
+// TestEveryUnsafeRouteNeedsCSRF: every registered route with an unsafe
+// method, as an admin (whom no role check stops), is refused without a
+// token, with another session's token, cross-site with the right token,
+// and same-site without one; and the refusal changes nothing.
+func TestEveryUnsafeRouteNeedsCSRF(t *testing.T) {
+	w := newWalk(t)
+	admin, other := w.env.Login(t, "ada"), w.env.Login(t, "otto")
+	const ct = "application/x-www-form-urlencoded"
+	for _, route := range w.routes(t) {
+		method, path, form := w.target(t, route)
+		if method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions {
+			continue
+		}
+		variants := []struct {
+			name   string
+			header []string
+		}{
+			{"no token", nil},
+			{"another session's token", []string{"X-CSRF-Token", other.CSRFToken()}},
+			{"cross-site with the token", []string{"X-CSRF-Token", admin.CSRFToken(), "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"}},
+			{"same-site without a token", []string{"Sec-Fetch-Site", "same-site", "Origin", "https://evil.roomdesk.example"}},
+		}
+		for _, v := range variants {
+			t.Run(route+"/"+v.name, func(t *testing.T) {
+				before := w.state(t)
+				r := admin.Do(method, path, strings.NewReader(form.Encode()), append([]string{"Content-Type", ct}, v.header...)...)
+				if r.StatusCode != http.StatusForbidden {
+					t.Fatalf("%s %s: %v", method, path, r)
+				}
+				after := w.state(t)
+				if diff := before.changed(after); len(diff) > 0 || after.audit != before.audit {
+					t.Errorf("the refused request changed %v, audit rows %d → %d", diff, before.audit, after.audit)
+				}
+			})
+		}
+	}
+	// The admin's session survived every refused POST /logout.
+	if r := admin.Get("/admin/users"); r.StatusCode != http.StatusOK {
+		t.Errorf("admin after the walk: %v", r)
+	}
+}
+
+// TestEveryRouteAgainstEveryRole walks every registered route as
+// anonymous, viewer, operator and admin, against the one authorization
+// table. A refusal changes nothing (a signed-in user's refusal adds exactly
+// its access.denied row); an admitted request is not refused.
+func TestEveryRouteAgainstEveryRole(t *testing.T) {
+	w := newWalk(t)
+	roles := []auth.Role{anyone, auth.RoleViewer, auth.RoleOperator, auth.RoleAdmin}
+	who := func(r auth.Role) string {
+		if r == anyone {
+			return "anonymous"
+		}
+		return string(r)
+	}
+	// Refusals first, while the state is still what the setup made it.
+	type admitted struct {
+		route, method, path string
+		form                url.Values
+		role                auth.Role
+	}
+	var later []admitted
+	for _, route := range w.routes(t) {
+		need, ok := authorization[route]
+		if !ok {
+			t.Errorf("route %s is not in the authorization table", route)
+			continue
+		}
+		method, path, form := w.target(t, route)
+		for _, role := range roles {
+			if need == anyone || role != anyone && role.Allows(need) {
+				later = append(later, admitted{route, method, path, form, role})
+				continue
+			}
+			t.Run(route+"/"+who(role), func(t *testing.T) {
+				c := w.env.Client(t)
+				if role != anyone {
+					c = w.env.Login(t, w.users[role])
+				}
+				before := w.state(t)
+				r := w.request(c, method, path, form)
+				after := w.state(t)
+				if role == anyone && !sentToSignIn(r) || role != anyone && r.StatusCode != http.StatusForbidden {
+					t.Fatalf("%s %s %s: %v (Location %q), want %s", who(role), method, path, r, r.Header.Get("Location"),
+						map[bool]string{true: "a redirect to sign in", false: "403"}[role == anyone])
+				}
+				if diff := before.changed(after); len(diff) > 0 {
+					t.Errorf("the refused request changed %v", diff)
+				}
+				wantAudit := before.audit
+				if role != anyone {
+					wantAudit++ // its access.denied row
+					detail := fmt.Sprintf("%s %s needs role %s; %s has %s", method, path, need, w.users[role], role)
+					if !deniedLogged(t, w.env, detail) {
+						t.Errorf("no access.denied row %q", detail)
+					}
+				}
+				if after.audit != wantAudit {
+					t.Errorf("audit rows %d → %d, want %d", before.audit, after.audit, wantAudit)
+				}
+			})
+		}
+	}
+	for _, a := range later {
+		t.Run(a.route+"/"+who(a.role)+" admitted", func(t *testing.T) {
+			c := w.env.Client(t)
+			if a.role != anyone {
+				c = w.env.Login(t, w.users[a.role])
+			}
+			r := w.request(c, a.method, a.path, a.form)
+			if r.StatusCode == http.StatusUnauthorized && a.route != "POST /login" || r.StatusCode == http.StatusForbidden ||
+				sentToSignIn(r) {
+				t.Errorf("%s %s %s refused: %v", who(a.role), a.method, a.path, r)
+			}
+		})
+	}
+	// Nothing any refusal sent reached Tencent, and the audit chain holds.
+	if rep, err := w.env.Audit.Verify(context.Background()); err != nil || !rep.OK() {
+		t.Errorf("audit verify: %+v %v", rep, err)
+	}
+}
+
+// sentToSignIn reports the anonymous refusal: a redirect to the sign-in
+// page (GET keeps where it was going in next=; other methods do not).
+func sentToSignIn(r *apptest.Response) bool {
+	loc := r.Header.Get("Location")
+	return r.StatusCode == http.StatusSeeOther && (loc == "/login" || strings.HasPrefix(loc, "/login?next="))
+}
+
+// request sends a route's request with the client's own CSRF token, so
+// only the role decides.
+func (w *walk) request(c *apptest.Client, method, path string, form url.Values) *apptest.Response {
+	if method == http.MethodGet {
+		return c.Get(path)
+	}
+	return c.Do(method, path, strings.NewReader(form.Encode()),
+		"Content-Type", "application/x-www-form-urlencoded", "X-CSRF-Token", c.CSRFToken())
+}
