@@ -26,7 +26,14 @@ lint: ## gofmt, go vet, staticcheck, templ fmt, templ generate and stale generat
 bench: ## run the benchmarks and rewrite docs/BENCHMARKS.md
 	eval "$$(bash .ci/deps.sh)" && go run ./internal/bench -out docs/BENCHMARKS.md
 
+MUTATE ?= ./internal/rooms ./internal/audit ./internal/auth ./internal/tencent ./internal/bulk ./handlers
+mutate: ## mutation testing (gremlins v0.6.0) over MUTATE, one package at a time; slow, not in CI (docs/TESTING.md)
+	@set -e; for p in $(MUTATE); do echo "== $$p"; \
+	  CI= ROOMDESK_TEST_DATABASE_URL= GOFLAGS=-short \
+	  go run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0 unleash \
+	    --workers 1 --timeout-coefficient 10 $$p; done
+
 build: ## a static binary ./roomdesk
 	CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o roomdesk .
 
-.PHONY: help run generate test test-short lint bench build
+.PHONY: help run generate test test-short lint bench build mutate

@@ -35,7 +35,7 @@ type fixture struct {
 	audit []string // OnAuditWrite calls, "intent:true"...
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, mods ...func(*tencent.Config)) *fixture {
 	t.Helper()
 	f := &fixture{now: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)}
 	f.emu = emulator.New(emulator.Config{SDKAppID: testAppID, SecretKey: testSecret})
@@ -48,8 +48,12 @@ func newFixture(t *testing.T) *fixture {
 	for _, c := range []string{tencent.CmdGetRoomInfo, tencent.CmdGetRoomList, tencent.CmdUpdateRoomInfo} {
 		rates[c] = math.Inf(1)
 	}
-	tc, err := tencent.New(tencent.Config{SDKAppID: testAppID, SecretKey: testSecret, Endpoint: srv.URL,
-		MaxAttempts: 2, AttemptTimeout: 300 * time.Millisecond, Rates: rates})
+	cfg := tencent.Config{SDKAppID: testAppID, SecretKey: testSecret, Endpoint: srv.URL,
+		MaxAttempts: 2, AttemptTimeout: 300 * time.Millisecond, Rates: rates}
+	for _, mod := range mods {
+		mod(&cfg)
+	}
+	tc, err := tencent.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,3 +71,26 @@ func TestGet(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestListCacheKeepsFreshPages: storing a page prunes only expired ones; a
+// page read a second ago is still served from the cache.
+func TestListCacheKeepsFreshPages(t *testing.T) {
+	f := newFixture(t)
+	for i := range 25 {
+		r := baseRoom()
+		r.RoomID = fmt.Sprintf("room_%02d", i)
+		f.emu.PutRoom(r)
+	}
+	ctx := context.Background()
+	first, err := f.svc.List(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.now = f.now.Add(time.Second)
+	if _, err := f.svc.List(ctx, first.Next); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.List(ctx, ""); err != nil || f.emu.Calls(tencent.CmdGetRoomList) != 2 {
+		t.Fatalf("a page a second old was read again (%d calls)", f.emu.Calls(tencent.CmdGetRoomList))
+	}
+}

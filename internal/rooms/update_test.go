@@ -3,6 +3,7 @@ package rooms_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -294,6 +295,66 @@ func TestCancelledRequestStillRecordsTheOutcome(t *testing.T) {
 	}
 	if strings.Join(f.audit, ",") != "intent:ok,result:ok" {
 		t.Errorf("OnAuditWrite calls = %v", f.audit)
+	}
+}
+
+// TestChangesReadAsTheOperatorDoes: the result lists each changed field
+// as the operator reads it (a checkbox's "false, true" is "true"), not as
+// the form sent it.
+func TestChangesReadAsTheOperatorDoes(t *testing.T) {
+	f := newFixture(t)
+	orig := f.rendered(t)
+	res, err := f.svc.Update(context.Background(), actor, roomID,
+		browser(edit(orig, "IsMessageDisabled", "true", "Category", []string{"3", "", "1"})), orig)
+	if err != nil || res.Outcome != audit.OutcomeOK {
+		t.Fatalf("%+v %v", res, err)
+	}
+	want := []rooms.Change{{Field: "IsMessageDisabled", Before: "false", After: "true"}, {Field: "Category", Before: "1, 2", After: "3, 1"}}
+	if fmt.Sprint(res.Changes) != fmt.Sprint(want) {
+		t.Errorf("changes %v, want %v", res.Changes, want)
+	}
+}
+
+// TestRefusedBeforeSendingKeepsTheBody: an update the client refuses
+// before anything leaves the process (here the pace: the next slot lies
+// past the call's deadline) is a failed result whose row still holds the
+// exact body the intent recorded.
+func TestRefusedBeforeSendingKeepsTheBody(t *testing.T) {
+	f := newFixture(t, func(c *tencent.Config) { c.Rates[tencent.CmdUpdateRoomInfo] = 1e-6 })
+	orig := f.rendered(t)
+	if _, err := f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "First"), orig); err != nil {
+		t.Fatal(err) // takes the one slot there is
+	}
+	orig = f.rendered(t)
+	res, err := f.svc.Update(context.Background(), actor, roomID, edit(orig, "RoomName", "Second"), orig)
+	if err != nil || res.Outcome != audit.OutcomeFailed || res.Attempts != 0 || f.emu.Calls(tencent.CmdUpdateRoomInfo) != 1 {
+		t.Fatalf("refused by the pace: %+v %v, %d calls", res, err, f.emu.Calls(tencent.CmdUpdateRoomInfo))
+	}
+	recs := f.records(t)
+	if len(recs) != 2 || recs[0].Result == nil || recs[0].Entry.RequestBody == "" ||
+		recs[0].Result.RequestBody != recs[0].Entry.RequestBody {
+		t.Fatalf("audit = %+v", recs)
+	}
+}
+
+// TestUnchangedFieldWithBlankInputs: a field outside the rules (a category
+// beyond 32 bits, set elsewhere), rendered as one value and submitted by the
+// browser as three inputs, two blank, is unchanged: it neither blocks the
+// edit nor is sent.
+func TestUnchangedFieldWithBlankInputs(t *testing.T) {
+	f := newFixture(t)
+	r := baseRoom()
+	r.Category = []int{3000000000}
+	f.emu.PutRoom(r)
+	orig := f.rendered(t)
+	orig[rooms.FieldCategory] = []string{"3000000000"}
+	sub := edit(orig, "RoomName", "Ok", "Category", []string{"3000000000", "", ""})
+	res, err := f.svc.Update(context.Background(), actor, roomID, sub, orig)
+	if err != nil || res.Outcome != audit.OutcomeOK {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if got := f.sent(); len(got) != 1 || got[0] != `{"RoomInfo":{"RoomId":"live_test_1","RoomName":"Ok"}}` {
+		t.Fatalf("sent %q", got)
 	}
 }
 

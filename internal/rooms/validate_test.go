@@ -34,6 +34,9 @@ func TestValidationBoundaries(t *testing.T) {
 		{"members over", []any{"MaxMemberCount", "2147483648"}, "MaxMemberCount", "at most 2147483647"},
 		{"members abc", []any{"MaxMemberCount", "abc"}, "MaxMemberCount", `whole number (got "abc")`},
 		{"members 1.5", []any{"MaxMemberCount", "1.5"}, "MaxMemberCount", "whole number"},
+		// A bad value is echoed whole up to 24 characters, then clipped.
+		{"members bad 24 chars", []any{"MaxMemberCount", strings.Repeat("x", 24)}, "MaxMemberCount", `(got "` + strings.Repeat("x", 24) + `")`},
+		{"members bad 25 chars", []any{"MaxMemberCount", strings.Repeat("x", 25)}, "MaxMemberCount", `(got "` + strings.Repeat("x", 24) + `…")`},
 		{"members empty", []any{"MaxMemberCount", ""}, "MaxMemberCount", "Enter"},
 		{"three categories", []any{"Category", []string{"7", "8", "9"}}, "", ""},
 		{"four categories", []any{"Category", []string{"7", "8", "9", "10"}}, "Category", "at most 3 categories (got 4)"},
@@ -145,5 +148,14 @@ func TestCheckboxRoundTrip(t *testing.T) {
 	want := `{"RoomInfo":{"RoomId":"live_test_1","IsMessageDisabled":true,"IsPublicVisible":false}}`
 	if got := f.sent(); got[0] != want {
 		t.Fatalf("sent %q", got)
+	}
+}
+
+// TestCategorySlots: the form's three Category inputs take the first three
+// values given, trimmed, blanks skipped; a fourth value has no slot.
+func TestCategorySlots(t *testing.T) {
+	got := rooms.Form{rooms.FieldCategory: {" 4 ", "", "5", "6", "7"}}.Category()
+	if want := [rooms.MaxCategories]string{"4", "5", "6"}; got != want {
+		t.Errorf("Category() = %q, want %q", got, want)
 	}
 }
