@@ -13,6 +13,8 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,17 +22,25 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/mxschmitt/playwright-go"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/callgate"
+	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
 var (
 	env     *apptest.Env
 	browser playwright.Browser
 	userSeq atomic.Int64
+	// gate stands between the console and the emulator, so a test can hold
+	// Tencent calls in flight and release them when it has seen what it
+	// wants (callgate). It lets everything through unless a test says.
+	gate *callgate.Gate
 )
 
 func TestMain(m *testing.M) {
@@ -45,15 +55,25 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	var emu atomic.Pointer[emulator.Emulator]
+	gate = callgate.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { emu.Load().ServeHTTP(w, r) }))
+	door := httptest.NewServer(gate)
+	defer door.Close()
 	// Most tests sign in with a password alone; TestMFAEnrolAndSignIn
 	// turns a second factor on for its own user, which applies whatever
 	// the policy.
-	env, err = apptest.Start(apptest.Options{DataDir: dir, RequireMFA: "none"})
+	env, err = apptest.Start(apptest.Options{DataDir: dir, RequireMFA: "none",
+		// Calls held at the gate must not time out into retries; no e2e test
+		// waits for an attempt's timeout.
+		AttemptTimeout: time.Minute,
+		Tencent:        func(c *tencent.Config) { c.Endpoint = door.URL }})
 	if err != nil {
 		log.Printf("e2e: start roomdesk: %v", err)
 		return 1
 	}
+	emu.Store(env.Emulator)
 	defer env.Close()
+	defer gate.Close() // first: the bulk runner may wait on held calls
 	if testing.Short() {
 		// The console runs (helpers may touch it), the browser does not:
 		// every test skips in newPage (skipShort), saying so.
