@@ -121,7 +121,7 @@ func TestBulkStartAndFollow(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("job did not finish")
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond) // polls a condition; orders nothing
 	}
 	if _, polling := testid(d, "bulk-progress").Attr("hx-trigger"); polling {
 		t.Error("a finished job's fragment still polls")

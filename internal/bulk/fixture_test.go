@@ -135,7 +135,7 @@ func waitJob(t *testing.T, svc *bulk.Service, id int64, what string, cond func(b
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s: job %+v", what, j)
 		}
-		time.Sleep(10 * time.Millisecond) // poll interval
+		time.Sleep(10 * time.Millisecond) // polls a condition; orders nothing
 	}
 }
 

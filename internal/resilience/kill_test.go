@@ -105,7 +105,7 @@ func TestKilledBetweenIntentAndResult(t *testing.T) {
 			<-posted
 			t.Fatalf("the update never reached the emulator; server output:\n%s", first.Output())
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond) // polls a condition; orders nothing
 	}
 	first.Kill()
 	<-posted
