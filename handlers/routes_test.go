@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/callgate"
@@ -104,7 +105,7 @@ func newWalk(t *testing.T) *walk {
 	// so a cancel or a retry would show in its row.
 	env.Emulator.PutRoom(resilience.LoadRoom("walk_bulk"))
 	gate.Hold(func(c callgate.Call) bool { return c.RoomID == "walk_bulk" })
-	job, err := env.Bulk.Create(context.Background(), rooms.Actor{Username: "otto", Role: string(auth.RoleOperator)},
+	job, err := env.Bulk.Create(context.Background(), audit.Actor{Name: "otto", Role: string(auth.RoleOperator)},
 		bulk.Plan{Source: "walk", Common: rooms.Form{rooms.FieldNotice: {"n"}},
 			Rows: []bulk.Row{{Line: 1, RoomID: "walk_bulk", Fields: rooms.Form{rooms.FieldNotice: {"n"}}}}})
 	if err != nil {
