@@ -166,16 +166,6 @@ func (f *fixture) holdUntil(t *testing.T, job int64, what string, enough func(he
 	return held
 }
 
-func count(held []*callgate.Held, command string) int {
-	n := 0
-	for _, h := range held {
-		if h.Command == command {
-			n++
-		}
-	}
-	return n
-}
-
 func (f *fixture) items(t *testing.T, id int64) map[string]bulk.Item {
 	t.Helper()
 	out := map[string]bulk.Item{}

@@ -30,16 +30,6 @@ func bulkRooms(t *testing.T, prefix string, n int) []string {
 	return ids
 }
 
-func (p *page) finished() int {
-	p.t.Helper()
-	v, err := p.byTestID("bulk-bar").GetAttribute("data-finished")
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	n, _ := strconv.Atoi(v)
-	return n
-}
-
 // TestBulkProgressAndCancel previews a bulk edit, starts it, watches the
 // progress bar move as the gate lets Tencent answer 20 rooms and then 10
 // more, and cancels it while updates are in flight.
