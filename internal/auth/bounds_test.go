@@ -91,3 +91,16 @@ func TestSessionTouchedEveryMinute(t *testing.T) {
 		t.Errorf("last_seen %v a minute on, want %v", info.LastSeen, start.Add(touchEvery))
 	}
 }
+
+// TestPasswordLengthBounds: MinPasswordLen characters and MaxPasswordLen
+// bytes are both accepted; one fewer or one more is not.
+func TestPasswordLengthBounds(t *testing.T) {
+	for pw, ok := range map[string]bool{
+		strings.Repeat("é", MinPasswordLen): true, strings.Repeat("é", MinPasswordLen-1): false,
+		strings.Repeat("x", MaxPasswordLen): true, strings.Repeat("x", MaxPasswordLen+1): false,
+	} {
+		if err := ValidatePassword(pw); (err == nil) != ok {
+			t.Errorf("%d bytes: %v, want accepted %v", len(pw), err, ok)
+		}
+	}
+}
