@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestParseFilterBounds: each length limit admits its limit and refuses
@@ -39,5 +40,20 @@ func TestParseFilterBounds(t *testing.T) {
 	}
 	if _, errs := ParseFilter(url.Values{"from": {forty + "y"}}); !strings.HasPrefix(errs["from"], `"`+forty+`…" is not a time`) {
 		t.Errorf("41 bytes echoed as %q", errs["from"])
+	}
+}
+
+// TestToIncludesItsUnit: an RFC 3339 "to" covers its whole second, or, with
+// a fraction, the stored microsecond.
+func TestToIncludesItsUnit(t *testing.T) {
+	for to, want := range map[string]string{
+		"2026-03-01T09:30:15Z":      "2026-03-01T09:30:16Z",
+		"2026-03-01T09:30:15.5Z":    "2026-03-01T09:30:15.500001Z",
+		"2026-03-01T17:30:15+08:00": "2026-03-01T09:30:16Z",
+	} {
+		f, errs := ParseFilter(url.Values{"to": {to}})
+		if got := f.To.Format(time.RFC3339Nano); len(errs) != 0 || got != want {
+			t.Errorf("to=%s: %s %v, want %s", to, got, errs, want)
+		}
 	}
 }
