@@ -83,10 +83,11 @@ func TestCSRFTokenRotatesAtLogin(t *testing.T) {
 	}
 }
 
-// Over HTTPS (here: a TLS-terminating proxy saying so) the session cookie
-// is __Host- prefixed and Secure, so no other host or path can set it.
+// Over HTTPS (here: a TLS-terminating proxy saying so, trusted as the
+// README requires) the session cookie is __Host- prefixed and Secure, so no
+// other host or path can set it.
 func TestHostPrefixedCookieOverHTTPS(t *testing.T) {
-	env := apptest.New(t, apptest.Options{})
+	env := apptest.New(t, apptest.Options{Environ: map[string]string{"ROOMDESK_TRUSTED_PROXIES": "127.0.0.1/32"}})
 	r := env.Client(t).Get("/login", "X-Forwarded-Proto", "https")
 	var found *http.Cookie
 	for _, ck := range r.Cookies() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 // 127.0.0.1, with forged X-Forwarded-For and -Proto. Without
 // ROOMDESK_TRUSTED_PROXIES the audit log records the TCP peer, the per-IP
 // sign-in throttle counts the peer (rotating a forged header does not
-// escape it), and no HSTS is sent for a claimed HTTPS. With the peer listed
+// escape it), and neither HSTS nor a __Host- cookie answers a claimed HTTPS. With the peer listed
 // as a proxy, each forwarded address is its own client and HTTPS is
 // believed.
 func TestForwardedHeadersEndToEnd(t *testing.T) {
@@ -38,7 +39,7 @@ func TestForwardedHeadersEndToEnd(t *testing.T) {
 				return c.PostForm("/login", url.Values{"username": {fmt.Sprintf("nobody%d", i)}, "password": {"wrong password"}},
 					// The client forged the left entry; a proxy appends the
 					// address it saw.
-					"X-Forwarded-For", fmt.Sprintf("203.0.113.66, 198.51.100.%d", i+1), "X-Forwarded-Proto", "https")
+					"X-Forwarded-For", fmt.Sprintf("203.0.113.66, 198.51.100.%d", i+1))
 			}
 			// Ten failures, each for another username from another claimed
 			// address: the per-IP limit (slow after 10) is reached only if
@@ -53,8 +54,19 @@ func TestForwardedHeadersEndToEnd(t *testing.T) {
 				t.Errorf("11th failure from a new claimed address: HTTP %d; throttled %v, want %v",
 					r.StatusCode, throttled, !tc.trusted)
 			}
-			if hsts := r.Header.Get("Strict-Transport-Security") != ""; hsts != tc.trusted {
+			// The session cookie over HTTPS is Secure, which Go's cookie jar
+			// will not send back over this plain-HTTP loopback: HTTPS is
+			// claimed on a page of its own.
+			https := c.Get("/login", "X-Forwarded-Proto", "https")
+			if hsts := https.Header.Get("Strict-Transport-Security") != ""; hsts != tc.trusted {
 				t.Errorf("HSTS sent %v for a claimed X-Forwarded-Proto: https, want %v", hsts, tc.trusted)
+			}
+			hostCookie := false
+			for _, ck := range https.Cookies() {
+				hostCookie = hostCookie || strings.HasPrefix(ck.Name, "__Host-")
+			}
+			if hostCookie != tc.trusted {
+				t.Errorf("__Host- cookie set %v for a claimed X-Forwarded-Proto: https, want %v", hostCookie, tc.trusted)
 			}
 			page, err := env.Audit.List(context.Background(), audit.Filter{Action: audit.ActionLoginFailed}, 0, 100)
 			if err != nil || len(page.Records) < 10 {
