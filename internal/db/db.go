@@ -109,6 +109,9 @@ func open(opts Options) (*DB, error) {
 			return nil, fmt.Errorf("db: data dir: %w", err)
 		}
 	}
+	if err := ownerOnly(path); err != nil {
+		return nil, fmt.Errorf("db: %w", err)
+	}
 	sdb, err := sql.Open("sqlite", SQLiteDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("db: %w", err)
@@ -118,6 +121,29 @@ func open(opts Options) (*DB, error) {
 	sdb.SetMaxOpenConns(8)
 	sdb.SetMaxIdleConns(8)
 	return &DB{DB: sdb, Dialect: SQLite}, nil
+}
+
+// ownerOnly creates the SQLite file 0600 before SQLite does (SQLite would
+// use 0644, and gives its -wal and -shm files the main file's mode), and
+// tightens files an older version left readable: they hold password
+// hashes, TOTP seeds and the audit log, and the data dir may have been
+// created 0755 by someone else (a container volume).
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		fi, err := os.Stat(p)
+		if err != nil || fi.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SQLiteDSN is the modernc DSN roomdesk uses. busy_timeout comes before WAL so
