@@ -8,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/safetext"
 	"github.com/roomdesk/roomdesk/internal/tencent"
@@ -50,7 +49,7 @@ func problemFor(err error, roomID string) (p roomsview.Problem, ok bool) {
 	case errors.Is(err, rooms.ErrAuditUnavailable):
 		return roomsview.Problem{Status: http.StatusServiceUnavailable, Title: "Not sent: the audit log is unavailable",
 			Message: "roomdesk could not record your change in the audit log, so it was not sent to Tencent. Nothing changed. Try again shortly; if it persists, tell your admin."}, true
-	case db.IsUnavailable(err):
+	case lostDB(err):
 		// A lost database connection (a PostgreSQL restart) is not a bug:
 		// say so, and that trying again will work once it is back.
 		return roomsview.Problem{Status: http.StatusServiceUnavailable, Title: "Database unavailable, try again",
