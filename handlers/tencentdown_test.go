@@ -1,10 +1,16 @@
 package handlers_test
 
 import (
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/handlers"
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 	"github.com/roomdesk/roomdesk/views/components"
@@ -48,5 +54,22 @@ func checkTencentDown(t *testing.T, r *apptest.Response) {
 	}
 	if strings.Contains(text, "Database unavailable") || strings.Contains(text, "connection to the database") {
 		t.Errorf("page blames the database for Tencent dropping the connection")
+	}
+}
+
+// An answer of the wrong shape (valid JSON, a string where a number
+// belongs) is Tencent's or a proxy's fault: 502 with words, never a 500
+// "something went wrong on our side".
+func TestUnreadableTencentAnswerIsNot500(t *testing.T) {
+	err := fmt.Errorf("rooms: get %q: tencent: get_room_info: %w: json: cannot unmarshal string", "live_1", tencent.ErrBadResponse)
+	h := handlers.New(handlers.Deps{Logger: slog.New(slog.DiscardHandler)})
+	req := httptest.NewRequest(http.MethodGet, "/rooms/live_1", nil)
+	rec := httptest.NewRecorder()
+	h.ErrorHandler(err, echo.New().NewContext(req, rec))
+	if rec.Code != http.StatusBadGateway {
+		t.Fatalf("status %d, want 502", rec.Code)
+	}
+	if body := rec.Body.String(); !strings.Contains(body, "answer could not be read") || strings.Contains(body, "cannot unmarshal") {
+		t.Errorf("page does not explain the unreadable answer, or leaks the decoder's text:\n%s", body)
 	}
 }
