@@ -57,11 +57,8 @@ func problemFor(err error, roomID string) (p roomsview.Problem, ok bool) {
 	case errors.Is(err, tencent.ErrUnreachable):
 		return roomsview.Problem{Status: http.StatusServiceUnavailable, Title: "Tencent is not answering",
 			Message: "roomdesk could not reach Tencent's live room API, so nothing was read and nothing was sent. Try again in a moment."}, true
-	case errors.Is(err, tencent.ErrBadResponse):
-		// Well-formed JSON of the wrong shape (a proxy, an API change):
-		// not our bug, so not a 500.
-		return roomsview.Problem{Status: http.StatusBadGateway, Title: "Tencent's answer could not be read",
-			Message: "Tencent, or something in front of it, answered with something roomdesk does not understand, so nothing was shown and nothing was sent. Try again; if it persists, tell your admin."}, true
+	case errors.Is(err, tencent.ErrBadResponse): // JSON of the wrong shape: a proxy or an API change, not a 500
+		return roomsview.Problem{Status: http.StatusBadGateway, Title: "Tencent's answer could not be read", Message: "Tencent, or something in front of it, answered in a form roomdesk does not understand, so nothing was shown and nothing was sent. Try again; if it persists, tell your admin."}, true
 	case errors.As(err, &ae):
 		p := roomsview.Problem{Status: http.StatusBadGateway, Title: "Tencent refused the request",
 			Message: "Tencent answered with an error, so nothing was changed.",
