@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/safetext"
 )
 
 // auditConfig is where the checkpoint commands find their key and directory
@@ -96,6 +100,18 @@ func auditVerifyCmd(ctx context.Context, store audit.Store, cfg auditConfig, arg
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		fmt.Fprint(stderr, auditUsage)
 		return errUsage
+	}
+	// A mistyped argument is the operator's error, not the log's: say so
+	// before checking anything, and never print BROKEN for it.
+	if *pub != "" {
+		if _, err := note.NewVerifier(*pub); err != nil {
+			return fmt.Errorf("audit verify: --key %q is not a public key (want the roomdesk-audit+… line printed at start): %v", safetext.Clip(*pub, 128), err)
+		}
+	}
+	if *file != "" {
+		if _, err := os.Stat(*file); err != nil {
+			return fmt.Errorf("audit verify: --checkpoint: %w", err)
+		}
 	}
 	if *file == "" && cfg.CheckpointDir != "" {
 		newest, err := audit.NewestCheckpoint(cfg.CheckpointDir)
