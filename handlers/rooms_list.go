@@ -7,6 +7,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/safetext"
+	"github.com/roomdesk/roomdesk/internal/tencent"
 	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/roomsview"
 )
@@ -25,7 +27,14 @@ func (h *Handlers) RoomsList(c echo.Context) error {
 		p.OpenID = id
 	}
 	status := http.StatusOK
-	list, err := h.Rooms.List(c.Request().Context(), p.Cursor)
+	list, err := tencent.RoomList{}, error(nil)
+	if badCursor(p.Cursor) {
+		// The cursor comes back in the URL: attacker text that would be
+		// sent, signed, to Tencent. Tencent's look like "1693271355-1231".
+		status, p.Error, p.Cursor = http.StatusBadRequest, "This page link is not valid. Start again from the first page.", ""
+	} else {
+		list, err = h.Rooms.List(c.Request().Context(), p.Cursor)
+	}
 	if err != nil {
 		prob, ok := problemFor(err, "")
 		if !ok {
@@ -44,4 +53,8 @@ func (h *Handlers) RoomsList(c echo.Context) error {
 		return render(c, status, roomsview.ListTable(p))
 	}
 	return render(c, status, roomsview.ListPage(p))
+}
+
+func badCursor(cur string) bool {
+	return len(cur) > 256 || safetext.Check(cur, "", false) != ""
 }
