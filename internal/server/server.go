@@ -80,7 +80,7 @@ func Run(ctx context.Context, ln net.Listener, handler http.Handler, opts Option
 		opts.ShutdownTimeout = 15 * time.Second
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           headAsGet(handler),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		// Exports stream for as long as they take; the write deadline is
@@ -107,4 +107,19 @@ func Run(ctx context.Context, ln net.Listener, handler http.Handler, opts Option
 		return fmt.Errorf("server: %w", err)
 	}
 	return nil
+}
+
+// headAsGet routes HEAD like GET (Echo does not: every page, /healthz
+// included, answered HEAD with 404 or 405; RFC 9110 wants HEAD wherever GET
+// is). The handler gets a GET clone; the connection keeps the original
+// HEAD request, so net/http still drops the body.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			g := r.Clone(r.Context())
+			g.Method = http.MethodGet
+			r = g
+		}
+		next.ServeHTTP(w, r)
+	})
 }
