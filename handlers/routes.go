@@ -17,7 +17,7 @@ func (h *Handlers) Register(e *echo.Echo) {
 	e.HTTPErrorHandler = h.ErrorHandler
 	e.Use(
 		middleware.Recover(),
-		middleware.RequestID(),
+		requestID(),
 		h.requestLogger(),
 		h.metricsMiddleware,
 		securityHeaders,
