@@ -76,7 +76,14 @@ var Actions = []Action{
 	{audit.ActionUserPassword, "Password reset"},
 	{audit.ActionUserSessions, "Sessions ended"},
 	{audit.ActionAuditExport, "Audit log exported"},
+	{audit.ActionBulkCreate, "Bulk job created"},
+	{audit.ActionBulkStart, "Bulk job started"},
+	{audit.ActionBulkCancel, "Bulk job cancelled"},
+	{audit.ActionBulkFinish, "Bulk job finished"},
 	{audit.ActionBulkRetry, "Bulk job retried"},
+	{audit.ActionMFAEnrol, "Second factor enrolled"},
+	{audit.ActionMFAUsed, "Second factor used"},
+	{audit.ActionMFAReset, "Second factor reset"},
 }
 
 // ActionLabel names an action for people. An action this build does not
