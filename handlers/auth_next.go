@@ -34,7 +34,18 @@ func localPath(next string) bool {
 		return false
 	}
 	u, err := url.Parse(next)
+	if err != nil {
+		return false
+	}
+	// No "." or ".." segments (plain or percent-encoded): "/.//evil" is
+	// still on this host, but a browser resolves it to the path "//evil",
+	// and "exactly one leading slash" should hold after resolution too.
+	for _, seg := range strings.Split(u.EscapedPath(), "/") {
+		if d, _ := url.PathUnescape(seg); d == "." || d == ".." {
+			return false
+		}
+	}
 	// u.Path is decoded, so "/%2F%2Fx" has Path "//x"; the browser keeps
 	// the escapes, so the raw prefix checked above is the one that counts.
-	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && u.Opaque == ""
+	return u.Scheme == "" && u.Host == "" && u.User == nil && u.Opaque == ""
 }

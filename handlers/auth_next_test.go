@@ -52,6 +52,10 @@ func TestSafeNext(t *testing.T) {
 		{"relative", "rooms", "console.example", false},
 		{"triple slash", "///evil.example", "evil.example", false},
 		{"userinfo trick", "/@evil.example", "console.example", true},
+		{"dot segment to a double slash", "/.//evil.example", "console.example", false},
+		{"dot-dot segment", "/rooms/../audit", "console.example", false},
+		{"encoded dot segment", "/%2e//evil.example", "console.example", false},
+		{"dots inside a name", "/rooms/a.b..c", "console.example", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
