@@ -201,3 +201,23 @@ func TestBulkRetryFailedRooms(t *testing.T) {
 		t.Errorf("retry of an unknown job: %d", r.StatusCode)
 	}
 }
+
+// A pasted RoomId with control characters is echoed as visible escapes,
+// never raw: a NUL or a bidi override in the page would hide what the
+// operator is looking at.
+func TestBulkPreviewEscapesControlCharacters(t *testing.T) {
+	_, op := newRoomsEnv(t)
+	form := url.Values{"rooms": {"live_1001\nbad\x00id\nrtl\u202eid"}, "change": {"Notice"}, "Notice": {"hi"}}
+	r := postMultipart(t, op, "/bulk/preview", form, "")
+	body := r.Body
+	if strings.ContainsAny(body, "\x00\u202e") {
+		t.Fatalf("preview echoes control characters raw: %q", body)
+	}
+	d := doc(t, r)
+	var got []string
+	testid(d, "bulk-bad-line").Each(func(_ int, s *goquery.Selection) { got = append(got, s.Text()) })
+	joined := strings.Join(got, " | ")
+	if !strings.Contains(joined, `bad\x00id`) || !strings.Contains(joined, `rtl\u202eid`) {
+		t.Errorf("bad lines should show the ids escaped, got %q", joined)
+	}
+}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/safetext"
 	"github.com/roomdesk/roomdesk/views/bulkview"
 	"github.com/roomdesk/roomdesk/views/components"
 )
@@ -47,6 +48,9 @@ func previewView(plan bulk.Plan, probs bulk.Problems) bulkview.PreviewProps {
 		}
 	}
 	for _, l := range probs.Lines {
+		// The RoomId is the operator's own paste, echoed back: control and
+		// bidi characters become visible escapes so the page shows what was sent.
+		l.RoomID = safetext.Escape(safetext.Clip(l.RoomID, 256))
 		p.Problems.Lines = append(p.Problems.Lines, bulkview.LineError(l))
 	}
 	for _, name := range plan.Columns() {
