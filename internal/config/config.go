@@ -82,6 +82,9 @@ type Config struct {
 	// under Tencent's 200/s). Several instances share one app's quota, so
 	// each gets its share: two instances, 98 each.
 	TencentRate float64
+	// Apps are the Tencent apps from ROOMDESK_APPS_FILE (nil: the single
+	// app the variables above describe, or demo mode); use AppList.
+	Apps []App
 	// Audit is where the audit log's checkpoints and their key live.
 	Audit AuditConfig
 	// MetricsAddr is where /metrics is served, on a listener of its own
@@ -112,8 +115,8 @@ func (c Config) EffectiveMFA() MFAPolicy {
 }
 
 // Demo reports whether roomdesk runs against its built-in emulator because no
-// Tencent SDKAppID is configured.
-func (c Config) Demo() bool { return c.SDKAppID == 0 }
+// Tencent app is configured.
+func (c Config) Demo() bool { return c.SDKAppID == 0 && len(c.Apps) == 0 }
 
 // SecureCookie reports whether a cookie set in answer to a request should
 // carry the Secure attribute: in auto mode, when the request came over TLS,
@@ -180,7 +183,16 @@ func (c Config) fields() []slog.Attr {
 		slog.String("trusted_proxies", strings.Join(proxies, ",")),
 		slog.String("secure_cookies", string(c.SecureCookies)),
 		slog.Float64("tencent_rate", c.TencentRate),
+		slog.String("apps", appIDs(c.Apps)),
 	}
+}
+
+func appIDs(apps []App) string {
+	ids := make([]string, len(apps))
+	for i, a := range apps {
+		ids[i] = a.ID
+	}
+	return strings.Join(ids, ",")
 }
 
 func redacted(s string) string {
@@ -228,6 +240,7 @@ var flagVars = []struct{ env, usage string }{
 	{EnvAddr, "listen address (host:port)"},
 	{EnvDataDir, "directory for the SQLite database and generated keys"},
 	{EnvDatabaseURL, "postgres:// URL; empty: SQLite in the data dir"},
+	{EnvAppsFile, "JSON file listing several Tencent apps (instead of " + EnvSDKAppID + ")"},
 	{EnvSDKAppID, "Tencent SDKAppID; empty: demo mode"},
 	{EnvSecretKeyFile, "file holding the Tencent secret key"},
 	{EnvAdminIdentifier, "App Admin account that signs requests"},

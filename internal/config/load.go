@@ -80,6 +80,12 @@ func (l *loader) load() Config {
 	l.checkEndpoint(c.TencentEndpoint)
 	c.SDKAppID = l.sdkAppID()
 	c.SecretKey = l.secretKey(c.SDKAppID != 0)
+	if path := l.get(EnvAppsFile); path != "" {
+		if c.SDKAppID != 0 {
+			l.fail(EnvAppsFile, "set either %s or %s, not both", EnvAppsFile, EnvSDKAppID)
+		}
+		c.Apps = l.appsFile(path)
+	}
 	c.SessionKeys = l.sessionKeys()
 	if err := c.LogLevel.UnmarshalText([]byte(l.or(EnvLogLevel, "info"))); err != nil {
 		l.fail(EnvLogLevel, "%q is not debug, info, warn or error", l.get(EnvLogLevel))
@@ -95,7 +101,7 @@ func (l *loader) load() Config {
 	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < 12 {
 		l.fail(EnvAdminPassword, "must be at least 12 characters")
 	}
-	if c.SDKAppID == 0 && (l.raw(EnvSecretKey) != "" || l.raw(EnvSecretKeyFile) != "") {
+	if c.Demo() && (l.raw(EnvSecretKey) != "" || l.raw(EnvSecretKeyFile) != "") {
 		l.warn(EnvSDKAppID + " is empty: demo mode, the secret key is not used")
 	}
 	c.Warnings = l.warns
@@ -117,26 +123,33 @@ func (l *loader) checkAddr(env, addr string) {
 }
 
 func (l *loader) checkEndpoint(raw string) {
+	if problem := endpointProblem(raw); problem != "" {
+		l.fail(EnvTencentEndpoint, "%s", problem)
+	}
+}
+
+// endpointProblem says what is wrong with a Tencent base URL ("" when
+// nothing is, or when raw is empty).
+func endpointProblem(raw string) string {
 	if raw == "" {
-		return
+		return ""
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		l.fail(EnvTencentEndpoint, "%q is not an absolute http:// or https:// URL", redactURL(raw))
-		return
+		return fmt.Sprintf("%q is not an absolute http:// or https:// URL", redactURL(raw))
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		// The client appends the path and its own signed query; anything
 		// else in the base URL would be silently dropped or leak.
-		l.fail(EnvTencentEndpoint, "%q must be a base URL without credentials, query or fragment", redactURL(raw))
-		return
+		return fmt.Sprintf("%q must be a base URL without credentials, query or fragment", redactURL(raw))
 	}
 	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
 		// Every request carries a UserSig in its query string: over plain
 		// HTTP it would cross the network readable by anyone on the path.
-		l.fail(EnvTencentEndpoint, "%q uses http:// for a host that is not loopback; use https:// "+
+		return fmt.Sprintf("%q uses http:// for a host that is not loopback; use https:// "+
 			"(plain http is allowed only for localhost, 127.0.0.0/8 and ::1, e.g. a local emulator)", redactURL(raw))
 	}
+	return ""
 }
 
 // loopbackHost reports whether host (no port) names this machine.
@@ -178,27 +191,9 @@ func (l *loader) secretKey(required bool) string {
 		if l.raw(EnvSecretKey) != "" {
 			l.warn(EnvSecretKey + " is ignored because " + EnvSecretKeyFile + " is set")
 		}
-		f, err := os.Open(path)
-		if err != nil {
-			l.fail(EnvSecretKeyFile, "cannot read %q: %v", path, unwrapPathErr(err))
-			return ""
-		}
-		defer f.Close()
-		b, err := io.ReadAll(io.LimitReader(f, maxSecretFileBytes+1))
-		if err != nil {
-			l.fail(EnvSecretKeyFile, "cannot read %q: %v", path, unwrapPathErr(err))
-			return ""
-		}
-		if len(b) > maxSecretFileBytes {
-			l.fail(EnvSecretKeyFile, "%q is larger than %d bytes; is it the right file?", path, maxSecretFileBytes)
-			return ""
-		}
-		key := strings.TrimSpace(string(b))
-		if key == "" {
-			l.fail(EnvSecretKeyFile, "%q is empty", path)
-		} else if strings.ContainsAny(key, " \t\r\n") {
-			l.fail(EnvSecretKeyFile, "%q holds more than one line or word; it must hold only the key", path)
-			return ""
+		key, problem := readSecretFile(path)
+		if problem != "" {
+			l.fail(EnvSecretKeyFile, "%s", problem)
 		}
 		return key
 	}
@@ -207,6 +202,31 @@ func (l *loader) secretKey(required bool) string {
 		l.fail(EnvSecretKeyFile, "the Tencent secret key is required when %s is set (or set %s)", EnvSDKAppID, EnvSecretKey)
 	}
 	return key
+}
+
+// readSecretFile reads a file that holds one secret key, and says what is
+// wrong with it otherwise (never quoting its content).
+func readSecretFile(path string) (key, problem string) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Sprintf("cannot read %q: %v", path, unwrapPathErr(err))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxSecretFileBytes+1))
+	if err != nil {
+		return "", fmt.Sprintf("cannot read %q: %v", path, unwrapPathErr(err))
+	}
+	if len(b) > maxSecretFileBytes {
+		return "", fmt.Sprintf("%q is larger than %d bytes; is it the right file?", path, maxSecretFileBytes)
+	}
+	key = strings.TrimSpace(string(b))
+	if key == "" {
+		return "", fmt.Sprintf("%q is empty", path)
+	}
+	if strings.ContainsAny(key, " \t\r\n") {
+		return "", fmt.Sprintf("%q holds more than one line or word; it must hold only the key", path)
+	}
+	return key, ""
 }
 
 func unwrapPathErr(err error) error {
