@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/roomdesk/roomdesk/handlers"
+	"github.com/roomdesk/roomdesk/internal/apps"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/auth"
@@ -39,8 +40,9 @@ type App struct {
 	DB       *db.DB
 	Audit    audit.Store
 	Auth     *auth.Service
-	Tencent  *tencent.Client
-	Rooms    *rooms.Service
+	Apps     *apps.Registry
+	Tencent  *tencent.Client // the default app's (Apps.Default())
+	Rooms    *rooms.Service  // the default app's
 	Bulk     *bulk.Service
 	Metrics  *metrics.Metrics
 	Handler  http.Handler
@@ -105,18 +107,22 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	}
 	a.Auth = auth.NewService(a.DB, a.Audit, aopts)
 
-	tcfg, err := a.tencentConfig(cfg)
+	appList, err := a.appList(cfg)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Tencent != nil {
-		opts.Tencent(&tcfg)
+	if a.Apps, err = apps.New(appList, apps.Options{
+		Audit: a.Audit, Logger: a.Logger, Now: opts.Now, Observe: a.Metrics.ObserveTencent,
+		Tencent: func(_ config.App, tc *tencent.Config) {
+			if opts.Tencent != nil {
+				opts.Tencent(tc)
+			}
+		},
+	}); err != nil {
+		return nil, err
 	}
-	if a.Tencent, err = tencent.New(tcfg); err != nil {
-		return nil, fmt.Errorf("tencent: %w", err)
-	}
+	a.Tencent, a.Rooms = a.Apps.Default().Tencent, a.Apps.Default().Rooms
 	a.tencentReady = &cachedProbe{every: readyEvery, now: a.now, probe: a.probeTencent}
-	a.Rooms = rooms.NewService(a.Tencent, a.Audit, rooms.Options{Logger: a.Logger, Now: opts.Now})
 	a.Bulk = bulk.New(a.DB, a.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now, Rate: cfg.TencentRate, Log: a.Audit})
 	a.shareQuota()
 	a.startBulkRunner()
@@ -144,25 +150,19 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	return a, nil
 }
 
-// tencentConfig points the client at Tencent, or in demo mode starts the
-// emulator on a loopback port and points the client there. The console
-// then signs and sends its requests exactly as it would to Tencent.
-func (a *App) tencentConfig(cfg config.Config) (tencent.Config, error) {
-	tc := tencent.Config{
-		SDKAppID: cfg.SDKAppID, SecretKey: cfg.SecretKey, AdminIdentifier: cfg.AdminIdentifier,
-		Region: cfg.Region, Endpoint: cfg.TencentEndpoint, Observe: a.Metrics.ObserveTencent,
-	}
-	if cfg.TencentRate > 0 {
-		tc.Rates = map[string]float64{
-			tencent.CmdGetRoomInfo: cfg.TencentRate, tencent.CmdUpdateRoomInfo: cfg.TencentRate,
-		}
-	}
+// appList is the configured apps, or in demo mode the emulated one: the
+// emulator starts on a loopback port and the app points there, so the
+// console signs and sends its requests exactly as it would to Tencent.
+func (a *App) appList(cfg config.Config) ([]config.App, error) {
+	list := cfg.AppList()
 	if !cfg.Demo() {
-		if config.RegionUnconfirmed(cfg.Region) && cfg.TencentEndpoint == "" {
-			a.Logger.Warn("region not confirmed for the live API: only China, Singapore, USA and Jakarta are listed by Tencent's live API pages; if calls fail with 60009, use one of those",
-				"region", cfg.Region)
+		for _, ca := range list {
+			if config.RegionUnconfirmed(ca.Region) && ca.Endpoint == "" {
+				a.Logger.Warn("region not confirmed for the live API: only China, Singapore, USA and Jakarta are listed by Tencent's live API pages; if calls fail with 60009, use one of those",
+					"app", ca.ID, "region", ca.Region)
+			}
 		}
-		return tc, nil
+		return list, nil
 	}
 	key := emulator.NewSecretKey()
 	saved := newDemoRooms(cfg.DataDir, a.Logger)
@@ -172,13 +172,13 @@ func (a *App) tencentConfig(cfg config.Config) (tencent.Config, error) {
 	})
 	saved.emu = a.Emulator
 	if err := saved.load(); err != nil {
-		return tc, err
+		return nil, err
 	}
 	go saved.run()
 	a.stopDemoRooms = saved.close
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return tc, fmt.Errorf("demo emulator: %w", err)
+		return nil, fmt.Errorf("demo emulator: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -190,8 +190,8 @@ func (a *App) tencentConfig(cfg config.Config) (tencent.Config, error) {
 	}()
 	a.stopEmulator = func() { cancel(); <-done }
 	a.EmulatorURL = "http://" + ln.Addr().String()
-	tc.SDKAppID, tc.SecretKey, tc.Endpoint = DemoSDKAppID, key, a.EmulatorURL
-	return tc, nil
+	list[0].SDKAppID, list[0].SecretKey, list[0].Endpoint = DemoSDKAppID, key, a.EmulatorURL
+	return list, nil
 }
 
 // startBulkRunner runs bulk jobs in the background until Close; jobs left

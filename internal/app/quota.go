@@ -21,9 +21,11 @@ const (
 )
 
 // shareQuota starts the heartbeat. It does nothing on SQLite (one process)
-// or when ROOMDESK_TENCENT_RATE fixes this instance's rate by hand.
+// or when every app's rate is fixed by hand (ROOMDESK_TENCENT_RATE, or
+// "rate" in the apps file). Each app has its own quota at Tencent, so each
+// app's client is divided by the instances on its own (apps.Registry.Share).
 func (a *App) shareQuota() {
-	if a.DB.Dialect != db.Postgres || a.Config.TencentRate > 0 {
+	if a.DB.Dialect != db.Postgres || !a.Apps.Shared() {
 		return
 	}
 	b := make([]byte, 8)
@@ -74,5 +76,5 @@ func (a *App) beat(ctx context.Context) {
 		a.Logger.Info("sharing Tencent's quota", "instances", n)
 		a.instances = n
 	}
-	a.Tencent.Share(n)
+	a.Apps.Share(n)
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -71,15 +72,19 @@ func (p *cachedProbe) check(ctx context.Context) error {
 	return err
 }
 
-// probeTencent asks for a room that does not exist: "room not found" (or
-// any answer from Tencent) means it is reachable and accepts our signature.
+// probeTencent asks each app for a room that does not exist: "room not
+// found" (or any answer from Tencent) means it is reachable and accepts
+// that app's signature.
 func (a *App) probeTencent(ctx context.Context) error {
-	_, _, err := a.Tencent.GetRoomInfo(ctx, "roomdesk-readiness-probe")
-	var apiErr *tencent.APIError
-	if errors.As(err, &apiErr) && apiErr.Code == tencent.CodeRoomNotFound {
-		return nil
+	var errs []error
+	for _, ap := range a.Apps.All() {
+		_, _, err := ap.Tencent.GetRoomInfo(ctx, "roomdesk-readiness-probe")
+		var apiErr *tencent.APIError
+		if err != nil && !(errors.As(err, &apiErr) && apiErr.Code == tencent.CodeRoomNotFound) {
+			errs = append(errs, fmt.Errorf("app %s: %w", ap.ID, err))
+		}
 	}
-	return err
+	return errors.Join(errs...)
 }
 
 // ready is /readyz's check: the database every time (a local ping), Tencent

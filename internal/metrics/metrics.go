@@ -16,8 +16,8 @@ type Metrics struct {
 	Registry     *prometheus.Registry
 	Requests     *prometheus.CounterVec   // route, method, status
 	Latency      *prometheus.HistogramVec // route, method
-	TencentCalls *prometheus.CounterVec   // command, code
-	TencentTime  *prometheus.HistogramVec // command
+	TencentCalls *prometheus.CounterVec   // app, command, code
+	TencentTime  *prometheus.HistogramVec // app, command
 	AuditWrites  *prometheus.CounterVec   // kind, result
 }
 
@@ -36,13 +36,13 @@ func New() *Metrics {
 		}, []string{"route", "method"}),
 		TencentCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "roomdesk_tencent_calls_total",
-			Help: "Tencent REST attempts by command and ErrorCode (0 ok, -1 transport failure).",
-		}, []string{"command", "code"}),
+			Help: "Tencent REST attempts by app id, command and ErrorCode (0 ok, -1 transport failure).",
+		}, []string{"app", "command", "code"}),
 		TencentTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "roomdesk_tencent_call_duration_seconds",
-			Help:    "Tencent REST attempt latency by command.",
+			Help:    "Tencent REST attempt latency by app id and command.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
-		}, []string{"command"}),
+		}, []string{"app", "command"}),
 		AuditWrites: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "roomdesk_audit_writes_total",
 			Help: "Audit log appends by row kind and result (ok or error).",
@@ -69,8 +69,11 @@ func (m *Metrics) WatchCheckpointAge(age func() (time.Duration, bool)) {
 	}))
 }
 
-// ObserveTencent matches tencent.Config.Observe.
-func (m *Metrics) ObserveTencent(command string, code int, d time.Duration) {
-	m.TencentCalls.WithLabelValues(command, strconv.Itoa(code)).Inc()
-	m.TencentTime.WithLabelValues(command).Observe(d.Seconds())
+// ObserveTencent is tencent.Config.Observe for the app with id app: each
+// app has its own quota at Tencent, so its calls are counted apart.
+func (m *Metrics) ObserveTencent(app string) func(command string, code int, d time.Duration) {
+	return func(command string, code int, d time.Duration) {
+		m.TencentCalls.WithLabelValues(app, command, strconv.Itoa(code)).Inc()
+		m.TencentTime.WithLabelValues(app, command).Observe(d.Seconds())
+	}
 }
