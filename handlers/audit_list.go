@@ -9,6 +9,18 @@ import (
 	"github.com/roomdesk/roomdesk/views/auditview"
 )
 
+// appChoices are the configured apps for the audit log's app filter.
+func (h *Handlers) appChoices() []auditview.AppChoice {
+	if h.Apps == nil {
+		return nil
+	}
+	var out []auditview.AppChoice
+	for _, a := range h.Apps.All() {
+		out = append(out, auditview.AppChoice{ID: a.ID, Name: a.Name})
+	}
+	return out
+}
+
 // chainStatus is the log's anchoring for the audit pages, nil when no
 // checkpointer is configured.
 func (h *Handlers) chainStatus(c echo.Context) *audit.Status {
@@ -37,6 +49,7 @@ func (h *Handlers) AuditList(c echo.Context) error {
 		Query:  audit.CleanQuery(q),
 		Before: before,
 		OOB:    isHTMX(c),
+		Apps:   h.appChoices(),
 	}
 	status := http.StatusOK
 	if len(errs) > 0 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/sessions"
 
+	"github.com/roomdesk/roomdesk/internal/apps"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
@@ -19,9 +20,11 @@ import (
 
 // Deps is everything the handlers call into.
 type Deps struct {
-	Auth     *auth.Service
-	Audit    audit.Store
-	Rooms    *rooms.Service
+	Auth  *auth.Service
+	Audit audit.Store
+	Rooms *rooms.Service // the default app's
+	// Apps are the Tencent apps served; nil means the single app of Rooms.
+	Apps     *apps.Registry
 	Bulk     *bulk.Service  // bulk edits (issue 8)
 	Sessions sessions.Store // cookie store; the session itself lives in the DB
 	Metrics  *metrics.Metrics

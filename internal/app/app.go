@@ -123,7 +123,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	}
 	a.Tencent, a.Rooms = a.Apps.Default().Tencent, a.Apps.Default().Rooms
 	a.tencentReady = &cachedProbe{every: readyEvery, now: a.now, probe: a.probeTencent}
-	a.Bulk = bulk.New(a.DB, a.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now, Rate: cfg.TencentRate, Log: a.Audit})
+	a.Bulk = bulk.New(a.DB, a.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now, Rate: cfg.TencentRate, Log: a.Audit, App: a.Apps.Default().ID})
 	a.shareQuota()
 	a.startBulkRunner()
 
@@ -138,7 +138,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		return nil, err
 	}
 	h := handlers.New(handlers.Deps{
-		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk,
+		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie, RequireMFA: cfg.EffectiveMFA(),
 		Ready: a.ready, Now: opts.Now, Anchor: a.Checkpoints,

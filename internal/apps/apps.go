@@ -77,7 +77,7 @@ func New(list []config.App, opts Options) (*Registry, error) {
 			return nil, fmt.Errorf("apps: app %q: tencent: %w", ca.ID, err)
 		}
 		a := &App{App: ca, Tencent: client}
-		a.Rooms = rooms.NewService(client, opts.Audit, rooms.Options{Logger: opts.Logger, Now: opts.Now})
+		a.Rooms = rooms.NewService(client, opts.Audit, rooms.Options{Logger: opts.Logger, Now: opts.Now, App: ca.ID})
 		r.list = append(r.list, a)
 		r.byID[ca.ID] = a
 	}

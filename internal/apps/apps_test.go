@@ -4,12 +4,18 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/config"
+	"github.com/roomdesk/roomdesk/internal/db"
+	"github.com/roomdesk/roomdesk/internal/db/dbtest"
 	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
@@ -175,5 +181,48 @@ func TestShareSkipsFixedRates(t *testing.T) {
 	}
 	if _, err := New(nil, Options{}); err == nil {
 		t.Error("no apps accepted")
+	}
+}
+
+// A room edit in each app is audited with that app, and the log filters
+// by it: one log, on both databases.
+func TestEditsAreAuditedWithTheirApp(t *testing.T) {
+	for _, dialect := range []db.Dialect{db.SQLite, db.Postgres} {
+		t.Run(string(dialect), func(t *testing.T) {
+			log := sqlstore.New(dbtest.Open(t, dialect))
+			r, emus := twoApps(t, Options{Audit: log})
+			for _, a := range r.All() {
+				room, err := a.Rooms.Get(t.Context(), "live_1001")
+				if err != nil {
+					t.Fatal(err)
+				}
+				orig := rooms.FormFromRoom(room)
+				sub := rooms.Form{}
+				for k, v := range orig {
+					sub[k] = v
+				}
+				sub["RoomName"] = []string{"renamed in " + a.ID}
+				res, err := a.Rooms.Update(t.Context(), audit.Actor{Name: "olga", Role: "operator"}, "live_1001", sub, orig)
+				if err != nil || res.Outcome != audit.OutcomeOK {
+					t.Fatalf("%s: update %+v, %v", a.ID, res, err)
+				}
+			}
+			for id, emu := range emus {
+				if got, _ := emu.Room("live_1001"); got.RoomName != "renamed in "+id {
+					t.Errorf("%s emulator's room is named %q", id, got.RoomName)
+				}
+				page, err := log.List(t.Context(), audit.Filter{App: id}, 0, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(page.Records) != 1 || page.Records[0].Entry.App != id || page.Records[0].Result == nil ||
+					page.Records[0].Result.App != id || !strings.Contains(page.Records[0].Entry.RequestBody, "renamed in "+id) {
+					t.Errorf("app %s: %d records %+v", id, len(page.Records), page.Records)
+				}
+			}
+			if rep, err := log.Verify(t.Context()); err != nil || !rep.OK() {
+				t.Errorf("verify: %+v %v", rep, err)
+			}
+		})
 	}
 }

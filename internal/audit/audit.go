@@ -88,8 +88,11 @@ type Entry struct {
 	Attempts     int
 	LatencyMS    int64
 	Detail       string // human-readable note (e.g. why a login failed)
-	PrevHash     string // hex SHA-256
-	Hash         string // hex SHA-256
+	// App is the id of the Tencent app the row is about ("" for what
+	// belongs to no app: sign-ins, user changes, rows from before apps).
+	App      string
+	PrevHash string // hex SHA-256
+	Hash     string // hex SHA-256
 }
 
 // Record is what the review pages show: an intent with its result (if any),
@@ -118,6 +121,7 @@ type Filter struct {
 	Outcome   string
 	RequestID string
 	JobID     string
+	App       string
 	From, To  time.Time // To is exclusive
 }
 

@@ -21,7 +21,8 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // choice is deliberate: docs/AUDIT.md re-checks the chain with a short Python
 // script, and two encoders that disagree on one escape would make an intact
 // log look tampered. PrevHash and Hash are not part of it (prev_hash is
-// prefixed by Hash instead).
+// prefixed by Hash instead). The app comes last and only when set, so rows
+// written before apps existed keep the encoding, and the hash, they had.
 func Canonical(e Entry) []byte {
 	b := make([]byte, 0, 512+len(e.RequestBody)+len(e.ResponseBody))
 	b = append(b, `{"seq":`...)
@@ -53,6 +54,9 @@ func Canonical(e Entry) []byte {
 	b = append(b, `,"latency_ms":`...)
 	b = strconv.AppendInt(b, e.LatencyMS, 10)
 	b = appendStr(b, "detail", e.Detail)
+	if e.App != "" {
+		b = appendStr(b, "app", e.App)
+	}
 	return append(b, '}')
 }
 
@@ -151,7 +155,7 @@ func appendQuoted(b []byte, s string) []byte {
 func Normalize(e *Entry) {
 	for _, p := range []*string{&e.Actor, &e.ActorRole, &e.ClientIP, &e.UserAgent,
 		&e.Action, &e.RoomID, &e.JobID, &e.RequestBody, &e.ResponseBody,
-		&e.ActionStatus, &e.ErrorInfo, &e.RequestID, &e.Outcome, &e.Detail} {
+		&e.ActionStatus, &e.ErrorInfo, &e.RequestID, &e.Outcome, &e.Detail, &e.App} {
 		*p = clean(*p)
 	}
 	if e.Kind != "" {

@@ -70,6 +70,7 @@ func TestCanonicalCoversEveryField(t *testing.T) {
 		"ErrorInfo": func(e *Entry) { e.ErrorInfo += "x" }, "RequestID": func(e *Entry) { e.RequestID += "x" },
 		"Outcome": func(e *Entry) { e.Outcome += "x" }, "Attempts": func(e *Entry) { e.Attempts++ },
 		"LatencyMS": func(e *Entry) { e.LatencyMS++ }, "Detail": func(e *Entry) { e.Detail += "x" },
+		"App": func(e *Entry) { e.App = "prod-cn" },
 	}
 	for name, mutate := range mutations {
 		m := exampleEntry()
@@ -80,6 +81,22 @@ func TestCanonicalCoversEveryField(t *testing.T) {
 	}
 	if ComputeHash("1"+GenesisHash[1:], e) == h {
 		t.Error("the previous hash does not change the hash")
+	}
+}
+
+// The app joins the encoding last and only when set: a row without one
+// encodes (and hashes) exactly as before apps existed, which the worked
+// example above also holds to the byte.
+func TestCanonicalApp(t *testing.T) {
+	e := exampleEntry()
+	before := string(Canonical(e))
+	if strings.Contains(before, `"app"`) {
+		t.Fatalf("a row without an app has an app key: %s", before)
+	}
+	e.App = "prod-cn"
+	got := string(Canonical(e))
+	if want := strings.TrimSuffix(before, "}") + `,"app":"prod-cn"}`; got != want {
+		t.Errorf("with app:\n%s\nwant\n%s", got, want)
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 // CSVHeader is the export's header row.
 var CSVHeader = []string{"seq", "time", "actor", "role", "action", "room_id", "changes",
 	"outcome", "error_code", "error_info", "request_id", "attempts", "latency_ms",
-	"client_ip", "user_agent", "job_id", "detail", "hash"}
+	"client_ip", "user_agent", "job_id", "detail", "app", "hash"}
 
 // CSVWriter writes records as CSV (RFC 4180 quoting), one record per row, as
 // they come: nothing is buffered beyond bufio's block. Records end in LF,
@@ -81,7 +81,7 @@ func csvRow(r Record) []string {
 		t(e.Actor), t(e.ActorRole), t(e.Action), t(e.RoomID), t(FormatChanges(e.Changes)),
 		t(r.Outcome()), code, t(out.ErrorInfo), t(out.RequestID),
 		strconv.Itoa(out.Attempts), strconv.FormatInt(out.LatencyMS, 10),
-		t(e.ClientIP), t(e.UserAgent), t(e.JobID), t(detail), e.Hash,
+		t(e.ClientIP), t(e.UserAgent), t(e.JobID), t(detail), t(e.App), e.Hash,
 	}
 }
 
@@ -166,6 +166,7 @@ type jsonEntry struct {
 	Attempts     int      `json:"attempts"`
 	LatencyMS    int64    `json:"latency_ms"`
 	Detail       string   `json:"detail"`
+	App          string   `json:"app,omitempty"` // in the hash only when set
 	PrevHash     string   `json:"prev_hash"`
 	Hash         string   `json:"hash"`
 	Proof        []string `json:"proof,omitempty"` // exports with proofs only
@@ -182,7 +183,7 @@ func toJSON(e Entry) jsonEntry {
 		JobID: e.JobID, Changes: cs, RequestBody: e.RequestBody, ResponseBody: e.ResponseBody,
 		ActionStatus: e.ActionStatus, ErrorCode: e.ErrorCode, ErrorInfo: e.ErrorInfo,
 		RequestID: e.RequestID, Outcome: e.Outcome, Attempts: e.Attempts, LatencyMS: e.LatencyMS,
-		Detail: e.Detail, PrevHash: e.PrevHash, Hash: e.Hash}
+		Detail: e.Detail, App: e.App, PrevHash: e.PrevHash, Hash: e.Hash}
 }
 
 // RecordWriter is what both export writers are.

@@ -14,14 +14,17 @@ import (
 // The web handlers parse their query string with ParseFilter too, so the
 // console's export and `roomdesk audit export` with the same values select
 // exactly the same rows: an auditor can re-run one with the other.
-var FilterKeys = []string{"room", "actor", "action", "outcome", "request_id", "job", "from", "to"}
+var FilterKeys = []string{"app", "room", "actor", "action", "outcome", "request_id", "job", "from", "to"}
 
 // Outcomes an auditor can filter on. "pending" is deliberately absent: it
 // is what an intent row stores, while the record's outcome is its result's,
 // or "unknown" when there is none.
 var Outcomes = []string{OutcomeOK, OutcomeFailed, OutcomeUnknown, OutcomeDenied}
 
-var actionPattern = regexp.MustCompile(`^[a-z0-9_.]{1,64}$`)
+var (
+	actionPattern = regexp.MustCompile(`^[a-z0-9_.]{1,64}$`)
+	appPattern    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`) // config's app id
+)
 
 // ParseFilter reads a filter from query values (see FilterKeys). Values are
 // trimmed; empty ones match everything. Each unreadable value yields a
@@ -40,6 +43,10 @@ func ParseFilter(v url.Values) (Filter, map[string]string) {
 		Outcome:   get("outcome"),
 		RequestID: get("request_id"),
 		JobID:     get("job"),
+		App:       get("app"),
+	}
+	if f.App != "" && !appPattern.MatchString(f.App) {
+		errs["app"] = "An app id is a short lowercase name such as prod-cn."
 	}
 	if f.RoomID != "" && !printableASCII(f.RoomID, 48) {
 		errs["room"] = "A RoomId is 1 to 48 printable ASCII characters."

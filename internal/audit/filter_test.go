@@ -23,9 +23,9 @@ func TestParseFilter(t *testing.T) {
 		{name: "empty matches all", query: ""},
 		{
 			name:  "every field, trimmed",
-			query: "room=+live-1+&actor=alice&action=room.update&outcome=unknown&request_id=Id-9&job=j1",
+			query: "room=+live-1+&actor=alice&action=room.update&outcome=unknown&request_id=Id-9&job=j1&app=prod-cn",
 			want: Filter{RoomID: "live-1", Actor: "alice", Action: ActionRoomUpdate,
-				Outcome: OutcomeUnknown, RequestID: "Id-9", JobID: "j1"},
+				Outcome: OutcomeUnknown, RequestID: "Id-9", JobID: "j1", App: "prod-cn"},
 		},
 		{
 			name:  "datetime-local: to includes its minute",
@@ -54,6 +54,7 @@ func TestParseFilter(t *testing.T) {
 		{name: "room not printable ASCII", query: "room=r%C3%A9", wantErr: []string{"room"}},
 		{name: "room too long", query: "room=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", wantErr: []string{"room"}},
 		{name: "request id with control char", query: "request_id=a%0Ab", wantErr: []string{"request_id"}},
+		{name: "app not a slug", query: "app=Prod+CN", wantErr: []string{"app"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -167,5 +167,5 @@ func fromJSON(j jsonEntry) Entry {
 		Action: j.Action, RoomID: j.RoomID, JobID: j.JobID, Changes: cs, RequestBody: j.RequestBody,
 		ResponseBody: j.ResponseBody, ActionStatus: j.ActionStatus, ErrorCode: j.ErrorCode,
 		ErrorInfo: j.ErrorInfo, RequestID: j.RequestID, Outcome: j.Outcome, Attempts: j.Attempts,
-		LatencyMS: j.LatencyMS, Detail: j.Detail, PrevHash: j.PrevHash, Hash: j.Hash}
+		LatencyMS: j.LatencyMS, Detail: j.Detail, App: j.App, PrevHash: j.PrevHash, Hash: j.Hash}
 }

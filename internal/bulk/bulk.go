@@ -74,6 +74,9 @@ type Options struct {
 	// Log records "retry the failed rooms" (RetryFailed refuses without
 	// it) and each job's creation, start, cancellation and end.
 	Log AuditLog
+	// App is the id of the Tencent app whose rooms the jobs edit; the
+	// jobs' audit events carry it (their room edits get it from rooms).
+	App string
 }
 
 // AuditLog is where RetryFailed records who retried which job.

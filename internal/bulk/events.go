@@ -27,7 +27,7 @@ func (s *Service) event(ctx context.Context, actor audit.Actor, action string, j
 	}
 	e := audit.Entry{Kind: audit.KindEvent, Action: action, Outcome: outcome, Detail: detail}
 	e.SetActor(actor)
-	e.JobID = JobKey(jobID)
+	e.JobID, e.App = JobKey(jobID), s.opts.App
 	if err := s.opts.Log.Append(context.WithoutCancel(ctx), &e); err != nil {
 		s.opts.Logger.Error("bulk: audit append failed", "action", action, "job", jobID, "err", err)
 	}

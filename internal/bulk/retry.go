@@ -67,6 +67,7 @@ func (s *Service) RetryFailed(ctx context.Context, actor audit.Actor, id int64) 
 		Outcome: audit.OutcomeOK, Detail: fmt.Sprintf("retry_of=%d rooms=%d", id, len(plan.Rows))}
 	actor.JobID = j.Key()
 	e.SetActor(actor)
+	e.App = s.opts.App
 	if aerr := s.opts.Log.Append(ctx, &e); aerr != nil {
 		// Not yet woken, so normally not started: remove it. Should the
 		// runner's poll have started it meanwhile, it stays, and its every

@@ -30,7 +30,7 @@ const auditUsage = `usage:
   roomdesk audit export [flags]
       Write the records matching the filter, newest first, as the console's
       export does.
-      --room ID  --actor NAME  --action ACTION  --outcome ok|failed|unknown|denied
+      --app ID  --room ID  --actor NAME  --action ACTION  --outcome ok|failed|unknown|denied
       --request-id ID  --job ID  --from TIME  --to TIME   (UTC, e.g. 2025-03-01T14:30;
                                                          --to includes the minute/day given)
       --format csv|jsonl   (default csv)
@@ -106,7 +106,7 @@ func auditVerify(ctx context.Context, store audit.Store, stdout, stderr io.Write
 
 // exportFlags maps each flag to its filter key (see audit.FilterKeys).
 var exportFlags = map[string]string{
-	"room": "room", "actor": "actor", "action": "action", "outcome": "outcome",
+	"app": "app", "room": "room", "actor": "actor", "action": "action", "outcome": "outcome",
 	"request-id": "request_id", "job": "job", "from": "from", "to": "to",
 }
 

@@ -34,20 +34,22 @@ func fixture(t *testing.T) (*sqlstore.Store, *db.DB) {
 		}
 		return e
 	}
-	update := func(at time.Time, room string) audit.Entry {
+	update := func(at time.Time, room, app string) audit.Entry {
 		return add(audit.Entry{Time: at, Kind: audit.KindIntent, Actor: "olga", ActorRole: "operator",
-			Action: audit.ActionRoomUpdate, RoomID: room,
+			Action: audit.ActionRoomUpdate, RoomID: room, App: app,
 			Changes:     []audit.Change{{Field: "RoomName", Before: `"a"`, After: `"b"`}},
 			RequestBody: `{"RoomInfo":{"RoomId":"` + room + `","RoomName":"b"}}`})
 	}
 	add(audit.Entry{Time: t0, Kind: audit.KindEvent, Actor: "olga", ActorRole: "operator",
 		Action: audit.ActionLogin, Outcome: audit.OutcomeOK})
-	in := update(t0.Add(time.Minute), "live-1")
-	add(audit.Entry{Time: t0.Add(time.Minute + time.Second), Kind: audit.KindResult, IntentSeq: in.Seq,
+	// One room of app prod-cn: the encoding, exports and their checkers
+	// carry the app; the other rows are from before apps.
+	in := update(t0.Add(time.Minute), "live-1", "prod-cn")
+	add(audit.Entry{Time: t0.Add(time.Minute + time.Second), Kind: audit.KindResult, IntentSeq: in.Seq, App: "prod-cn",
 		Actor: "olga", Action: audit.ActionRoomUpdate, RoomID: "live-1", ActionStatus: "OK",
 		RequestID: "Id-ok-1", Outcome: audit.OutcomeOK, Attempts: 1, LatencyMS: 40})
-	update(t0.Add(2*time.Minute), "live-2") // no result: outcome unknown
-	in = update(t0.Add(3*time.Minute), "=cmd|' /C calc'!A0")
+	update(t0.Add(2*time.Minute), "live-2", "") // no result: outcome unknown
+	in = update(t0.Add(3*time.Minute), "=cmd|' /C calc'!A0", "")
 	add(audit.Entry{Time: t0.Add(3*time.Minute + time.Second), Kind: audit.KindResult, IntentSeq: in.Seq,
 		Actor: "olga", Action: audit.ActionRoomUpdate, RoomID: in.RoomID, ActionStatus: "FAIL",
 		ErrorCode: 100004, ErrorInfo: "room not exist", RequestID: "Id-fail-2",
@@ -139,6 +141,7 @@ func TestExportFilters(t *testing.T) {
 		want []string // RoomId (or action) of each record, newest first
 	}{
 		{[]string{"--room", "live-1"}, []string{"live-1"}},
+		{[]string{"--app", "prod-cn"}, []string{"live-1"}},
 		{[]string{"--outcome", "unknown"}, []string{"live-2"}},
 		{[]string{"--request-id", "Id-ok-1"}, []string{"live-1"}},
 		{[]string{"--action", "auth.login"}, []string{""}},

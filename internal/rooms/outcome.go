@@ -91,7 +91,7 @@ func (s *Service) recordRefusedRead(ctx context.Context, actor audit.Actor, room
 		after, _ := canonical(f, submitted[f])
 		wanted = append(wanted, audit.Change{Field: f, After: after})
 	}
-	e := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionRoomUpdate, RoomID: roomID, Changes: wanted, RequestBody: string(meta.RequestBody),
+	e := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionRoomUpdate, RoomID: roomID, App: s.opts.App, Changes: wanted, RequestBody: string(meta.RequestBody),
 		ResponseBody: string(meta.ResponseBody), ActionStatus: meta.ActionStatus, ErrorCode: meta.ErrorCode,
 		ErrorInfo: meta.ErrorInfo, RequestID: meta.RequestID, Outcome: audit.OutcomeFailed,
 		Attempts: meta.Attempts, LatencyMS: meta.Latency.Milliseconds(),

@@ -37,6 +37,9 @@ type Options struct {
 	CallTimeout time.Duration
 	// OnAuditWrite is told about every audit append (metrics).
 	OnAuditWrite func(kind audit.Kind, ok bool)
+	// App is the id of the Tencent app tc talks to; every audit row the
+	// service writes carries it.
+	App string
 }
 
 // Service runs the room use cases. Safe for concurrent use.

@@ -150,7 +150,7 @@ func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.Room
 	if err != nil {
 		return Result{}, fmt.Errorf("rooms: update %q: encoding: %w", room.RoomId, err)
 	}
-	intent := audit.Entry{Kind: audit.KindIntent, Action: audit.ActionRoomUpdate, RoomID: room.RoomId,
+	intent := audit.Entry{Kind: audit.KindIntent, Action: audit.ActionRoomUpdate, RoomID: room.RoomId, App: s.opts.App,
 		Changes: auditChanges(fields, room, only), RequestBody: string(body), Outcome: audit.OutcomePending}
 	intent.SetActor(actor)
 	if err := s.log.Append(ctx, &intent); err != nil {
@@ -177,7 +177,7 @@ func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.Room
 // gets Tencent's answer, with a warning, and the whole row goes to the log
 // so nothing is lost; the intent alone already reads as "outcome unknown".
 func (s *Service) recordResult(ctx context.Context, intent audit.Entry, meta tencent.Meta, callErr error, res *Result) {
-	e := audit.Entry{Kind: audit.KindResult, IntentSeq: intent.Seq, Action: intent.Action, RoomID: intent.RoomID,
+	e := audit.Entry{Kind: audit.KindResult, IntentSeq: intent.Seq, Action: intent.Action, RoomID: intent.RoomID, App: intent.App,
 		Changes: intent.Changes, RequestBody: intent.RequestBody, ResponseBody: string(meta.ResponseBody),
 		ActionStatus: meta.ActionStatus, ErrorCode: res.ErrorCode, ErrorInfo: res.ErrorInfo,
 		RequestID: res.RequestID, Outcome: res.Outcome, Attempts: meta.Attempts, LatencyMS: meta.Latency.Milliseconds()}

@@ -28,6 +28,24 @@ type ListProps struct {
 	Codes   map[int]string // ErrorCode → meaning, for the codes on this page
 	OOB     bool           // htmx fragment: also refresh the filter's error slots
 	Chain   *audit.Status  // the log's anchoring; nil when not configured
+	Apps    []AppChoice    // the configured Tencent apps, for the app filter
+}
+
+// AppChoice is one configured app as the filter offers it.
+type AppChoice struct{ ID, Name string }
+
+// showApps says whether the filter offers an app: with several apps, or
+// when a link names one.
+func (p ListProps) showApps() bool { return len(p.Apps) > 1 || p.value("app") != "" }
+
+// knownApp reports whether the filter's app is a configured one.
+func (p ListProps) knownApp() bool {
+	for _, a := range p.Apps {
+		if a.ID == p.value("app") {
+			return true
+		}
+	}
+	return p.value("app") == ""
 }
 
 // ShowProps fills /audit/{seq}.
@@ -246,4 +264,4 @@ func (p ListProps) knownAction() bool {
 func errID(k string) string { return "audit-err-" + strings.ReplaceAll(k, "_", "-") }
 
 // errorKeys are the filter keys with a message slot in the form, in order.
-var errorKeys = []string{"room", "actor", "action", "outcome", "request_id", "job", "from", "to", "before"}
+var errorKeys = []string{"app", "room", "actor", "action", "outcome", "request_id", "job", "from", "to", "before"}

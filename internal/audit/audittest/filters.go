@@ -27,17 +27,18 @@ func fixture(t *testing.T, s audit.Store, n int) []audit.Record {
 		if i%5 == 0 {
 			job = "j1"
 		}
+		app := []string{"prod-cn", "prod-sg", ""}[i%3] // "" : a row from before apps
 		var e audit.Entry
 		switch i % 7 {
 		case 2:
 			e = mustAppend(t, s, event(at(i), actor, audit.ActionLogin))
 		case 5:
 			ev := event(at(i), actor, audit.ActionDenied)
-			ev.Outcome, ev.RoomID, ev.RequestID, ev.JobID = audit.OutcomeDenied, room, fmt.Sprintf("rid-%d", i), job
+			ev.Outcome, ev.RoomID, ev.RequestID, ev.JobID, ev.App = audit.OutcomeDenied, room, fmt.Sprintf("rid-%d", i), job, app
 			e = mustAppend(t, s, ev)
 		default:
 			in := intent(at(i), actor, room)
-			in.JobID = job
+			in.JobID, in.App = job, app
 			e = mustAppend(t, s, in)
 		}
 		recs[e.Seq] = &audit.Record{Entry: e}
@@ -73,6 +74,7 @@ func matches(r audit.Record, f audit.Filter) bool {
 		(f.Actor == "" || e.Actor == f.Actor) &&
 		(f.Action == "" || e.Action == f.Action) &&
 		(f.JobID == "" || e.JobID == f.JobID) &&
+		(f.App == "" || e.App == f.App) &&
 		(f.Outcome == "" || r.Outcome() == f.Outcome) &&
 		(f.RequestID == "" || reqID == f.RequestID) &&
 		(f.From.IsZero() || !e.Time.Before(f.From)) &&
@@ -102,6 +104,10 @@ func testFilters(t *testing.T, newStore NewStore) {
 		{"actor", audit.Filter{Actor: "bob"}},
 		{"action", audit.Filter{Action: audit.ActionLogin}},
 		{"job", audit.Filter{JobID: "j1"}},
+		{"app", audit.Filter{App: "prod-sg"}},
+		{"app and outcome", audit.Filter{App: "prod-cn", Outcome: audit.OutcomeOK}},
+		{"app and room", audit.Filter{App: "prod-cn", RoomID: "r0"}},
+		{"unknown app", audit.Filter{App: "nope"}},
 		{"outcome ok", audit.Filter{Outcome: audit.OutcomeOK}},
 		{"outcome failed", audit.Filter{Outcome: audit.OutcomeFailed}},
 		{"outcome unknown", audit.Filter{Outcome: audit.OutcomeUnknown}},

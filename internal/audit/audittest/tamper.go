@@ -124,7 +124,7 @@ func swap(t *testing.T, d *db.DB, a, b int64) {
 	cols := []string{"at_us", "kind", "intent_seq", "actor", "actor_role", "client_ip",
 		"user_agent", "action", "room_id", "job_id", "changes", "request_body",
 		"response_body", "action_status", "error_code", "error_info", "request_id",
-		"outcome", "attempts", "latency_ms", "detail", "prev_hash", "hash"}
+		"outcome", "attempts", "latency_ms", "detail", "app", "prev_hash", "hash"}
 	read := func(seq int64) []any {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))

@@ -46,7 +46,9 @@ func TestDocScript(t *testing.T) {
 		"nul\x00", "bad\xffutf8", "=1+1", "\\u0041"}
 	var in audit.Entry
 	for i, s1 := range awkward {
-		e := audit.Entry{Kind: audit.KindIntent, Actor: s1, UserAgent: s1, Detail: s1, RoomID: "r",
+		// Every other row has an app, which the encoding holds only when set.
+		app := []string{"", "prod-cn"}[i%2]
+		e := audit.Entry{Kind: audit.KindIntent, Actor: s1, UserAgent: s1, Detail: s1, RoomID: "r", App: app,
 			Time:    time.Date(2026, 1, 1, 0, 0, i, 999999999, time.UTC),
 			Changes: []audit.Change{{Field: s1, Before: `"` + s1 + `"`, After: "-1"}}, ErrorCode: -i, LatencyMS: 1 << 50}
 		if err := s.Append(ctx, &e); err != nil {

@@ -133,6 +133,7 @@ func whereInline(f audit.Filter, lo, hi int64, inline bool) (string, []any) {
 	}
 	for _, c := range []struct{ col, v string }{
 		{"i.room_id", f.RoomID}, {"i.actor", f.Actor}, {"i.action", f.Action}, {"i.job_id", f.JobID},
+		{"i.app", f.App},
 	} {
 		if c.v != "" {
 			add(c.col+" = ?", c.v)

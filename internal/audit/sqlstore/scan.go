@@ -14,7 +14,7 @@ var columns = []string{
 	"seq", "at_us", "kind", "intent_seq", "actor", "actor_role", "client_ip",
 	"user_agent", "action", "room_id", "job_id", "changes", "request_body",
 	"response_body", "action_status", "error_code", "error_info", "request_id",
-	"outcome", "attempts", "latency_ms", "detail", "prev_hash", "hash",
+	"outcome", "attempts", "latency_ms", "detail", "app", "prev_hash", "hash",
 }
 
 // Columns lists audit_log's columns in the order Row gives their values.
@@ -39,14 +39,14 @@ type raw struct {
 	seq, at, intentSeq, errCode, attempts, latency sql.NullInt64
 
 	kind, actor, role, ip, ua, action, room, job, changes, reqBody, respBody,
-	status, errInfo, reqID, outcome, detail, prev, hash sql.NullString
+	status, errInfo, reqID, outcome, detail, app, prev, hash sql.NullString
 }
 
 func (r *raw) dest() []any {
 	return []any{&r.seq, &r.at, &r.kind, &r.intentSeq, &r.actor, &r.role, &r.ip,
 		&r.ua, &r.action, &r.room, &r.job, &r.changes, &r.reqBody,
 		&r.respBody, &r.status, &r.errCode, &r.errInfo, &r.reqID,
-		&r.outcome, &r.attempts, &r.latency, &r.detail, &r.prev, &r.hash}
+		&r.outcome, &r.attempts, &r.latency, &r.detail, &r.app, &r.prev, &r.hash}
 }
 
 // entry converts a scanned row. The error is about an unreadable changes
@@ -76,6 +76,7 @@ func (r *raw) entry() (audit.Entry, error) {
 		Attempts:     int(r.attempts.Int64),
 		LatencyMS:    r.latency.Int64,
 		Detail:       r.detail.String,
+		App:          r.app.String,
 		PrevHash:     r.prev.String,
 		Hash:         r.hash.String,
 	}
@@ -94,7 +95,7 @@ func values(e *audit.Entry) []any {
 		string(audit.AppendChanges(nil, e.Changes)), e.RequestBody,
 		e.ResponseBody, e.ActionStatus, int64(e.ErrorCode), e.ErrorInfo,
 		e.RequestID, e.Outcome, int64(e.Attempts), e.LatencyMS, e.Detail,
-		e.PrevHash, e.Hash}
+		e.App, e.PrevHash, e.Hash}
 }
 
 // recordScanner scans records reusing its destinations: an export reads
