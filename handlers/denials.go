@@ -76,7 +76,7 @@ func (d *denialLog) sweepLocked(now time.Time) []audit.Entry {
 // deny audits a refusal through the denial log.
 func (h *Handlers) deny(c echo.Context, e audit.Entry) {
 	e = eventFor(c, e)
-	key := e.Actor + "\x00" + c.Request().Method + "\x00" + c.Path()
+	key := e.Actor + "\x00" + c.Request().Method + "\x00" + c.Path() + "\x00" + e.App
 	own, due := h.denials.admit(key, e, h.Now())
 	for _, s := range due {
 		h.append(c, s)

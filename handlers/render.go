@@ -7,6 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
 
@@ -37,7 +38,11 @@ func (h *Handlers) page(c echo.Context, title, active string) layout.Props {
 	p := layout.Props{Title: title, Active: active, CSRF: csrfToken(c), Demo: h.Demo}
 	if u, ok := currentUser(c); ok {
 		p.User = &layout.User{Name: u.Username, Role: string(u.Role)}
+		if r, ok := c.Get(ctxAppRole).(auth.Role); ok {
+			p.User.Role = string(r) // the role in this page's app
+		}
 	}
+	h.appLayout(c, &p)
 	return p
 }
 

@@ -18,7 +18,8 @@ import (
 // a jump to that room.
 func (h *Handlers) RoomsList(c echo.Context) error {
 	q := c.QueryParams()
-	p := roomsview.ListProps{Layout: h.page(c, "Rooms", "rooms"), Cursor: q.Get("cursor"), Back: q["back"]}
+	p := roomsview.ListProps{Layout: h.page(c, "Rooms", "rooms"), Cursor: q.Get("cursor"), Back: q["back"],
+		NoBulk: h.Apps != nil && h.appOf(c) != h.Apps.Default()}
 	if _, ok := q["open"]; ok {
 		id := strings.TrimSpace(q.Get("open"))
 		if p.OpenError = rooms.ValidateRoomID(id); p.OpenError == "" {
@@ -33,7 +34,7 @@ func (h *Handlers) RoomsList(c echo.Context) error {
 		// sent, signed, to Tencent. Tencent's look like "1693271355-1231".
 		status, p.Error, p.Cursor = http.StatusBadRequest, "This page link is not valid. Start again from the first page.", ""
 	} else {
-		list, err = h.Rooms.List(c.Request().Context(), p.Cursor)
+		list, err = h.rooms(c).List(c.Request().Context(), p.Cursor)
 	}
 	if err != nil {
 		prob, ok := problemFor(err, "")

@@ -15,7 +15,7 @@ import (
 // form pre-filled with it (read-only for viewers).
 func (h *Handlers) RoomsShow(c echo.Context) error {
 	id := roomIDParam(c)
-	room, err := h.Rooms.Get(c.Request().Context(), id)
+	room, err := h.rooms(c).Get(c.Request().Context(), id)
 	if err != nil {
 		return h.roomProblemPage(c, id, err)
 	}

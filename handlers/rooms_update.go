@@ -21,7 +21,7 @@ func (h *Handlers) RoomsUpdate(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	submitted, original := rooms.SplitForm(form)
-	res, err := h.Rooms.Update(c.Request().Context(), actorFrom(c), id, submitted, original)
+	res, err := h.rooms(c).Update(c.Request().Context(), actorFrom(c), id, submitted, original)
 
 	p := roomsview.EditProps{RoomID: id, CanEdit: true, CSRF: csrfToken(c), Fields: editFields(submitted, original, nil)}
 	status, room := http.StatusOK, res.Room
@@ -55,7 +55,7 @@ func (h *Handlers) renderEdit(c echo.Context, status int, p roomsview.EditProps,
 		return render(c, status, roomsview.EditRegion(p))
 	}
 	if room == nil {
-		r, err := h.Rooms.Get(c.Request().Context(), p.RoomID)
+		r, err := h.rooms(c).Get(c.Request().Context(), p.RoomID)
 		if err != nil {
 			return h.roomProblemPage(c, p.RoomID, err)
 		}

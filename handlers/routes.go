@@ -45,16 +45,26 @@ func (h *Handlers) Register(e *echo.Echo) {
 	account.POST("/mfa", h.AccountMFA)
 	account.POST("/password", h.AccountPassword, h.require(auth.RoleViewer))
 
+	// Rooms belong to a Tencent app, and the role is checked in that app
+	// (inApp). /apps/{app}/rooms… name it; /rooms… are the default app's,
+	// the single-app URLs every existing link and bookmark uses.
+	for _, base := range []string{"", "/apps/:app"} {
+		inView, inEdit := app.Group(base, h.inApp(auth.RoleViewer)), app.Group(base, h.inApp(auth.RoleOperator))
+		inView.GET("/rooms", h.RoomsList)
+		inView.GET("/rooms/:id", h.RoomsShow)
+		inEdit.POST("/rooms/:id", h.RoomsUpdate)
+	}
+
+	// The audit log is one log across the apps (?app= filters it).
 	viewer := app.Group("", h.require(auth.RoleViewer))
-	viewer.GET("/rooms", h.RoomsList)
-	viewer.GET("/rooms/:id", h.RoomsShow)
+	viewer.GET("/apps.css", h.AppsCSS)
 	viewer.GET("/audit", h.AuditList)
 	viewer.GET("/audit/export.csv", h.AuditExportCSV)
 	viewer.GET("/audit/export.jsonl", h.AuditExportJSONL)
 	viewer.GET("/audit/:id", h.AuditShow)
 
-	operator := app.Group("", h.require(auth.RoleOperator))
-	operator.POST("/rooms/:id", h.RoomsUpdate)
+	// Bulk jobs edit the default app's rooms (operators of that app).
+	operator := app.Group("", h.inApp(auth.RoleOperator))
 	operator.GET("/bulk", h.BulkNew)
 	operator.POST("/bulk/preview", h.BulkPreview)
 	operator.POST("/bulk", h.BulkStart)
@@ -72,12 +82,14 @@ func (h *Handlers) Register(e *echo.Echo) {
 	admin.POST("/users/:id/password", h.UsersPassword)
 	admin.POST("/users/:id/sessions/end", h.UsersEndSessions)
 	admin.POST("/users/:id/mfa/reset", h.UsersResetMFA)
+	admin.POST("/users/:id/app-role", h.UsersAppRole)
 
 	// Each group above registered a catch-all 404 route carrying its own
 	// middleware, and the last one with prefix "" (operator) won: an
 	// unknown URL answered a viewer 403 and audited a refusal. Unknown
 	// URLs are plain 404s, still drawn with the signed-in layout.
 	app.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound })
+	app.RouteNotFound("/apps/:app/*", func(echo.Context) error { return echo.ErrNotFound })
 }
 
 // requestLogger logs one line per request with slog. Errors are logged by

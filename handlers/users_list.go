@@ -25,9 +25,14 @@ func (h *Handlers) usersPage(c echo.Context, status int, p usersview.Props) erro
 	}
 	me, _ := currentUser(c)
 	for _, u := range list {
-		p.Users = append(p.Users, usersview.Row{ID: u.ID, Username: u.Username, Role: string(u.Role),
-			Disabled: u.Disabled, Created: u.CreatedAt, Self: u.ID == me.ID, MFA: u.MFA})
+		row := usersview.Row{ID: u.ID, Username: u.Username, Role: string(u.Role),
+			Disabled: u.Disabled, Created: u.CreatedAt, Self: u.ID == me.ID, MFA: u.MFA}
+		if row.AppRoles, err = h.appRoleRows(c, u.ID); err != nil {
+			return err
+		}
+		p.Users = append(p.Users, row)
 	}
+	p.Apps = h.userApps()
 	p.Layout = h.page(c, "Users", "users")
 	c.Response().Header().Add("Vary", "HX-Request")
 	if isHTMX(c) {

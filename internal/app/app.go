@@ -46,7 +46,9 @@ type App struct {
 	Bulk     *bulk.Service
 	Metrics  *metrics.Metrics
 	Handler  http.Handler
-	Emulator *emulator.Emulator // demo mode only
+	Emulator *emulator.Emulator // demo mode only: the first (default) app's
+	// Emulators are demo mode's emulated apps, by app id.
+	Emulators map[string]*emulator.Emulator
 	// Checkpoints signs the audit log's checkpoints (see anchor.go).
 	Checkpoints *audit.Checkpointer
 	// MetricsHandler serves /metrics; `roomdesk serve` puts it on
@@ -55,15 +57,14 @@ type App struct {
 	// EmulatorURL is where the in-process emulator listens (demo mode).
 	EmulatorURL string
 
-	stopEmulator  func()
-	stopDemoRooms func() // after stopEmulator: the last changes are written
-	stopBulk      func()
-	stopAnchor    func()
-	stopQuota     func()
-	instanceID    string // this instance's heartbeat row (PostgreSQL)
-	instances     int    // instances sharing the quota at the last beat
-	now           func() time.Time
-	tencentReady  *cachedProbe // /readyz's Tencent check, cached
+	stops        []func() // demo emulators and their rooms files, run in reverse
+	stopBulk     func()
+	stopAnchor   func()
+	stopQuota    func()
+	instanceID   string // this instance's heartbeat row (PostgreSQL)
+	instances    int    // instances sharing the quota at the last beat
+	now          func() time.Time
+	tencentReady *cachedProbe // /readyz's Tencent check, cached
 }
 
 // Options adjust assembly for tests.
@@ -78,7 +79,7 @@ type Options struct {
 
 // New assembles roomdesk from cfg. Close releases what it opened.
 func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err error) {
-	a = &App{Config: cfg, Logger: opts.Logger, Metrics: metrics.New(), now: opts.Now}
+	a = &App{Config: cfg, Logger: opts.Logger, Metrics: metrics.New(), now: opts.Now, Emulators: map[string]*emulator.Emulator{}}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -164,34 +165,63 @@ func (a *App) appList(cfg config.Config) ([]config.App, error) {
 		}
 		return list, nil
 	}
-	key := emulator.NewSecretKey()
-	saved := newDemoRooms(cfg.DataDir, a.Logger)
-	a.Emulator = emulator.New(emulator.Config{
-		SDKAppID: DemoSDKAppID, SecretKey: key, Admin: cfg.AdminIdentifier, Seed: true,
+	list = nil
+	for _, d := range demoApps {
+		ca := config.App{ID: d.id, Name: d.name, SDKAppID: d.sdkAppID, Region: d.region,
+			Admin: cfg.AdminIdentifier, Color: d.color, SecretKey: emulator.NewSecretKey()}
+		emu, url, err := a.startDemoEmulator(cfg, ca, d.file)
+		if err != nil {
+			return nil, err
+		}
+		if a.Emulator == nil {
+			a.Emulator, a.EmulatorURL = emu, url
+		}
+		a.Emulators[ca.ID] = emu
+		ca.Endpoint = url
+		list = append(list, ca)
+	}
+	return list, nil
+}
+
+// demoApps are the emulated apps of demo mode: two, so the app switcher
+// shows from the first `go run .`. The first keeps demo mode's original
+// SDKAppID and rooms file, so an existing demo data dir keeps its rooms.
+var demoApps = []struct {
+	id, name, region, color, file string
+	sdkAppID                      int
+}{
+	{"demo-cn", "Demo CN", "china", "#2563eb", DemoRoomsFile, DemoSDKAppID},
+	{"demo-sg", "Demo SG", "singapore", "#0d9488", "demo-rooms-demo-sg.json", DemoSDKAppID + 1},
+}
+
+// startDemoEmulator runs one emulated app on a loopback port, its rooms
+// kept in file in the data dir, until Close.
+func (a *App) startDemoEmulator(cfg config.Config, ca config.App, file string) (*emulator.Emulator, string, error) {
+	saved := newDemoRooms(cfg.DataDir, file, a.Logger)
+	emu := emulator.New(emulator.Config{
+		SDKAppID: ca.SDKAppID, SecretKey: ca.SecretKey, Admin: ca.Admin, Seed: true,
 		OnChange: saved.changed,
 	})
-	saved.emu = a.Emulator
+	saved.emu = emu
 	if err := saved.load(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	go saved.run()
-	a.stopDemoRooms = saved.close
+	a.stops = append(a.stops, saved.close) // after the emulator: the last changes are written
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("demo emulator: %w", err)
+		return nil, "", fmt.Errorf("demo emulator: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := emulator.Serve(ctx, ln, a.Emulator, nil); err != nil {
-			a.Logger.Warn("demo emulator stopped", "err", err)
+		if err := emulator.Serve(ctx, ln, emu, nil); err != nil {
+			a.Logger.Warn("demo emulator stopped", "app", ca.ID, "err", err)
 		}
 	}()
-	a.stopEmulator = func() { cancel(); <-done }
-	a.EmulatorURL = "http://" + ln.Addr().String()
-	list[0].SDKAppID, list[0].SecretKey, list[0].Endpoint = DemoSDKAppID, key, a.EmulatorURL
-	return list, nil
+	a.stops = append(a.stops, func() { cancel(); <-done })
+	return emu, "http://" + ln.Addr().String(), nil
 }
 
 // startBulkRunner runs bulk jobs in the background until Close; jobs left
@@ -218,14 +248,10 @@ func (a *App) Close() error {
 		a.stopQuota()
 		a.stopQuota = nil
 	}
-	if a.stopEmulator != nil {
-		a.stopEmulator()
-		a.stopEmulator = nil
+	for i := len(a.stops) - 1; i >= 0; i-- {
+		a.stops[i]()
 	}
-	if a.stopDemoRooms != nil {
-		a.stopDemoRooms()
-		a.stopDemoRooms = nil
-	}
+	a.stops = nil
 	if a.DB != nil {
 		return a.DB.Close()
 	}

@@ -32,9 +32,9 @@ type demoRooms struct {
 	done   chan struct{}
 }
 
-func newDemoRooms(dataDir string, logger *slog.Logger) *demoRooms {
+func newDemoRooms(dataDir, file string, logger *slog.Logger) *demoRooms {
 	return &demoRooms{
-		path: filepath.Join(dataDir, DemoRoomsFile), logger: logger,
+		path: filepath.Join(dataDir, file), logger: logger,
 		dirty: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 	}
 }

@@ -43,6 +43,7 @@ const (
 	ActionMFAEnrol     = "auth.mfa_enrol"
 	ActionMFAReset     = "auth.mfa_reset"
 	ActionMFAUsed      = "auth.mfa"
+	ActionUserAppRole  = "user.app_role" // a user's role in one app set or cleared
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result

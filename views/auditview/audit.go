@@ -93,6 +93,7 @@ var Actions = []Action{
 	{audit.ActionUserEnable, "User enabled"},
 	{audit.ActionUserPassword, "Password reset"},
 	{audit.ActionUserSessions, "Sessions ended"},
+	{audit.ActionUserAppRole, "App role changed"},
 	{audit.ActionAuditExport, "Audit log exported"},
 	{audit.ActionBulkCreate, "Bulk job created"},
 	{audit.ActionBulkStart, "Bulk job started"},

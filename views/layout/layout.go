@@ -2,7 +2,10 @@
 // with navigation, the signed-in user and logout, and the DEMO banner.
 package layout
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"net/url"
+)
 
 // User is who is signed in, as the frame shows it.
 type User struct {
@@ -23,6 +26,30 @@ type Props struct {
 	User   *User
 	CSRF   string
 	Demo   bool
+	// Apps are the configured Tencent apps, for the header's switcher.
+	Apps []AppLink
+	// App is the app this page is about (nil on pages about none, such as
+	// the audit log, which spans every app).
+	App *App
+}
+
+// AppLink is one app in the switcher.
+type AppLink struct {
+	ID, Name, URL       string
+	Current, Production bool
+}
+
+// App is the page's app, drawn as a band in its colour.
+type App struct {
+	ID, Name   string
+	SDKAppID   int
+	Production bool
+}
+
+// ShowApps says whether the frame draws the apps: with several, or when
+// the one app is production (no one should mistake it for a test app).
+func (p Props) ShowApps() bool {
+	return len(p.Apps) > 1 || (p.App != nil && p.App.Production)
 }
 
 // csrfHeaders is the hx-headers value that makes htmx send the CSRF token
@@ -36,3 +63,19 @@ func csrfHeaders(token string) string {
 // eval (the CSP forbids both) and makes 4xx/5xx fragments swap like 2xx,
 // so validation errors (422) and refusals render where the user looks.
 const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true,"historyCacheSize":0,"attributesToSettle":["class","width","height"],"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"[45]..","swap":true,"error":true}]}`
+
+// auditLink opens the audit log filtered to the page's app, when the page
+// is about one and there are several.
+func auditLink(p Props) string {
+	if p.App != nil && len(p.Apps) > 1 {
+		return "/audit?app=" + url.QueryEscape(p.App.ID)
+	}
+	return "/audit"
+}
+
+func ariaCurrent(current bool) string {
+	if current {
+		return "page"
+	}
+	return "false"
+}

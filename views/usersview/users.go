@@ -18,7 +18,14 @@ type Props struct {
 	Flash  Flash
 	Form   Form  // the "Add user" form as submitted (never the passwords)
 	Reset  Reset // a reset-password form to show open, with its error
+	Apps   []App // the configured Tencent apps, for per-app roles
 }
+
+// App is one configured app, as the per-app role form offers it.
+type App struct{ ID, Name string }
+
+// AppRole is a user's role in one app, where it overrides the global one.
+type AppRole struct{ App, Role string }
 
 // Row is one account in the table.
 type Row struct {
@@ -29,6 +36,7 @@ type Row struct {
 	Created  time.Time
 	Self     bool // the signed-in admin's own account
 	MFA      bool // a second factor is set up
+	AppRoles []AppRole
 }
 
 // Flash is the outcome of the last action; OK false is an error.

@@ -1,0 +1,121 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/apps"
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/safetext"
+	"github.com/roomdesk/roomdesk/views/components"
+	"github.com/roomdesk/roomdesk/views/layout"
+)
+
+const (
+	ctxApp     = "roomdesk.app"      // *apps.App the request is about
+	ctxAppRole = "roomdesk.app_role" // the user's role in that app
+)
+
+// inApp resolves the Tencent app a route is about and checks the user's
+// role in it (auth.Service.RoleIn: a per-app role overrides the global
+// one). /apps/{app}/… names the app; the single-app URLs (/rooms…) are the
+// default app's, so every old link and form keeps working unchanged. A
+// refusal is a 403, audited with the app.
+func (h *Handlers) inApp(min auth.Role) echo.MiddlewareFunc {
+	signedIn := h.require(auth.RoleViewer) // sign-in only: the role is per app
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		check := func(c echo.Context) error {
+			if h.Apps == nil { // handler tests without a registry: one app
+				return h.require(min)(next)(c)
+			}
+			a, base := h.Apps.Default(), ""
+			if id := c.Param("app"); id != "" {
+				var ok bool
+				if a, ok = h.Apps.Get(id); !ok {
+					return echo.ErrNotFound
+				}
+				base = components.AppPath(a.ID)
+			}
+			u, _ := currentUser(c)
+			role, err := h.Auth.RoleIn(c.Request().Context(), u, a.ID)
+			if err != nil {
+				return err
+			}
+			c.Set(ctxApp, a)
+			c.Set(ctxAppRole, role)
+			if !role.Allows(min) {
+				h.deny(c, audit.Entry{
+					Action: audit.ActionDenied, Outcome: audit.OutcomeDenied, App: a.ID,
+					RoomID: c.Param("id"),
+					// The same words as a global refusal; the app is in its column.
+					Detail: fmt.Sprintf("%s %s needs role %s; %s has %s",
+						c.Request().Method, safetext.Clip(c.Request().URL.Path, safetext.DefaultMax), min, u.Username, role),
+				})
+				return echo.NewHTTPError(http.StatusForbidden)
+			}
+			c.SetRequest(c.Request().WithContext(components.WithAppBase(c.Request().Context(), base)))
+			return next(c)
+		}
+		return signedIn(check)
+	}
+}
+
+// appOf is the app the request is about: the route's, else the default
+// (nil without a registry).
+func (h *Handlers) appOf(c echo.Context) *apps.App {
+	if a, ok := c.Get(ctxApp).(*apps.App); ok {
+		return a
+	}
+	if h.Apps != nil {
+		return h.Apps.Default()
+	}
+	return nil
+}
+
+// rooms is the rooms service of the request's app.
+func (h *Handlers) rooms(c echo.Context) *rooms.Service {
+	if a := h.appOf(c); a != nil {
+		return a.Rooms
+	}
+	return h.Rooms
+}
+
+// AppsCSS is GET /apps.css: each app's colour as a rule, since the CSP
+// allows no inline style. Production apps all wear the production red.
+func (h *Handlers) AppsCSS(c echo.Context) error {
+	css := ""
+	if h.Apps != nil {
+		for _, a := range h.Apps.All() {
+			// Ids are slugs and colours #rrggbb (checked at load): nothing
+			// here can break out of the rule.
+			css += fmt.Sprintf(".app-band[data-app=%q],.app-dot[data-app=%q]{background:%s}\n", a.ID, a.ID, a.BandColor())
+		}
+	}
+	c.Response().Header().Set("Cache-Control", "private, max-age=300")
+	return c.Blob(http.StatusOK, "text/css; charset=utf-8", []byte(css))
+}
+
+// appLayout puts the apps into the frame: the switcher's links, and on an
+// app's pages its name, colour and SDKAppID, and its name in the title.
+func (h *Handlers) appLayout(c echo.Context, p *layout.Props) {
+	if h.Apps == nil {
+		return
+	}
+	cur, _ := c.Get(ctxApp).(*apps.App)
+	for _, a := range h.Apps.All() {
+		p.Apps = append(p.Apps, layout.AppLink{ID: a.ID, Name: a.Name, URL: components.AppPath(a.ID) + "/rooms",
+			Current: a == cur, Production: a.Production})
+	}
+	if cur != nil {
+		p.App = &layout.App{ID: cur.ID, Name: cur.Name, SDKAppID: cur.SDKAppID, Production: cur.Production}
+		if p.Title != "" {
+			p.Title += " · " + cur.Name
+		} else {
+			p.Title = cur.Name
+		}
+	}
+}
