@@ -168,7 +168,7 @@ func (a *App) appList(cfg config.Config) ([]config.App, error) {
 	list = nil
 	for _, d := range demoApps {
 		ca := config.App{ID: d.id, Name: d.name, SDKAppID: d.sdkAppID, Region: d.region,
-			Admin: cfg.AdminIdentifier, Color: d.color, SecretKey: emulator.NewSecretKey()}
+			Admin: cfg.AdminIdentifier, Color: d.color, Rate: cfg.TencentRate, SecretKey: emulator.NewSecretKey()}
 		emu, url, err := a.startDemoEmulator(cfg, ca, d.file)
 		if err != nil {
 			return nil, err
