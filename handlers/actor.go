@@ -15,7 +15,11 @@ import (
 func actorFrom(c echo.Context) audit.Actor {
 	client := audit.Actor{IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
 	if u, ok := currentUser(c); ok {
-		return auth.ActorFor(u, client)
+		a := auth.ActorFor(u, client)
+		if r, ok := c.Get(ctxAppRole).(auth.Role); ok {
+			a.Role = string(r) // what they act as is their role in the app
+		}
+		return a
 	}
 	return client
 }

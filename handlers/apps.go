@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/apps"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/safetext"
 	"github.com/roomdesk/roomdesk/views/components"
@@ -82,6 +84,31 @@ func (h *Handlers) rooms(c echo.Context) *rooms.Service {
 		return a.Rooms
 	}
 	return h.Rooms
+}
+
+// bulk is the bulk service of the request's app.
+func (h *Handlers) bulk(c echo.Context) *bulk.Service {
+	if a := h.appOf(c); a != nil && a.Bulk != nil {
+		return a.Bulk
+	}
+	return h.Bulk
+}
+
+// jobInApp answers 404 for a job of another app: a job's pages, progress,
+// cancel, retry and results exist only under the app whose rooms it edits.
+func (h *Handlers) jobInApp(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := jobID(c)
+		if err != nil {
+			return err
+		}
+		if _, err := h.bulk(c).Job(c.Request().Context(), id); errors.Is(err, bulk.ErrNotFound) {
+			return echo.ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		return next(c)
+	}
 }
 
 // AppsCSS is GET /apps.css: each app's colour as a rule, since the CSP

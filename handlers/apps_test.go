@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -155,5 +156,55 @@ func TestUsersPageSetsAppRoles(t *testing.T) {
 	}
 	if r := env.Login(t, "vic").PostForm(path, url.Values{"app": {"demo-cn"}, "role": {"operator"}}); r.StatusCode != http.StatusForbidden {
 		t.Errorf("a viewer set their own role: %d", r.StatusCode)
+	}
+}
+
+// A bulk job belongs to its app: started under /apps/demo-sg it edits
+// demo-sg's rooms through demo-sg's client, its events carry the app, and
+// it does not exist under demo-cn (nor under the single-app URLs, which
+// are demo-cn's).
+func TestBulkJobsPerApp(t *testing.T) {
+	env := apptest.New(t, apptest.Options{})
+	env.CreateUser(t, "otto", auth.RoleOperator)
+	op := env.Login(t, "otto")
+	form := url.Values{"rooms": {"live_1003"}, "change": {"ActivityStatus"}, "ActivityStatus": {"42"}}
+	r := postMultipart(t, op, "/apps/demo-sg/bulk/preview", form, "")
+	form.Set("digest", testid(doc(t, r), "bulk-start").AttrOr("value", ""))
+	r = postMultipart(t, op, "/apps/demo-sg/bulk", form, "")
+	loc := r.Header.Get("HX-Redirect")
+	if r.StatusCode != http.StatusNoContent || !strings.HasPrefix(loc, "/apps/demo-sg/bulk/") {
+		t.Fatalf("start in demo-sg: %s", r)
+	}
+	job := strings.TrimPrefix(loc, "/apps/demo-sg/bulk/")
+	for _, p := range []string{"/apps/demo-cn/bulk/" + job, "/bulk/" + job, "/bulk/" + job + "/results.csv"} {
+		if r := op.Get(p); r.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404 (another app's job)", p, r.StatusCode)
+		}
+	}
+	if r := op.PostForm("/apps/demo-cn/bulk/"+job+"/cancel", url.Values{}); r.StatusCode != http.StatusNotFound {
+		t.Errorf("cancel from demo-cn: %d", r.StatusCode)
+	}
+	// The runner has no event to wait on; the deadline only bounds a failure.
+	deadline := time.Now().Add(20 * time.Second)
+	for testid(doc(t, op.Get(loc+"/progress", apptest.HTMX...)), "bulk-progress").AttrOr("data-status", "") != "done" {
+		if time.Now().After(deadline) {
+			t.Fatal("job did not finish")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := env.Emulators["demo-sg"].UpdateCount("live_1003"); n != 1 {
+		t.Errorf("demo-sg's live_1003 updated %d times, want 1", n)
+	}
+	if n := env.Emulators["demo-cn"].UpdateCount("live_1003"); n != 0 {
+		t.Errorf("demo-cn's live_1003 updated %d times by demo-sg's job", n)
+	}
+	page, err := env.Audit.List(context.Background(), audit.Filter{JobID: job}, 0, 20)
+	if err != nil || len(page.Records) == 0 {
+		t.Fatalf("job's audit records: %v %v", page.Records, err)
+	}
+	for _, rec := range page.Records {
+		if rec.Entry.App != "demo-sg" {
+			t.Errorf("job record %s %s has app %q", rec.Entry.Action, rec.Entry.RoomID, rec.Entry.App)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/views/bulkview"
+	"github.com/roomdesk/roomdesk/views/components"
 )
 
 // BulkCancel is POST /bulk/{id}/cancel (operators): no new rooms are sent;
@@ -18,7 +19,7 @@ func (h *Handlers) BulkCancel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = h.Bulk.Cancel(c.Request().Context(), id, actorFrom(c))
+	err = h.bulk(c).Cancel(c.Request().Context(), id, actorFrom(c))
 	switch {
 	case errors.Is(err, bulk.ErrNotFound):
 		return echo.ErrNotFound
@@ -28,7 +29,7 @@ func (h *Handlers) BulkCancel(c echo.Context) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return redirect(c, bulkview.JobPath(id))
+		return redirect(c, components.AppBase(c.Request().Context())+bulkview.JobPath(id))
 	}
 	pp, err := h.bulkProgress(c)
 	if err != nil {

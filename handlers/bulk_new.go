@@ -23,7 +23,7 @@ func (h *Handlers) BulkNew(c echo.Context) error {
 	if p.RoomIDs != "" {
 		p.RoomIDs += "\n"
 	}
-	recent, err := h.Bulk.Recent(c.Request().Context(), recentJobs)
+	recent, err := h.bulk(c).Recent(c.Request().Context(), recentJobs)
 	if err != nil {
 		return err
 	}
@@ -56,10 +56,10 @@ func bulkInput(c echo.Context) (bulk.Input, error) {
 }
 
 // bulkPreview checks the input and describes what would run.
-func (h *Handlers) bulkPreview(in bulk.Input) (bulk.Plan, bulkview.PreviewProps) {
+func (h *Handlers) bulkPreview(c echo.Context, in bulk.Input) (bulk.Plan, bulkview.PreviewProps) {
 	plan, probs := bulk.Parse(in)
 	pv := previewView(plan, probs)
-	pv.Estimate, pv.Rate, pv.Digest = h.Bulk.Estimate(len(plan.Rows)), h.Bulk.Rate(), plan.Digest()
+	pv.Estimate, pv.Rate, pv.Digest = h.bulk(c).Estimate(len(plan.Rows)), h.bulk(c).Rate(), plan.Digest()
 	return plan, pv
 }
 
@@ -71,7 +71,7 @@ func (h *Handlers) renderPreview(c echo.Context, status int, in bulk.Input, pv b
 	}
 	p := bulkview.NewProps{Layout: h.page(c, "Bulk edit", "bulk"), RoomIDs: in.RoomIDs, MaxRooms: bulk.MaxRooms,
 		Inputs: bulkInputs(in.Values, in.Change), Preview: &pv}
-	recent, err := h.Bulk.Recent(c.Request().Context(), recentJobs)
+	recent, err := h.bulk(c).Recent(c.Request().Context(), recentJobs)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,6 @@ func (h *Handlers) BulkPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_, pv := h.bulkPreview(in)
+	_, pv := h.bulkPreview(c, in)
 	return h.renderPreview(c, http.StatusOK, in, pv)
 }

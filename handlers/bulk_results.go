@@ -17,7 +17,7 @@ func (h *Handlers) BulkResultsCSV(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := h.Bulk.Job(ctx, id); errors.Is(err, bulk.ErrNotFound) {
+	if _, err := h.bulk(c).Job(ctx, id); errors.Is(err, bulk.ErrNotFound) {
 		return echo.ErrNotFound
 	} else if err != nil {
 		return err
@@ -26,7 +26,7 @@ func (h *Handlers) BulkResultsCSV(c echo.Context) error {
 	w.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	w.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="roomdesk-bulk-%d.csv"`, id))
 	w.WriteHeader(200)
-	if err := h.Bulk.WriteResultsCSV(ctx, id, w); err != nil {
+	if err := h.bulk(c).WriteResultsCSV(ctx, id, w); err != nil {
 		h.Logger.Error("bulk: results export broke off", "job", id, "err", err)
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/views/bulkview"
+	"github.com/roomdesk/roomdesk/views/components"
 )
 
 // BulkRetry is POST /bulk/{id}/retry (operators): an ended job's failed
@@ -17,17 +18,17 @@ func (h *Handlers) BulkRetry(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	job, err := h.Bulk.RetryFailed(c.Request().Context(), actorFrom(c), id)
+	job, err := h.bulk(c).RetryFailed(c.Request().Context(), actorFrom(c), id)
 	var retried *bulk.RetriedError
 	switch {
 	case err == nil:
-		return redirect(c, bulkview.JobPath(job.ID))
+		return redirect(c, components.AppBase(c.Request().Context())+bulkview.JobPath(job.ID))
 	case errors.As(err, &retried):
-		return redirect(c, bulkview.JobPath(retried.Job))
+		return redirect(c, components.AppBase(c.Request().Context())+bulkview.JobPath(retried.Job))
 	case errors.Is(err, bulk.ErrNotFound):
 		return echo.ErrNotFound
 	case errors.Is(err, bulk.ErrNotEnded), errors.Is(err, bulk.ErrNothingFailed):
-		return redirect(c, bulkview.JobPath(id)) // the page shows why there is no retry
+		return redirect(c, components.AppBase(c.Request().Context())+bulkview.JobPath(id)) // the page shows why there is no retry
 	}
 	return err
 }

@@ -40,14 +40,14 @@ func (h *Handlers) bulkProgress(c echo.Context) (bulkview.ProgressProps, error) 
 		return bulkview.ProgressProps{}, err
 	}
 	ctx := c.Request().Context()
-	p, err := h.Bulk.Progress(ctx, id)
+	p, err := h.bulk(c).Progress(ctx, id)
 	if errors.Is(err, bulk.ErrNotFound) {
 		return bulkview.ProgressProps{}, echo.ErrNotFound
 	}
 	if err != nil {
 		return bulkview.ProgressProps{}, err
 	}
-	items, err := h.Bulk.Items(ctx, id, itemsShown)
+	items, err := h.bulk(c).Items(ctx, id, itemsShown)
 	if err != nil {
 		return bulkview.ProgressProps{}, err
 	}

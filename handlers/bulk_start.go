@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/views/bulkview"
+	"github.com/roomdesk/roomdesk/views/components"
 )
 
 // BulkStart is POST /bulk (operators): it re-reads and re-checks the whole
@@ -16,7 +17,7 @@ func (h *Handlers) BulkStart(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	plan, pv := h.bulkPreview(in)
+	plan, pv := h.bulkPreview(c, in)
 	if pv.Problems.Any() {
 		return h.renderPreview(c, http.StatusUnprocessableEntity, in, pv)
 	}
@@ -24,9 +25,9 @@ func (h *Handlers) BulkStart(c echo.Context) error {
 		pv.Notice = "The form changed after the preview (or there was none). Check the preview below, then start again."
 		return h.renderPreview(c, http.StatusConflict, in, pv)
 	}
-	job, err := h.Bulk.Create(c.Request().Context(), actorFrom(c), plan)
+	job, err := h.bulk(c).Create(c.Request().Context(), actorFrom(c), plan)
 	if err != nil {
 		return err
 	}
-	return redirect(c, bulkview.JobPath(job.ID))
+	return redirect(c, components.AppBase(c.Request().Context())+bulkview.JobPath(job.ID))
 }

@@ -18,8 +18,7 @@ import (
 // a jump to that room.
 func (h *Handlers) RoomsList(c echo.Context) error {
 	q := c.QueryParams()
-	p := roomsview.ListProps{Layout: h.page(c, "Rooms", "rooms"), Cursor: q.Get("cursor"), Back: q["back"],
-		NoBulk: h.Apps != nil && h.appOf(c) != h.Apps.Default()}
+	p := roomsview.ListProps{Layout: h.page(c, "Rooms", "rooms"), Cursor: q.Get("cursor"), Back: q["back"]}
 	if _, ok := q["open"]; ok {
 		id := strings.TrimSpace(q.Get("open"))
 		if p.OpenError = rooms.ValidateRoomID(id); p.OpenError == "" {

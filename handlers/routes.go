@@ -53,6 +53,15 @@ func (h *Handlers) Register(e *echo.Echo) {
 		inView.GET("/rooms", h.RoomsList)
 		inView.GET("/rooms/:id", h.RoomsShow)
 		inEdit.POST("/rooms/:id", h.RoomsUpdate)
+		// Bulk jobs belong to an app: they edit its rooms with its client.
+		inEdit.GET("/bulk", h.BulkNew)
+		inEdit.POST("/bulk/preview", h.BulkPreview)
+		inEdit.POST("/bulk", h.BulkStart)
+		inEdit.GET("/bulk/:id", h.BulkShow, h.jobInApp)
+		inEdit.GET("/bulk/:id/progress", h.BulkProgress, h.jobInApp)
+		inEdit.POST("/bulk/:id/cancel", h.BulkCancel, h.jobInApp)
+		inEdit.POST("/bulk/:id/retry", h.BulkRetry, h.jobInApp)
+		inEdit.GET("/bulk/:id/results.csv", h.BulkResultsCSV, h.jobInApp)
 	}
 
 	// The audit log is one log across the apps (?app= filters it).
@@ -62,17 +71,6 @@ func (h *Handlers) Register(e *echo.Echo) {
 	viewer.GET("/audit/export.csv", h.AuditExportCSV)
 	viewer.GET("/audit/export.jsonl", h.AuditExportJSONL)
 	viewer.GET("/audit/:id", h.AuditShow)
-
-	// Bulk jobs edit the default app's rooms (operators of that app).
-	operator := app.Group("", h.inApp(auth.RoleOperator))
-	operator.GET("/bulk", h.BulkNew)
-	operator.POST("/bulk/preview", h.BulkPreview)
-	operator.POST("/bulk", h.BulkStart)
-	operator.GET("/bulk/:id", h.BulkShow)
-	operator.GET("/bulk/:id/progress", h.BulkProgress)
-	operator.POST("/bulk/:id/cancel", h.BulkCancel)
-	operator.POST("/bulk/:id/retry", h.BulkRetry)
-	operator.GET("/bulk/:id/results.csv", h.BulkResultsCSV)
 
 	admin := app.Group("/admin", h.require(auth.RoleAdmin))
 	admin.GET("/users", h.UsersList)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -124,7 +125,13 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	}
 	a.Tencent, a.Rooms = a.Apps.Default().Tencent, a.Apps.Default().Rooms
 	a.tencentReady = &cachedProbe{every: readyEvery, now: a.now, probe: a.probeTencent}
-	a.Bulk = bulk.New(a.DB, a.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now, Rate: cfg.TencentRate, Log: a.Audit, App: a.Apps.Default().ID})
+	// Each app runs its own bulk jobs with its own rooms service, so its
+	// own client and pace; the default app also owns jobs from before apps.
+	for _, ap := range a.Apps.All() {
+		ap.Bulk = bulk.New(a.DB, ap.Rooms, bulk.Options{Logger: a.Logger, Now: opts.Now, Rate: ap.Rate, Log: a.Audit,
+			App: ap.ID, DefaultApp: ap == a.Apps.Default()})
+	}
+	a.Bulk = a.Apps.Default().Bulk
 	a.shareQuota()
 	a.startBulkRunner()
 
@@ -229,7 +236,12 @@ func (a *App) startDemoEmulator(cfg config.Config, ca config.App, file string) (
 func (a *App) startBulkRunner() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); a.Bulk.Run(ctx) }()
+	var wg sync.WaitGroup
+	for _, ap := range a.Apps.All() {
+		wg.Add(1)
+		go func() { defer wg.Done(); ap.Bulk.Run(ctx) }()
+	}
+	go func() { defer close(done); wg.Wait() }()
 	a.stopBulk = func() { cancel(); <-done }
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/tencent"
@@ -21,6 +22,7 @@ type App struct {
 	config.App
 	Tencent *tencent.Client
 	Rooms   *rooms.Service
+	Bulk    *bulk.Service // set by the composition root, which runs it
 }
 
 // BandColor is the colour the console shows the app in: production apps all

@@ -76,7 +76,21 @@ type Options struct {
 	Log AuditLog
 	// App is the id of the Tencent app whose rooms the jobs edit; the
 	// jobs' audit events carry it (their room edits get it from rooms).
-	App string
+	// The service sees only that app's jobs; DefaultApp also gives it the
+	// jobs from before apps (app '').
+	App        string
+	DefaultApp bool
+}
+
+// mine is the SQL condition that keeps a query to this service's app, its
+// argument being n: each app's jobs are seen, run and retried only through
+// that app's service (and so its rooms and its Tencent client).
+func (s *Service) mine(n int) string {
+	p := "$" + strconv.Itoa(n)
+	if s.opts.DefaultApp {
+		return "(app = " + p + " OR app = '')"
+	}
+	return "app = " + p
 }
 
 // AuditLog is where RetryFailed records who retried which job.

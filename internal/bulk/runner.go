@@ -49,7 +49,7 @@ func (s *Service) Run(ctx context.Context) {
 // (see lease); jobs other instances are working are passed over.
 func (s *Service) nextJob(ctx context.Context) (Job, *lease, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM bulk_jobs
-		WHERE status IN ('queued', 'running', 'cancelling') ORDER BY id LIMIT 20`)
+		WHERE status IN ('queued', 'running', 'cancelling') AND `+s.mine(1)+` ORDER BY id LIMIT 20`, s.opts.App)
 	if err != nil {
 		return Job{}, nil, err
 	}

@@ -52,9 +52,9 @@ func (s *Service) create(ctx context.Context, actor audit.Actor, plan Plan, retr
 		retry = retryOf
 	}
 	err = tx.QueryRowContext(ctx, `INSERT INTO bulk_jobs (created_by, created_by_role, client_ip, user_agent,
-		created_at_us, status, source, fields, total_items, retry_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		created_at_us, status, source, fields, total_items, retry_of, app) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		actor.Name, actor.Role, actor.IP, actor.UserAgent, micros(now), JobQueued, plan.Source,
-		string(common), len(plan.Rows), retry).Scan(&id)
+		string(common), len(plan.Rows), retry, s.opts.App).Scan(&id)
 	if err != nil {
 		return Job{}, fmt.Errorf("bulk: create: %w", err)
 	}
@@ -116,7 +116,7 @@ func scanJob(r scanner) (Job, error) {
 
 // Job reads one job with its current counts.
 func (s *Service) Job(ctx context.Context, id int64) (Job, error) {
-	j, err := scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobCols+` FROM bulk_jobs WHERE id = $1`, id))
+	j, err := scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobCols+` FROM bulk_jobs WHERE id = $1 AND `+s.mine(2), id, s.opts.App))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Job{}, ErrNotFound
 	}
@@ -162,7 +162,7 @@ func (s *Service) counts(ctx context.Context, id int64) (Counts, error) {
 
 // Recent lists the newest jobs.
 func (s *Service) Recent(ctx context.Context, limit int) ([]Job, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+jobCols+` FROM bulk_jobs ORDER BY id DESC LIMIT $1`, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+jobCols+` FROM bulk_jobs WHERE `+s.mine(2)+` ORDER BY id DESC LIMIT $1`, limit, s.opts.App)
 	if err != nil {
 		return nil, fmt.Errorf("bulk: recent: %w", err)
 	}

@@ -5,6 +5,7 @@
 package bulkview
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -163,7 +164,10 @@ type Item struct {
 	Attempts  int
 }
 
-// JobPath is a job's page.
+// jobPath is a job's page in the page's app.
+func jobPath(ctx context.Context, id int64) string { return components.AppBase(ctx) + JobPath(id) }
+
+// JobPath is a job's page (the single-app URL; handlers prefix the app).
 func JobPath(id int64) string { return "/bulk/" + strconv.FormatInt(id, 10) }
 
 // Percent is how far the job is, 0..100.

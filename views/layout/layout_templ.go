@@ -131,12 +131,12 @@ func Page(p Props) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = navLink("/rooms", "Rooms", p.Active == "rooms").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = navLink(components.RoomsURL(ctx), "Rooms", p.Active == "rooms").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if p.User.CanEdit() {
-				templ_7745c5c3_Err = navLink("/bulk", "Bulk edit", p.Active == "bulk").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = navLink(components.AppBase(ctx)+"/bulk", "Bulk edit", p.Active == "bulk").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

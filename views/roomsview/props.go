@@ -51,8 +51,6 @@ type ListProps struct {
 	// Unreadable are rooms of this page Tencent sent in a shape roomdesk
 	// cannot read; the rest of the page still shows.
 	Unreadable []UnreadableRoom
-	// NoBulk hides "bulk edit selected" (an app other than the default).
-	NoBulk bool
 }
 
 // UnreadableRoom is one list item that could not be read.
@@ -81,9 +79,8 @@ func (p ListProps) Page() int { return len(p.Back) + 1 }
 // MaxTrail bounds the earlier-page cursors kept in the URL.
 const MaxTrail = 50
 
-// bulk says whether the list offers "bulk edit selected": bulk jobs edit
-// the default app's rooms, so another app's list must not offer them.
-func (p ListProps) bulk() bool { return p.Layout.User.CanEdit() && !p.NoBulk }
+// bulk says whether the list offers "bulk edit selected".
+func (p ListProps) bulk() bool { return p.Layout.User.CanEdit() }
 
 // NextURL is the URL of the following page: the current cursor joins the
 // trail so "Previous" can come back to it.
