@@ -117,6 +117,9 @@ func TestRolesPerApp(t *testing.T) {
 	if r := c.Get("/apps/demo-sg/rooms"); r.StatusCode != http.StatusForbidden {
 		t.Errorf("role none: %d", r.StatusCode)
 	}
+	if d := doc(t, c.Get("/apps/demo-cn/rooms")); testid(d, "app-link-demo-sg").Length() != 0 || testid(d, "app-name").Text() != "Demo CN" {
+		t.Error("the switcher offers an app kept from the user, or the page lost its app band")
+	}
 	if err := env.Auth.SetAppRole(t.Context(), actor, u.ID, "demo-sg", ""); err != nil {
 		t.Fatal(err)
 	}

@@ -30,3 +30,22 @@ func TestMetricsNotOnTheConsoleListener(t *testing.T) {
 		t.Fatalf("metrics handler: %d %.200s", rec.Code, rec.Body.String())
 	}
 }
+
+// Each app's Tencent calls are counted under its own label: each app has
+// its own quota at Tencent.
+func TestTencentMetricsPerApp(t *testing.T) {
+	env := apptest.New(t, apptest.Options{})
+	for _, a := range env.Apps.All() {
+		if _, err := a.Rooms.Get(t.Context(), "live_1001"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := httptest.NewRecorder()
+	env.MetricsHandler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, id := range []string{"demo-cn", "demo-sg"} {
+		want := `roomdesk_tencent_calls_total{app="` + id + `",code="0",command="get_room_info"}`
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("no %s in /metrics", want)
+		}
+	}
+}

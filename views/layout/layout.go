@@ -26,8 +26,10 @@ type Props struct {
 	User   *User
 	CSRF   string
 	Demo   bool
-	// Apps are the configured Tencent apps, for the header's switcher.
-	Apps []AppLink
+	// Apps are the configured Tencent apps the user may open, for the
+	// header's switcher; AppCount is how many are configured.
+	Apps     []AppLink
+	AppCount int
 	// App is the app this page is about (nil on pages about none, such as
 	// the audit log, which spans every app).
 	App *App
@@ -49,7 +51,7 @@ type App struct {
 // ShowApps says whether the frame draws the apps: with several, or when
 // the one app is production (no one should mistake it for a test app).
 func (p Props) ShowApps() bool {
-	return len(p.Apps) > 1 || (p.App != nil && p.App.Production)
+	return p.AppCount > 1 || (p.App != nil && p.App.Production)
 }
 
 // csrfHeaders is the hx-headers value that makes htmx send the CSRF token
