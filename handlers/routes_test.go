@@ -55,23 +55,38 @@ var authorization = map[string]auth.Role{
 	"GET /audit/export.csv":   auth.RoleViewer,
 	"GET /audit/export.jsonl": auth.RoleViewer,
 	"GET /audit/:id":          auth.RoleViewer,
+	"GET /apps.css":           auth.RoleViewer,
+	// An app's routes: the least role in that app (here the global one;
+	// per-app roles are TestRolesPerApp's).
+	"GET /apps/:app/rooms":     auth.RoleViewer,
+	"GET /apps/:app/rooms/:id": auth.RoleViewer,
 
-	"POST /rooms/:id":                    auth.RoleOperator,
-	"GET /bulk":                          auth.RoleOperator,
-	"POST /bulk/preview":                 auth.RoleOperator,
-	"POST /bulk":                         auth.RoleOperator,
-	"GET /bulk/:id":                      auth.RoleOperator,
-	"GET /bulk/:id/progress":             auth.RoleOperator,
-	"POST /bulk/:id/cancel":              auth.RoleOperator,
-	"POST /bulk/:id/retry":               auth.RoleOperator,
-	"GET /bulk/:id/results.csv":          auth.RoleOperator,
-	"GET /admin/users":                   auth.RoleAdmin,
-	"POST /admin/users":                  auth.RoleAdmin,
-	"POST /admin/users/:id/disable":      auth.RoleAdmin,
-	"POST /admin/users/:id/enable":       auth.RoleAdmin,
-	"POST /admin/users/:id/password":     auth.RoleAdmin,
-	"POST /admin/users/:id/sessions/end": auth.RoleAdmin,
-	"POST /admin/users/:id/mfa/reset":    auth.RoleAdmin,
+	"POST /rooms/:id":                     auth.RoleOperator,
+	"GET /bulk":                           auth.RoleOperator,
+	"POST /bulk/preview":                  auth.RoleOperator,
+	"POST /bulk":                          auth.RoleOperator,
+	"GET /bulk/:id":                       auth.RoleOperator,
+	"GET /bulk/:id/progress":              auth.RoleOperator,
+	"POST /bulk/:id/cancel":               auth.RoleOperator,
+	"POST /bulk/:id/retry":                auth.RoleOperator,
+	"GET /bulk/:id/results.csv":           auth.RoleOperator,
+	"POST /apps/:app/rooms/:id":           auth.RoleOperator,
+	"GET /apps/:app/bulk":                 auth.RoleOperator,
+	"POST /apps/:app/bulk/preview":        auth.RoleOperator,
+	"POST /apps/:app/bulk":                auth.RoleOperator,
+	"GET /apps/:app/bulk/:id":             auth.RoleOperator,
+	"GET /apps/:app/bulk/:id/progress":    auth.RoleOperator,
+	"POST /apps/:app/bulk/:id/cancel":     auth.RoleOperator,
+	"POST /apps/:app/bulk/:id/retry":      auth.RoleOperator,
+	"GET /apps/:app/bulk/:id/results.csv": auth.RoleOperator,
+	"POST /admin/users/:id/app-role":      auth.RoleAdmin,
+	"GET /admin/users":                    auth.RoleAdmin,
+	"POST /admin/users":                   auth.RoleAdmin,
+	"POST /admin/users/:id/disable":       auth.RoleAdmin,
+	"POST /admin/users/:id/enable":        auth.RoleAdmin,
+	"POST /admin/users/:id/password":      auth.RoleAdmin,
+	"POST /admin/users/:id/sessions/end":  auth.RoleAdmin,
+	"POST /admin/users/:id/mfa/reset":     auth.RoleAdmin,
 }
 
 // backToSignIn are routes whose own answer, without a password step
@@ -150,13 +165,17 @@ func (w *walk) routes(t *testing.T) []string {
 func (w *walk) target(t *testing.T, route string) (method, path string, form url.Values) {
 	t.Helper()
 	method, path, _ = strings.Cut(route, " ")
+	// An app's routes walk the default app, where the room and job are.
+	path = strings.Replace(path, "/apps/:app", "/apps/"+w.env.Apps.Default().ID, 1)
+	rest := strings.TrimPrefix(path, "/apps/"+w.env.Apps.Default().ID)
+	route = strings.Replace(route, "/apps/:app", "", 1)
 	id := ""
 	switch {
-	case strings.HasPrefix(path, "/rooms/:id"):
+	case strings.HasPrefix(rest, "/rooms/:id"):
 		id = seedRoom
 	case strings.HasPrefix(path, "/audit/:id"):
 		id = "1"
-	case strings.HasPrefix(path, "/bulk/:id"):
+	case strings.HasPrefix(rest, "/bulk/:id"):
 		id = strconv.FormatInt(w.job, 10)
 	case strings.HasPrefix(path, "/admin/users/:id"):
 		id = strconv.FormatInt(w.victim.ID, 10)
@@ -178,6 +197,8 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 		form = url.Values{"username": {"mallory"}, "role": {"admin"}, "password": {apptest.Password}, "confirm": {apptest.Password}}
 	case "POST /admin/users/:id/password":
 		form = url.Values{"password": {"hijacked password"}, "confirm": {"hijacked password"}}
+	case "POST /admin/users/:id/app-role":
+		form = url.Values{"app": {w.env.Apps.Default().ID}, "role": {"operator"}}
 	default:
 		form = url.Values{}
 	}
