@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roomdesk/roomdesk/internal/app"
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
@@ -111,8 +112,12 @@ func newWalk(t *testing.T) *walk {
 	t.Cleanup(door.Close)
 	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
 	env := apptest.New(t, apptest.Options{
-		Now:     func() time.Time { return now }, // no session's last_seen moves under a snapshot
-		Tencent: func(c *tencent.Config) { c.Endpoint = door.URL },
+		Now: func() time.Time { return now }, // no session's last_seen moves under a snapshot
+		Tencent: func(c *tencent.Config) {
+			if c.SDKAppID == app.DemoSDKAppID { // the default app's emulator; the second app keeps its own
+				c.Endpoint = door.URL
+			}
+		},
 	})
 	emu.Store(env.Emulator)
 	t.Cleanup(gate.Close) // first: the bulk runner waits on held calls

@@ -26,6 +26,7 @@ import (
 
 	"github.com/mxschmitt/playwright-go"
 
+	"github.com/roomdesk/roomdesk/internal/app"
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/callgate"
@@ -66,7 +67,13 @@ func run(m *testing.M) int {
 		// Calls held at the gate must not time out into retries; no e2e test
 		// waits for an attempt's timeout.
 		AttemptTimeout: time.Minute,
-		Tencent:        func(c *tencent.Config) { c.Endpoint = door.URL }})
+		// The gate stands before the default app's emulator (env.Emulator,
+		// where tests inject faults); demo mode's second app keeps its own.
+		Tencent: func(c *tencent.Config) {
+			if c.SDKAppID == app.DemoSDKAppID {
+				c.Endpoint = door.URL
+			}
+		}})
 	if err != nil {
 		log.Printf("e2e: start roomdesk: %v", err)
 		return 1

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/app"
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
@@ -131,7 +132,9 @@ func TestEmulatorStopsMidCall(t *testing.T) {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	f := newFixture(t, apptest.Options{AttemptTimeout: time.Second, Tencent: func(c *tencent.Config) {
-		c.Endpoint = "http://" + ln.Addr().String()
+		if c.SDKAppID == app.DemoSDKAppID { // the default app's emulator; demo's second app keeps its own
+			c.Endpoint = "http://" + ln.Addr().String()
+		}
 	}})
 	emu.Store(f.env.Emulator)
 	status, body := f.edit(t, "stopped")
