@@ -116,6 +116,11 @@ func newWalk(t *testing.T) *walk {
 		Tencent: func(c *tencent.Config) {
 			if c.SDKAppID == app.DemoSDKAppID { // the default app's emulator; the second app keeps its own
 				c.Endpoint = door.URL
+				// The held bulk call must outlast the walk: with the default
+				// 5 s per attempt, its re-read gives up after about 15 s and
+				// that refusal is itself an audit row, landing in the middle
+				// of some other route's before/after snapshot.
+				c.AttemptTimeout = time.Hour
 			}
 		},
 	})
