@@ -190,6 +190,24 @@ func (a *App) appList(cfg config.Config) ([]config.App, error) {
 	return list, nil
 }
 
+// AppIDs are the ids of the apps the console serves with cfg, in order:
+// demo mode's emulated apps, or the configured ones. Commands that name an
+// app (roomdesk user app-role) check it against these without starting
+// any client or emulator.
+func AppIDs(cfg config.Config) []string {
+	var out []string
+	if cfg.Demo() {
+		for _, d := range demoApps {
+			out = append(out, d.id)
+		}
+		return out
+	}
+	for _, ca := range cfg.AppList() {
+		out = append(out, ca.ID)
+	}
+	return out
+}
+
 // demoApps are the emulated apps of demo mode: two, so the app switcher
 // shows from the first `go run .`. The first keeps demo mode's original
 // SDKAppID and rooms file, so an existing demo data dir keeps its rooms.

@@ -31,7 +31,8 @@ const usage = `roomdesk: the operations console for Tencent Cloud TUILiveKit liv
 usage:
   roomdesk [serve] [flags]        run the console (demo mode without ROOMDESK_SDKAPPID)
   roomdesk emulator [flags]       run the Tencent live API emulator alone
-  roomdesk user add NAME [--role viewer|operator|admin] | passwd NAME | disable NAME | enable NAME | list
+  roomdesk user add NAME [--role viewer|operator|admin] | passwd NAME | disable NAME | enable NAME
+                | app-role NAME APP none|viewer|operator|default | list
   roomdesk audit verify [--checkpoint FILE] | checkpoint [--out FILE]
                  | export [--format csv|jsonl] [--with-proofs] [--out FILE] [filters]
                  | verify-export FILE --key PUBKEY

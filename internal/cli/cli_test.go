@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -253,4 +254,53 @@ func TestServeAndHealthcheck(t *testing.T) {
 			t.Fatalf("user list after first start: %+v", r)
 		}
 	})
+}
+
+// app-role checks the app against the apps the console would serve: demo
+// mode's emulated apps, or ROOMDESK_APPS_FILE's. A refusal is one line and
+// exit code 1, as for the other user commands.
+func TestUserAppRole(t *testing.T) {
+	demo := map[string]string{"ROOMDESK_DATA_DIR": t.TempDir()}
+	if r := run(t, demo, "a good long password\n", "user", "add", "olivia"); r.code != 0 {
+		t.Fatalf("user add: %+v", r)
+	}
+	if r := run(t, demo, "", "user", "app-role", "olivia", "demo-sg", "operator"); r.code != 0 || r.stdout != "olivia now has operator in demo-sg\n" {
+		t.Fatalf("app-role in demo mode: %+v", r)
+	}
+	if r := run(t, demo, "", "user", "list"); !regexp.MustCompile(`(?m)^olivia\s+viewer\s.*\sdemo-sg=operator$`).MatchString(r.stdout) {
+		t.Errorf("list does not show the app role:\n%s", r.stdout)
+	}
+
+	dir := t.TempDir()
+	key := filepath.Join(dir, "key")
+	appsFile := filepath.Join(dir, "apps.json")
+	if err := os.WriteFile(key, []byte(strings.Repeat("ab", 32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(appsFile, []byte(`[{"id":"prod-cn","name":"Production CN","sdkappid":1400000001,"secret_key_file":"`+key+`"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"ROOMDESK_DATA_DIR": demo["ROOMDESK_DATA_DIR"], "ROOMDESK_APPS_FILE": appsFile}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"app of demo mode", []string{"olivia", "demo-sg", "viewer"}, `roomdesk user: no app "demo-sg" is configured (apps: prod-cn)`},
+		{"unknown user", []string{"nobody", "prod-cn", "viewer"}, `roomdesk user: no user named "nobody"`},
+		{"unknown role", []string{"olivia", "prod-cn", "admin"}, `roomdesk user: role "admin" is not none, viewer, operator or default`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, vars, "", append([]string{"user", "app-role"}, tc.args...)...)
+			if r.code != 1 || r.stderr != tc.want+"\n" || r.stdout != "" {
+				t.Errorf("got %+v, want exit 1 and %q", r, tc.want)
+			}
+		})
+	}
+	if r := run(t, vars, "", "user", "app-role", "olivia", "prod-cn", "none"); r.code != 0 {
+		t.Fatalf("app-role with an apps file: %+v", r)
+	}
+	if r := run(t, vars, "", "user", "list"); !strings.Contains(r.stdout, "demo-sg=operator prod-cn=none") {
+		t.Errorf("list:\n%s", r.stdout)
+	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/roomdesk/roomdesk/internal/app"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/auth"
@@ -25,7 +26,10 @@ const userUsage = `usage: roomdesk user <command>
   passwd <username>                               set a new password, ending their sessions
   disable <username>                              disable a user, ending their sessions
   enable <username>                               re-enable a user
-  list                                            list users
+  app-role <username> <app> none|viewer|operator|default
+                                                  set the user's role in one app
+                                                  (default: their global role applies)
+  list                                            list users and their per-app roles
 Passwords are read from the terminal without echo, or from the first line of
 stdin when it is not a terminal; never from the command line.`
 
@@ -37,14 +41,14 @@ func runUser(ctx context.Context, args []string, env Env) error {
 	}
 	defer d.Close()
 	svc := auth.NewService(d, sqlstore.New(d), auth.Options{Logger: newLogger(cfg, env.Stderr)})
-	return userCommand(ctx, svc, args, env.Stdin, env.Stdout, env.Stderr)
+	return userCommand(ctx, svc, app.AppIDs(cfg), args, env.Stdin, env.Stdout, env.Stderr)
 }
 
-// userCommand runs `roomdesk user add|passwd|disable|enable|list`. args
-// are the words after "user". The audit actor is "cli:<OS user>" with the
+// userCommand runs `roomdesk user add|passwd|disable|enable|app-role|list`.
+// apps are the configured app ids; args are the words after "user". The audit actor is "cli:<OS user>" with the
 // admin role: whoever can run the binary against the database already holds
 // its keys.
-func userCommand(ctx context.Context, svc *auth.Service, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func userCommand(ctx context.Context, svc *auth.Service, apps []string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usageErr(stderr, "missing command")
 	}
@@ -55,6 +59,9 @@ func userCommand(ctx context.Context, svc *auth.Service, args []string, stdin io
 			return usageErr(stderr, "list takes no arguments")
 		}
 		return listUsers(ctx, svc, stdout)
+	}
+	if cmd == "app-role" {
+		return appRoleCommand(ctx, svc, actor, apps, rest, stdout, stderr)
 	}
 	fs := flag.NewFlagSet("user "+cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -135,13 +142,18 @@ func listUsers(ctx context.Context, svc *auth.Service, stdout io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "USERNAME\tROLE\tSTATUS\tCREATED")
+	fmt.Fprintln(tw, "USERNAME\tROLE\tSTATUS\tCREATED\tAPP ROLES")
 	for _, u := range users {
 		status := "active"
 		if u.Disabled {
 			status = "disabled"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Username, u.Role, status, u.CreatedAt.UTC().Format(time.DateTime+" MST"))
+		roles, err := svc.AppRoles(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, status,
+			u.CreatedAt.UTC().Format(time.DateTime+" MST"), formatAppRoles(roles))
 	}
 	return tw.Flush()
 }

@@ -79,7 +79,7 @@ func TestUserCommand(t *testing.T) {
 		ctx := context.Background()
 		run := func(stdin string, args ...string) (string, string, error) {
 			var out, errOut bytes.Buffer
-			err := userCommand(ctx, e.svc, args, strings.NewReader(stdin), &out, &errOut)
+			err := userCommand(ctx, e.svc, testApps, args, strings.NewReader(stdin), &out, &errOut)
 			return out.String(), errOut.String(), err
 		}
 
@@ -158,7 +158,7 @@ func TestUserCommandErrors(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				var out, errOut bytes.Buffer
-				err := userCommand(context.Background(), e.svc, tc.args, strings.NewReader(tc.stdin), &out, &errOut)
+				err := userCommand(context.Background(), e.svc, testApps, tc.args, strings.NewReader(tc.stdin), &out, &errOut)
 				if err == nil || !strings.Contains(err.Error(), tc.want) {
 					t.Fatalf("got %v, want %q", err, tc.want)
 				}
