@@ -62,8 +62,8 @@ type App struct {
 	stopBulk     func()
 	stopAnchor   func()
 	stopQuota    func()
-	instanceID   string // this instance's heartbeat row (PostgreSQL)
-	instances    int    // instances sharing the quota at the last beat
+	instanceID   string         // this instance's heartbeat row (PostgreSQL)
+	instances    map[string]int // per app, the live instances sharing its quota at the last beat
 	now          func() time.Time
 	tencentReady *cachedProbe // /readyz's Tencent check, cached
 }

@@ -4,14 +4,19 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"maps"
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/db"
 )
 
-// Instances on one PostgreSQL share one app's quota at Tencent. Each
-// heartbeats every quotaBeat and paces itself at 1/n of the client's rates,
-// n being the instances that beat within quotaAlive. An instance that
+// Instances on one PostgreSQL share each app's quota at Tencent. Each
+// heartbeats every quotaBeat, recording the apps it serves (instance_apps),
+// and paces each app at 1/n of its client's rates, n being the instances
+// serving that app that beat within quotaAlive: instances may load
+// different apps files, and an app's quota is shared only by the instances
+// that call it. An instance that
 // stops cleanly removes its row; one that dies drops out after quotaAlive,
 // and until the others notice a newcomer (one beat), the app may briefly
 // go over its quota: the client retries the 60007s that causes.
@@ -23,7 +28,9 @@ const (
 // shareQuota starts the heartbeat. It does nothing on SQLite (one process)
 // or when every app's rate is fixed by hand (ROOMDESK_TENCENT_RATE, or
 // "rate" in the apps file). Each app has its own quota at Tencent, so each
-// app's client is divided by the instances on its own (apps.Registry.Share).
+// app's client is divided by the instances serving it (apps.Registry.Share).
+// Only apps whose pace is shared are recorded: a fixed rate is the
+// operator's own division of the quota.
 func (a *App) shareQuota() {
 	if a.DB.Dialect != db.Postgres || !a.Apps.Shared() {
 		return
@@ -52,29 +59,65 @@ func (a *App) shareQuota() {
 		<-done
 		dctx, dcancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer dcancel()
+		// instance_apps rows go with the instance (ON DELETE CASCADE).
 		a.DB.ExecContext(dctx, `DELETE FROM instances WHERE id = $1`, a.instanceID)
 	}
 }
 
-// beat records this instance as alive and re-divides the quota. A failed
-// beat keeps the current share: the database being away is no reason to
-// speed up.
+// beat records this instance and its apps as alive and re-divides each
+// app's quota. A failed beat keeps the current shares: the database being
+// away is no reason to speed up.
 func (a *App) beat(ctx context.Context) {
-	now := a.now().UnixMicro()
-	if _, err := a.DB.ExecContext(ctx, `INSERT INTO instances (id, started_us, heartbeat_us) VALUES ($1, $2, $2)
-		ON CONFLICT (id) DO UPDATE SET heartbeat_us = excluded.heartbeat_us`, a.instanceID, now); err != nil {
+	n, err := a.liveInstances(ctx)
+	if err != nil {
 		a.Logger.Warn("quota heartbeat failed", "err", err)
 		return
 	}
-	var n int
-	if err := a.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM instances WHERE heartbeat_us >= $1`,
-		now-quotaAlive.Microseconds()).Scan(&n); err != nil {
-		a.Logger.Warn("quota heartbeat failed", "err", err)
-		return
-	}
-	if n != a.instances {
-		a.Logger.Info("sharing Tencent's quota", "instances", n)
+	if !maps.Equal(n, a.instances) {
+		a.Logger.Info("sharing Tencent's quota", "instances_per_app", fmt.Sprint(n))
 		a.instances = n
 	}
 	a.Apps.Share(n)
+}
+
+// liveInstances writes this instance's heartbeat and apps, and counts, per
+// app, the instances serving it that beat within quotaAlive. The apps are
+// re-recorded on every beat, so a beat that failed at start is made good.
+func (a *App) liveInstances(ctx context.Context) (map[string]int, error) {
+	now := a.now().UnixMicro()
+	tx, err := a.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO instances (id, started_us, heartbeat_us) VALUES ($1, $2, $2)
+		ON CONFLICT (id) DO UPDATE SET heartbeat_us = excluded.heartbeat_us`, a.instanceID, now); err != nil {
+		return nil, err
+	}
+	for _, app := range a.Apps.SharedIDs() {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO instance_apps (instance_id, app) VALUES ($1, $2)
+			ON CONFLICT DO NOTHING`, a.instanceID, app); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT ia.app, COUNT(*) FROM instance_apps ia
+		JOIN instances i ON i.id = ia.instance_id WHERE i.heartbeat_us >= $1 GROUP BY ia.app`,
+		now-quotaAlive.Microseconds())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	n := map[string]int{}
+	for rows.Next() {
+		var app string
+		var count int
+		if err := rows.Scan(&app, &count); err != nil {
+			return nil, err
+		}
+		n[app] = count
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return n, tx.Commit()
 }

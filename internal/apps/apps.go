@@ -98,15 +98,29 @@ func (r *Registry) All() []*App { return r.list }
 // Default is the first configured app: old single-app URLs lead to it.
 func (r *Registry) Default() *App { return r.list[0] }
 
-// Share divides the pace of every app whose rate is not fixed by the n
-// instances serving the apps (see internal/app/quota.go). Each app keeps
-// its own budget; instances share one apps file, so n is the same for all.
-func (r *Registry) Share(n int) {
+// Share divides the pace of every app whose rate is not fixed by the
+// number of live instances serving that app (see internal/app/quota.go).
+// Each app has its own quota at Tencent and instances may load different
+// apps files, so each app is divided by its own count; an app missing from
+// instances counts this instance alone.
+func (r *Registry) Share(instances map[string]int) {
 	for _, a := range r.list {
 		if a.Rate == 0 {
-			a.Tencent.Share(n)
+			a.Tencent.Share(instances[a.ID])
 		}
 	}
+}
+
+// SharedIDs are the ids of the apps whose pace is divided among instances
+// (no fixed rate), in configuration order.
+func (r *Registry) SharedIDs() []string {
+	var out []string
+	for _, a := range r.list {
+		if a.Rate == 0 {
+			out = append(out, a.ID)
+		}
+	}
+	return out
 }
 
 // Shared reports whether any app's pace is divided among instances.

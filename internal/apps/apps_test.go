@@ -169,7 +169,7 @@ func TestShareSkipsFixedRates(t *testing.T) {
 	a, _ := r.Get("a")
 	b, _ := r.Get("b")
 	full := a.Tencent.Rate(tencent.CmdUpdateRoomInfo)
-	r.Share(2)
+	r.Share(map[string]int{"a": 2, "b": 2})
 	if got := a.Tencent.Rate(tencent.CmdUpdateRoomInfo); got != full/2 {
 		t.Errorf("shared app: %v, want %v", got, full/2)
 	}
@@ -178,6 +178,9 @@ func TestShareSkipsFixedRates(t *testing.T) {
 	}
 	if !r.Shared() {
 		t.Error("Shared() false with a shared app")
+	}
+	if ids := r.SharedIDs(); len(ids) != 1 || ids[0] != "a" {
+		t.Errorf("SharedIDs %v, want [a]", ids)
 	}
 	if _, err := New(nil, Options{}); err == nil {
 		t.Error("no apps accepted")
