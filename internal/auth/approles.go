@@ -73,14 +73,16 @@ func (s *Service) SetAppRole(ctx context.Context, actor audit.Actor, userID int6
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM user_app_roles WHERE user_id = $1 AND app = $2`, userID, app); err != nil {
-		return fmt.Errorf("auth: set app role: %w", err)
-	}
+	// One statement either way, so a fault between two steps can never
+	// leave the user with no override where one was set.
+	q, args := `DELETE FROM user_app_roles WHERE user_id = $1 AND app = $2`, []any{userID, app}
 	if role != "" {
-		if _, err := s.db.ExecContext(ctx, `INSERT INTO user_app_roles (user_id, app, role) VALUES ($1, $2, $3)`,
-			userID, app, string(role)); err != nil {
-			return fmt.Errorf("auth: set app role: %w", err)
-		}
+		q = `INSERT INTO user_app_roles (user_id, app, role) VALUES ($1, $2, $3)
+			ON CONFLICT (user_id, app) DO UPDATE SET role = excluded.role`
+		args = append(args, string(role))
+	}
+	if _, err := s.db.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("auth: set app role: %w", err)
 	}
 	shown := string(role)
 	if role == "" {
