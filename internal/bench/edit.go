@@ -35,20 +35,32 @@ func newRig(ctx context.Context, workers int) (*rig, error) {
 		return nil, err
 	}
 	r := &rig{dir: dir}
-	var tcfg tencent.Config
+	// The hook runs for every app (demo mode has two, each with its own
+	// emulator); the bench edits the default app's rooms, so only its
+	// client is timed and copied for the baseline.
+	cfgs := map[string]tencent.Config{}
+	var defaultURL atomic.Pointer[string]
 	r.env, err = apptest.Start(apptest.Options{DataDir: dir, Tencent: func(c *tencent.Config) {
-		prev := c.Observe
+		prev, endpoint := c.Observe, c.Endpoint
 		c.Observe = func(cmd string, code int, d time.Duration) {
 			if prev != nil {
 				prev(cmd, code, d)
 			}
-			r.tencent.Add(int64(d))
+			if u := defaultURL.Load(); u != nil && *u == endpoint {
+				r.tencent.Add(int64(d))
+			}
 		}
-		tcfg = *c
+		cfgs[c.Endpoint] = *c
 	}})
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
+	}
+	defaultURL.Store(&r.env.EmulatorURL)
+	tcfg, ok := cfgs[r.env.EmulatorURL]
+	if !ok {
+		r.close()
+		return nil, fmt.Errorf("no Tencent client points at the default app's emulator %s", r.env.EmulatorURL)
 	}
 	tcfg.Observe = nil
 	if r.bare, err = tencent.New(tcfg); err != nil {
