@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sort"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -203,27 +202,14 @@ func filterError(errs map[string]string, stderr io.Writer) error {
 	return errUsage
 }
 
-// exportFile writes to a temporary file beside path and renames it into
-// place only when the export completed, so an interrupted export never
-// leaves a truncated file that looks like a complete one.
+// exportFile writes the export atomically (audit.WriteAtomic), so an
+// interrupted export never leaves a truncated file that looks complete.
 func exportFile(path string, write func(io.Writer) (int, error)) (int, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
-	if err != nil {
-		return 0, fmt.Errorf("audit export: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	n, err := write(tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return n, fmt.Errorf("audit export: %w", err)
-	}
-	return n, nil
+	var n int
+	err := audit.WriteAtomic(path, func(w io.Writer) error {
+		var err error
+		n, err = write(w)
+		return err
+	})
+	return n, err // names the file; the command line already says "roomdesk audit"
 }

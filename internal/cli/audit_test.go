@@ -219,6 +219,20 @@ func TestExportFailureLeavesNoFile(t *testing.T) {
 	}
 }
 
+// An --out the export cannot write names that file and why, not the
+// temporary file beside it that the operator never asked for.
+func TestExportToUnwritablePathNamesIt(t *testing.T) {
+	s, _ := fixture(t)
+	path := filepath.Join(t.TempDir(), "missing", "audit.csv")
+	_, _, err := runAuditCmd(t, s, "export", "--out", path)
+	if err == nil {
+		t.Fatal("export into a missing directory succeeded")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "cannot write "+path+": ") || strings.Contains(msg, ".part") {
+		t.Errorf("error %q should name %s and not the temporary file", msg, path)
+	}
+}
+
 func TestUsage(t *testing.T) {
 	s := sqlstore.New(dbtest.Open(t, db.SQLite))
 	cases := []struct {
