@@ -139,6 +139,12 @@ type Status struct {
 // the tree) is `roomdesk audit verify`.
 func (c *Checkpointer) Status(ctx context.Context) Status {
 	st := Status{PublicKey: c.Key.Public}
+	var err error
+	// The head first: the page counts the rows even before a checkpoint.
+	if st.Head, err = c.Log.TreeHead(ctx); err != nil {
+		st.Problem = err.Error()
+		return st
+	}
 	last, ok, err := c.Latest()
 	if err != nil {
 		st.Problem = err.Error()
@@ -149,10 +155,6 @@ func (c *Checkpointer) Status(ctx context.Context) Status {
 		return st
 	}
 	st.Last, st.Age = &last, last.Age(c.now())
-	if st.Head, err = c.Log.TreeHead(ctx); err != nil {
-		st.Problem = err.Error()
-		return st
-	}
 	if st.Head.N < last.Tree.N {
 		st.Problem = fmt.Sprintf("the log has %d rows, fewer than the %d the checkpoint covers", st.Head.N, last.Tree.N)
 		return st

@@ -54,6 +54,10 @@ func TestCheckpointer(t *testing.T) {
 		}
 	}
 	add()
+	// Before any checkpoint the page still counts the rows (it said 0).
+	if st := c.Status(ctx); st.Head.N != 1 || st.Problem != "no checkpoint yet" {
+		t.Errorf("Status with one row and no checkpoint = %+v", st)
+	}
 	cp, path, err := c.Checkpoint(ctx, false)
 	if err != nil || path == "" || cp.Tree.N != 1 {
 		t.Fatalf("first Checkpoint = %+v %q %v", cp, path, err)
