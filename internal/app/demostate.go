@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/atomicfile"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 )
 
@@ -104,21 +105,5 @@ func (d *demoRooms) write() error {
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(d.path), DemoRoomsFile+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // after a successful rename there is nothing left to remove
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), d.path)
+	return atomicfile.WriteFile(d.path, data)
 }

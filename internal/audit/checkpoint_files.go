@@ -4,13 +4,14 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/roomdesk/roomdesk/internal/atomicfile"
 )
 
 // LoadOrCreateSigningKey reads the private key in path. When the file does
@@ -73,57 +74,7 @@ func WriteCheckpoint(dir string, cp Checkpoint) (string, error) {
 	}
 	name := fmt.Sprintf("%s-%012d%s", cp.Time.UTC().Format("20060102T150405Z"), cp.Tree.N, checkpointExt)
 	path := filepath.Join(dir, name)
-	return path, WriteFileAtomic(path, cp.Note)
-}
-
-// WriteFileAtomic writes b to path atomically (see WriteAtomic).
-func WriteFileAtomic(path string, b []byte) error {
-	return WriteAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
-}
-
-// WriteAtomic streams write into a temporary file beside path, syncs it,
-// and renames it into place only when everything was written, so an
-// interrupted export or checkpoint never leaves a truncated file that
-// looks complete. File-system errors name path, never the temporary file
-// the operator did not ask for; write's own errors come back as they are.
-func WriteAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, bareFSError(err))
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	err = tmp.Sync()
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, bareFSError(err))
-	}
-	return nil
-}
-
-// bareFSError drops the file name a *fs.PathError or *os.LinkError
-// carries (the temporary file's), keeping the reason.
-func bareFSError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
+	return path, atomicfile.WriteFile(path, cp.Note)
 }
 
 // NewestCheckpoint returns the path of the newest checkpoint file in dir,

@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 
+	"github.com/roomdesk/roomdesk/internal/atomicfile"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/safetext"
@@ -202,11 +203,11 @@ func filterError(errs map[string]string, stderr io.Writer) error {
 	return errUsage
 }
 
-// exportFile writes the export atomically (audit.WriteAtomic), so an
+// exportFile writes the export atomically (atomicfile.Write), so an
 // interrupted export never leaves a truncated file that looks complete.
 func exportFile(path string, write func(io.Writer) (int, error)) (int, error) {
 	var n int
-	err := audit.WriteAtomic(path, func(w io.Writer) error {
+	err := atomicfile.Write(path, func(w io.Writer) error {
 		var err error
 		n, err = write(w)
 		return err

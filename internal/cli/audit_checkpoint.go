@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/roomdesk/roomdesk/internal/atomicfile"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/safetext"
 )
@@ -84,7 +85,7 @@ func auditCheckpoint(ctx context.Context, store audit.Store, cfg auditConfig, ar
 		_, err := stdout.Write(cp.Note)
 		return err
 	}
-	if err := audit.WriteFileAtomic(*out, cp.Note); err != nil {
+	if err := atomicfile.WriteFile(*out, cp.Note); err != nil {
 		return fmt.Errorf("audit checkpoint: %w", err)
 	}
 	fmt.Fprintf(stderr, "and to %s\n", *out)

@@ -140,19 +140,7 @@ func scanRecord(rows *sql.Rows) (audit.Record, error) {
 	if err := rows.Scan(append(a.dest(), b.dest()...)...); err != nil {
 		return audit.Record{}, err
 	}
-	e, err := a.entry()
-	if err != nil {
-		return audit.Record{}, err
-	}
-	rec := audit.Record{Entry: e}
-	if b.seq.Valid {
-		res, err := b.entry()
-		if err != nil {
-			return audit.Record{}, err
-		}
-		rec.Result = &res
-	}
-	return rec, nil
+	return record(&a, &b)
 }
 
 // recordSelect yields records: intent and event rows with the result row,
