@@ -13,3 +13,16 @@ func TestActorRoundTrip(t *testing.T) {
 		t.Errorf("Who() = %+v, want %+v", got, a)
 	}
 }
+
+func TestActorNoteGoesToDetail(t *testing.T) {
+	var e Entry
+	e.SetActor(Actor{Name: "olga", Note: "reverts #12"})
+	if e.Detail != "reverts #12" {
+		t.Errorf("Detail = %q, want the actor's note", e.Detail)
+	}
+	e = Entry{Detail: "kept"}
+	e.SetActor(Actor{Name: "olga"})
+	if e.Detail != "kept" {
+		t.Errorf("an actor without a note replaced Detail: %q", e.Detail)
+	}
+}
