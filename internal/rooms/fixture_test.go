@@ -33,6 +33,12 @@ type fixture struct {
 	svc   *rooms.Service
 	now   time.Time
 	audit []string // OnAuditWrite calls, "intent:true"...
+	seen  []string // RoomSeen calls, "read:live_test_1:Friday Karaoke"...
+}
+
+// RoomSeen makes the fixture the service's Observer.
+func (f *fixture) RoomSeen(_ context.Context, app string, r tencent.RoomInfo, how rooms.Seen) {
+	f.seen = append(f.seen, string(how)+":"+r.RoomId+":"+r.RoomName)
 }
 
 func newFixture(t *testing.T, mods ...func(*tencent.Config)) *fixture {
@@ -59,7 +65,8 @@ func newFixture(t *testing.T, mods ...func(*tencent.Config)) *fixture {
 	}
 	f.log = audittest.NewFailingStore(sqlstore.New(dbtest.Open(t, db.SQLite)))
 	f.svc = rooms.NewService(tc, f.log, rooms.Options{
-		Now: func() time.Time { return f.now },
+		Now:       func() time.Time { return f.now },
+		Observers: []rooms.Observer{f},
 		OnAuditWrite: func(k audit.Kind, ok bool) {
 			f.audit = append(f.audit, string(k)+":"+map[bool]string{true: "ok", false: "failed"}[ok])
 		},

@@ -40,6 +40,9 @@ type Options struct {
 	// App is the id of the Tencent app tc talks to; every audit row the
 	// service writes carries it.
 	App string
+	// Observers are told about every room read from Tencent and every
+	// state an accepted update gives a room (see Observer).
+	Observers []Observer
 }
 
 // Service runs the room use cases. Safe for concurrent use.
@@ -144,6 +147,7 @@ func (s *Service) Get(ctx context.Context, id string) (tencent.RoomInfo, error) 
 	if err != nil {
 		return tencent.RoomInfo{}, fmt.Errorf("rooms: get %q: %w", id, notFound(err))
 	}
+	s.observe(ctx, r, SeenRead)
 	return r, nil
 }
 
@@ -161,6 +165,9 @@ func (s *Service) List(ctx context.Context, cursor string) (tencent.RoomList, er
 	list, _, err := s.tc.GetRoomList(ctx, cursor, PageSize)
 	if err != nil {
 		return tencent.RoomList{}, fmt.Errorf("rooms: list: %w", err)
+	}
+	for _, r := range list.Rooms {
+		s.observe(ctx, r, SeenList)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

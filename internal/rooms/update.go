@@ -69,6 +69,7 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, roomID string, 
 		s.recordRefusedRead(ctx, actor, roomID, submitted, changed, readMeta, err)
 		return Result{}, fmt.Errorf("rooms: update %q: re-reading the room: %w", roomID, notFound(err))
 	}
+	s.observe(ctx, room, SeenRead)
 	current := FormFromRoom(room)
 	send, conflicts := plan(changed, submitted, original, current)
 	if len(conflicts) > 0 {
@@ -170,6 +171,9 @@ func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.Room
 	res.Changes = changes(fields, FormFromRoom(room), only)
 	s.recordResult(callCtx, intent, meta, callErr, &res)
 	s.settle(&res, room, u, submitted, fields)
+	if res.Outcome == audit.OutcomeOK {
+		s.observe(callCtx, *res.Room, SeenUpdate)
+	}
 	return res, nil
 }
 
