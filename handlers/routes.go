@@ -33,12 +33,13 @@ func (h *Handlers) Register(e *echo.Echo) {
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/img/favicon.svg") })
 
 	// Everything a person sees: sessions, CSRF, no caching.
-	app := e.Group("", h.loadSession, h.flushDenials, h.csrf(), noStore)
+	app := e.Group("", h.loadSession, h.localize, h.flushDenials, h.csrf(), noStore)
 	app.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/rooms") })
 	app.GET("/login", h.LoginForm)
 	app.POST("/login", h.Login)
 	app.POST("/logout", h.Logout)
 	app.GET("/login/mfa", h.MFAForm)
+	app.POST("/language", h.Language) // the header switch (internal/i18n)
 	app.POST("/login/mfa", h.MFAVerify)
 	account := app.Group("/account", h.requireAccount)
 	account.GET("", h.AccountShow)

@@ -45,6 +45,9 @@ var authorization = map[string]auth.Role{
 	"POST /logout":     anyone,
 	"GET /login/mfa":   anyone,
 	"POST /login/mfa":  anyone,
+	// The language switch (internal/i18n): a cookie before sign-in, the
+	// user's preference after.
+	"POST /language": anyone,
 
 	"GET /account":           auth.RoleViewer,
 	"POST /account/mfa":      auth.RoleViewer,
@@ -207,6 +210,8 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 		form = url.Values{"username": {"mallory"}, "role": {"admin"}, "password": {apptest.Password}, "confirm": {apptest.Password}}
 	case "POST /admin/users/:id/password":
 		form = url.Values{"password": {"hijacked password"}, "confirm": {"hijacked password"}}
+	case "POST /language":
+		form = url.Values{"lang": {"ja"}, "next": {"/rooms"}}
 	case "POST /admin/users/:id/app-role":
 		form = url.Values{"app": {w.env.Apps.Default().ID}, "role": {"operator"}}
 	default:

@@ -85,6 +85,11 @@ type User struct {
 	UpdatedAt         time.Time
 	PasswordChangedAt time.Time
 	MFA               bool // a TOTP second factor is enrolled
+	// Language is the user's chosen interface language (en, zh-CN, ja);
+	// "" means none chosen: the browser's Accept-Language decides.
+	Language string
+	// Timezone is the user's IANA time zone ("" means the default).
+	Timezone string
 }
 
 // ActorFor is u acting through client (the request's IP and user agent).

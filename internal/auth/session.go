@@ -188,5 +188,6 @@ func (s *Service) endUserSessions(ctx context.Context, userID int64) (int64, err
 
 func prefixed(p string) string {
 	return p + "id, " + p + "username, " + p + "role, " + p + "disabled, " + p + "created_at_us, " +
-		p + "updated_at_us, " + p + "password_changed_at_us, CASE WHEN " + p + "totp_secret <> '' THEN 1 ELSE 0 END"
+		p + "updated_at_us, " + p + "password_changed_at_us, CASE WHEN " + p + "totp_secret <> '' THEN 1 ELSE 0 END, " +
+		"COALESCE(" + p + "language, ''), COALESCE(" + p + "timezone, '')"
 }

@@ -31,7 +31,7 @@ func ValidateUsername(name string) error {
 }
 
 const userCols = `id, username, role, disabled, created_at_us, updated_at_us, password_changed_at_us,
-	CASE WHEN totp_secret <> '' THEN 1 ELSE 0 END`
+	CASE WHEN totp_secret <> '' THEN 1 ELSE 0 END, COALESCE(language, ''), COALESCE(timezone, '')`
 
 type scanner interface{ Scan(...any) error }
 
@@ -39,7 +39,7 @@ func scanUser(r scanner, extra ...any) (User, error) {
 	var u User
 	var role string
 	var created, updated, pwChanged, mfa int64
-	dest := append([]any{&u.ID, &u.Username, &role, &u.Disabled, &created, &updated, &pwChanged, &mfa}, extra...)
+	dest := append([]any{&u.ID, &u.Username, &role, &u.Disabled, &created, &updated, &pwChanged, &mfa, &u.Language, &u.Timezone}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return User{}, ErrNotFound

@@ -5,11 +5,14 @@
 package components
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/roomdesk/roomdesk/internal/i18n"
 )
 
 // RoomURL is a room's page. RoomIds may hold '/', '#', '?' and spaces.
@@ -78,3 +81,17 @@ func Shown(s string) string {
 
 // RoleClass is the class of a role's badge ("role role-admin").
 func RoleClass(role string) string { return "role role-" + role }
+
+// RoleName is a role (viewer, operator, admin) as the reader's language
+// names it; an unknown role is shown as recorded.
+func RoleName(ctx context.Context, role string) string {
+	switch role {
+	case "viewer":
+		return i18n.T(ctx, "common.RoleViewer")
+	case "operator":
+		return i18n.T(ctx, "common.RoleOperator")
+	case "admin":
+		return i18n.T(ctx, "common.RoleAdmin")
+	}
+	return role
+}

@@ -3,8 +3,11 @@
 package layout
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
+
+	"github.com/roomdesk/roomdesk/internal/i18n"
 )
 
 // User is who is signed in, as the frame shows it.
@@ -80,4 +83,31 @@ func ariaCurrent(current bool) string {
 		return "page"
 	}
 	return "false"
+}
+
+// LanguageName is a language's name in that language, so everyone finds
+// their own in the switch whatever the page speaks.
+func LanguageName(lang string) string {
+	switch lang {
+	case i18n.Chinese:
+		return "简体中文"
+	case i18n.Japanese:
+		return "日本語"
+	default:
+		return "English"
+	}
+}
+
+type hereKey struct{}
+
+// WithHere records the page's own URL (path and query), where the language
+// switch comes back to.
+func WithHere(ctx context.Context, uri string) context.Context {
+	return context.WithValue(ctx, hereKey{}, uri)
+}
+
+// Here is the URL WithHere recorded ("" when none).
+func Here(ctx context.Context) string {
+	s, _ := ctx.Value(hereKey{}).(string)
+	return s
 }

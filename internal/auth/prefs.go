@@ -1,0 +1,25 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+)
+
+// SetLanguage saves the user's interface language; "" clears it (the
+// browser's Accept-Language decides again). The caller checks that lang is
+// one the console speaks. Not audited: it changes nothing but how pages
+// read to that user.
+func (s *Service) SetLanguage(ctx context.Context, userID int64, lang string) error {
+	var v any
+	if lang != "" {
+		v = lang
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET language = $1 WHERE id = $2`, v, userID)
+	if err != nil {
+		return fmt.Errorf("auth: set language: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
