@@ -44,6 +44,14 @@ const (
 	ActionMFAReset     = "auth.mfa_reset"
 	ActionMFAUsed      = "auth.mfa"
 	ActionUserAppRole  = "user.app_role" // a user's role in one app set or cleared
+	// Four-eyes approval (internal/approval): a change request's steps, and
+	// the policy saying which changes need one.
+	ActionRequestCreate  = "request.create"
+	ActionRequestApprove = "request.approve"
+	ActionRequestReject  = "request.reject"
+	ActionRequestExpire  = "request.expire"
+	ActionRequestCancel  = "request.cancel"
+	ActionSettingsPolicy = "settings.policy"
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result

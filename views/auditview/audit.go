@@ -103,6 +103,12 @@ var Actions = []Action{
 	{audit.ActionMFAEnrol, "Second factor enrolled"},
 	{audit.ActionMFAUsed, "Second factor used"},
 	{audit.ActionMFAReset, "Second factor reset"},
+	{audit.ActionRequestCreate, "Change requested"},
+	{audit.ActionRequestApprove, "Change request approved"},
+	{audit.ActionRequestReject, "Change request rejected"},
+	{audit.ActionRequestExpire, "Change request expired"},
+	{audit.ActionRequestCancel, "Change request cancelled"},
+	{audit.ActionSettingsPolicy, "Approval policy changed"},
 }
 
 // ActionLabel names an action for people. An action this build does not
