@@ -32,6 +32,9 @@ func (h *Handlers) AuditShow(c echo.Context) error {
 		Record: rec,
 		Chain:  h.chainStatus(c),
 	}
+	if p.Request, err = h.entryRequest(c.Request().Context(), rec.Entry.Seq); err != nil {
+		return err
+	}
 	if r := rec.Result; r != nil && (r.ErrorCode != 0 || r.ActionStatus != "") {
 		p.CodeMeaning = tencent.Describe(r.ErrorCode).Meaning
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/sessions"
 
+	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/apps"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
@@ -24,12 +25,15 @@ type Deps struct {
 	Audit audit.Store
 	Rooms *rooms.Service // the default app's
 	// Apps are the Tencent apps served; nil means the single app of Rooms.
-	Apps     *apps.Registry
-	Bulk     *bulk.Service  // bulk edits (issue 8)
-	Sessions sessions.Store // cookie store; the session itself lives in the DB
-	Metrics  *metrics.Metrics
-	Logger   *slog.Logger
-	Demo     bool
+	Apps *apps.Registry
+	Bulk *bulk.Service // bulk edits (issue 8)
+	// Approvals keeps the approval policies and change requests (issue
+	// 15); nil: no change needs approval.
+	Approvals *approval.Service
+	Sessions  sessions.Store // cookie store; the session itself lives in the DB
+	Metrics   *metrics.Metrics
+	Logger    *slog.Logger
+	Demo      bool
 	// RequireMFA is the effective second-factor policy (config.Config's
 	// EffectiveMFA: demo mode exempt unless set explicitly).
 	RequireMFA config.MFAPolicy

@@ -22,6 +22,11 @@ func (h *Handlers) RoomsShow(c echo.Context) error {
 	form := rooms.FormFromRoom(room)
 	edit := roomsview.EditProps{RoomID: room.RoomId, CanEdit: h.canEdit(c), CSRF: csrfToken(c),
 		Fields: editFields(form, form, nil)}
+	pol, err := h.policy(c)
+	if err != nil {
+		return err
+	}
+	guard(&edit, pol)
 	return render(c, http.StatusOK, roomsview.ShowPage(h.showProps(c, room, edit)))
 }
 

@@ -21,6 +21,9 @@ func (h *Handlers) RoomsUpdate(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	submitted, original := rooms.SplitForm(form)
+	if done, err := h.requestInstead(c, id, form, submitted, original); done {
+		return err // a field needs approval: a change request instead of a call
+	}
 	res, err := h.rooms(c).Update(c.Request().Context(), actorFrom(c), id, submitted, original)
 
 	p := roomsview.EditProps{RoomID: id, CanEdit: true, CSRF: csrfToken(c), Fields: editFields(submitted, original, nil)}
@@ -47,6 +50,11 @@ func (h *Handlers) RoomsUpdate(c echo.Context) error {
 // renderEdit sends the edit region to htmx (refreshing the facts panel out
 // of band when the room was read), or the whole page to a plain form post.
 func (h *Handlers) renderEdit(c echo.Context, status int, p roomsview.EditProps, room *tencent.RoomInfo) error {
+	pol, err := h.policy(c)
+	if err != nil {
+		return err
+	}
+	guard(&p, pol)
 	if isHTMX(c) {
 		if room != nil {
 			facts := roomView(*room)

@@ -63,6 +63,12 @@ func (h *Handlers) Register(e *echo.Echo) {
 		inEdit.POST("/bulk/:id/cancel", h.BulkCancel, h.jobInApp)
 		inEdit.POST("/bulk/:id/retry", h.BulkRetry, h.jobInApp)
 		inEdit.GET("/bulk/:id/results.csv", h.BulkResultsCSV, h.jobInApp)
+		// Change requests (issue 15): viewers see them, operators decide.
+		inView.GET("/requests", h.RequestsList)
+		inView.GET("/requests/:rid", h.RequestsShow)
+		inEdit.POST("/requests/:rid/approve", h.RequestsApprove)
+		inEdit.POST("/requests/:rid/reject", h.RequestsReject)
+		inEdit.POST("/requests/:rid/cancel", h.RequestsCancel)
 	}
 
 	// The audit log is one log across the apps (?app= filters it).
@@ -82,6 +88,9 @@ func (h *Handlers) Register(e *echo.Echo) {
 	admin.POST("/users/:id/sessions/end", h.UsersEndSessions)
 	admin.POST("/users/:id/mfa/reset", h.UsersResetMFA)
 	admin.POST("/users/:id/app-role", h.UsersAppRole)
+	// Approval policy (issue 15): which changes need a second person.
+	admin.GET("/policy", h.PolicyShow)
+	admin.POST("/policy", h.PolicySave)
 
 	// Each group above registered a catch-all 404 route carrying its own
 	// middleware, and the last one with prefix "" (operator) won: an

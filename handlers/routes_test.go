@@ -17,6 +17,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/app"
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
@@ -91,6 +92,20 @@ var authorization = map[string]auth.Role{
 	"POST /admin/users/:id/password":      auth.RoleAdmin,
 	"POST /admin/users/:id/sessions/end":  auth.RoleAdmin,
 	"POST /admin/users/:id/mfa/reset":     auth.RoleAdmin,
+
+	// Change requests and the approval policy (issue 15).
+	"GET /requests":                         auth.RoleViewer,
+	"GET /requests/:rid":                    auth.RoleViewer,
+	"GET /apps/:app/requests":               auth.RoleViewer,
+	"GET /apps/:app/requests/:rid":          auth.RoleViewer,
+	"POST /requests/:rid/approve":           auth.RoleOperator,
+	"POST /requests/:rid/reject":            auth.RoleOperator,
+	"POST /requests/:rid/cancel":            auth.RoleOperator,
+	"POST /apps/:app/requests/:rid/approve": auth.RoleOperator,
+	"POST /apps/:app/requests/:rid/reject":  auth.RoleOperator,
+	"POST /apps/:app/requests/:rid/cancel":  auth.RoleOperator,
+	"GET /admin/policy":                     auth.RoleAdmin,
+	"POST /admin/policy":                    auth.RoleAdmin,
 }
 
 // backToSignIn are routes whose own answer, without a password step
@@ -103,6 +118,7 @@ type walk struct {
 	env    *apptest.Env
 	room   tencent.RoomInfo
 	job    int64
+	req    int64     // a pending change request, by someone not walking
 	victim auth.User // the user the /admin/users/:id routes act on
 	users  map[auth.Role]string
 }
@@ -150,6 +166,13 @@ func newWalk(t *testing.T) *walk {
 		t.Fatal(err)
 	}
 	w.job = job.ID
+	req, err := env.Approvals.CreateRoom(context.Background(), audit.Actor{Name: "rita", Role: string(auth.RoleOperator)},
+		approval.RoomChange{App: env.Apps.Default().ID, RoomID: seedRoom, Reason: "walk",
+			Submitted: rooms.Form{rooms.FieldNotice: {"walk"}}, Original: rooms.Form{rooms.FieldNotice: {"before the walk"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.req = req.ID
 	select {
 	case <-gate.Held():
 	case <-time.After(time.Minute): // a hang guard, not a measurement
@@ -192,6 +215,8 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 		id = strconv.FormatInt(w.job, 10)
 	case strings.HasPrefix(path, "/admin/users/:id"):
 		id = strconv.FormatInt(w.victim.ID, 10)
+	case strings.HasPrefix(rest, "/requests/:rid"):
+		path = strings.Replace(path, ":rid", strconv.FormatInt(w.req, 10), 1)
 	case strings.Contains(path, ":"):
 		t.Fatalf("no value for the parameter of %s: add one to target", route)
 	}
@@ -212,6 +237,8 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 		form = url.Values{"password": {"hijacked password"}, "confirm": {"hijacked password"}}
 	case "POST /language":
 		form = url.Values{"lang": {"ja"}, "next": {"/rooms"}}
+	case "POST /admin/policy":
+		form = url.Values{"field": {rooms.FieldIsPublicVisible}, "bulk_above": {"1"}, "expiry_hours": {"1"}}
 	case "POST /admin/users/:id/app-role":
 		form = url.Values{"app": {w.env.Apps.Default().ID}, "role": {"operator"}}
 	default:

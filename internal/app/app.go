@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/roomdesk/roomdesk/handlers"
+	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/apps"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
@@ -36,18 +37,20 @@ const DemoSDKAppID = 1400000001
 
 // App is an assembled roomdesk.
 type App struct {
-	Config   config.Config
-	Logger   *slog.Logger
-	DB       *db.DB
-	Audit    audit.Store
-	Auth     *auth.Service
-	Apps     *apps.Registry
-	Tencent  *tencent.Client // the default app's (Apps.Default())
-	Rooms    *rooms.Service  // the default app's
-	Bulk     *bulk.Service
-	Metrics  *metrics.Metrics
-	Handler  http.Handler
-	Emulator *emulator.Emulator // demo mode only: the first (default) app's
+	Config  config.Config
+	Logger  *slog.Logger
+	DB      *db.DB
+	Audit   audit.Store
+	Auth    *auth.Service
+	Apps    *apps.Registry
+	Tencent *tencent.Client // the default app's (Apps.Default())
+	Rooms   *rooms.Service  // the default app's
+	Bulk    *bulk.Service
+	// Approvals keeps the approval policies and change requests.
+	Approvals *approval.Service
+	Metrics   *metrics.Metrics
+	Handler   http.Handler
+	Emulator  *emulator.Emulator // demo mode only: the first (default) app's
 	// Emulators are demo mode's emulated apps, by app id.
 	Emulators map[string]*emulator.Emulator
 	// Checkpoints signs the audit log's checkpoints (see anchor.go).
@@ -60,6 +63,7 @@ type App struct {
 
 	stops        []func() // demo emulators and their rooms files, run in reverse
 	stopBulk     func()
+	stopSweeper  func()
 	stopAnchor   func()
 	stopQuota    func()
 	instanceID   string         // this instance's heartbeat row (PostgreSQL)
@@ -134,6 +138,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	a.Bulk = a.Apps.Default().Bulk
 	a.shareQuota()
 	a.startBulkRunner()
+	a.startApprovals(opts.Now)
 
 	keys := cfg.SessionKeys
 	if len(keys) == 0 {
@@ -146,7 +151,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		return nil, err
 	}
 	h := handlers.New(handlers.Deps{
-		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps,
+		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie, RequireMFA: cfg.EffectiveMFA(),
 		Ready: a.ready, Now: opts.Now, Anchor: a.Checkpoints,
@@ -266,6 +271,10 @@ func (a *App) startBulkRunner() {
 // Close stops the bulk runner (in-flight items finish, the rest wait for
 // the next start) and the demo emulator, and closes the database.
 func (a *App) Close() error {
+	if a.stopSweeper != nil {
+		a.stopSweeper()
+		a.stopSweeper = nil
+	}
 	if a.stopBulk != nil {
 		a.stopBulk()
 		a.stopBulk = nil

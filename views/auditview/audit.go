@@ -54,6 +54,14 @@ type ShowProps struct {
 	Record      audit.Record
 	CodeMeaning string        // Tencent's ErrorCode explained; "" when there is no code
 	Chain       *audit.Status // the log's anchoring; nil when not configured
+	// Request is the change request the entry belongs to, if any.
+	Request *RequestLink
+}
+
+// RequestLink names the change request an entry is a step of.
+type RequestLink struct {
+	Ref, URL string
+	Step     string // "Requested", "Approved", "Room update"...
 }
 
 // lastSeq is the newest row of a record: a checkpoint covers the record

@@ -135,6 +135,19 @@ type EditProps struct {
 	// Facts, when set, is sent out of band to refresh the facts panel
 	// (htmx answers after an edit).
 	Facts *Room
+	// Guarded: some field needs approval (the app's policy), so the form
+	// asks for a reason. Reason is what was typed, ReasonError its problem.
+	Guarded     bool
+	Reason      string
+	ReasonError string
+	// Requested is the change request a save created instead of a call.
+	Requested *Requested
+}
+
+// Requested is a change request created by a save.
+type Requested struct {
+	Ref, URL string
+	Changes  []Change
 }
 
 // Field is one editable field as the form (or the read-only list) shows it.
@@ -147,7 +160,8 @@ type Field struct {
 	Original []string // the values the form was rendered from (orig_*)
 	OrigName string   // the name of the orig_* inputs
 	Error    string
-	Limit    int // a text field's byte limit, 0 if none
+	Limit    int  // a text field's byte limit, 0 if none
+	Guarded  bool // a change needs approval (see EditProps.Guarded)
 }
 
 // Field returns the named field; the zero Field when there is none.

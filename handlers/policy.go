@@ -1,0 +1,94 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/approval"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/views/approvalview"
+)
+
+// PolicyShow is GET /admin/policy?app=…: which changes of an app need a
+// second person (the default app when none is named).
+func (h *Handlers) PolicyShow(c echo.Context) error {
+	app, ok := h.policyApp(c.QueryParam("app"))
+	if !ok {
+		return echo.ErrNotFound
+	}
+	pol, err := h.Approvals.Policy(c.Request().Context(), app)
+	if err != nil {
+		return err
+	}
+	return h.policyPage(c, http.StatusOK, pol, approvalview.Flash{}, nil)
+}
+
+// PolicySave is POST /admin/policy: store an app's policy (audited as
+// settings.policy, before → after).
+func (h *Handlers) PolicySave(c echo.Context) error {
+	app, ok := h.policyApp(c.FormValue("app"))
+	if !ok {
+		return echo.ErrNotFound
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.ErrBadRequest
+	}
+	pol := approval.Policy{App: app, Fields: form["field"]}
+	errs := map[string]string{}
+	if pol.BulkAbove, err = strconv.Atoi(strings.TrimSpace(form.Get("bulk_above"))); err != nil || pol.BulkAbove < 0 || pol.BulkAbove > 1_000_000 {
+		errs["bulk_above"] = "Enter a whole number of rooms, 0 or more (0: bulk jobs never need approval)."
+	}
+	hours, err := strconv.Atoi(strings.TrimSpace(form.Get("expiry_hours")))
+	if err != nil || hours < 1 || hours > int(approval.MaxExpiry/time.Hour) {
+		errs["expiry_hours"] = "Enter a whole number of hours from 1 to 720."
+	}
+	pol.Expiry = time.Duration(hours) * time.Hour
+	if len(errs) > 0 {
+		return h.policyPage(c, http.StatusUnprocessableEntity, pol, approvalview.Flash{Text: "Nothing was saved: fix the fields below."}, errs)
+	}
+	saved, err := h.Approvals.SetPolicy(c.Request().Context(), actorFrom(c), pol)
+	var ie *approval.InputError
+	if errors.As(err, &ie) {
+		return h.policyPage(c, http.StatusUnprocessableEntity, pol, approvalview.Flash{Text: "Nothing was saved: " + ie.Message + "."}, nil)
+	}
+	if err != nil {
+		return err
+	}
+	return h.policyPage(c, http.StatusOK, saved, approvalview.Flash{OK: true, Text: "Saved: " + saved.Describe() + "."}, nil)
+}
+
+// policyApp is the app a policy page is about: id, or the default app.
+func (h *Handlers) policyApp(id string) (string, bool) {
+	if h.Apps == nil {
+		return id, id == ""
+	}
+	if id == "" {
+		return h.Apps.Default().ID, true
+	}
+	_, ok := h.Apps.Get(id)
+	return id, ok
+}
+
+func (h *Handlers) policyPage(c echo.Context, status int, pol approval.Policy, flash approvalview.Flash, errs map[string]string) error {
+	p := approvalview.PolicyProps{Layout: h.page(c, "Approval policy", "policy"), App: pol.App, AppName: pol.App,
+		BulkAbove: strconv.Itoa(pol.BulkAbove), ExpiryHours: strconv.Itoa(int(pol.ExpiryOrDefault() / time.Hour)),
+		UpdatedBy: pol.UpdatedBy, Updated: pol.UpdatedAt, Flash: flash, Errors: errs}
+	if h.Apps != nil {
+		for _, a := range h.Apps.All() {
+			p.Apps = append(p.Apps, approvalview.Choice{Value: a.ID, Label: a.Name})
+			if a.ID == pol.App {
+				p.AppName = a.Name
+			}
+		}
+	}
+	for _, f := range rooms.Fields {
+		p.Fields = append(p.Fields, approvalview.PolicyField{Name: f, Label: rooms.Label(f), Checked: pol.Guards(f)})
+	}
+	return render(c, status, approvalview.PolicyPage(p))
+}

@@ -1,0 +1,61 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/approval"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/views/roomsview"
+)
+
+// appID is the id of the request's app ("" without a registry).
+func (h *Handlers) appID(c echo.Context) string {
+	if a := h.appOf(c); a != nil {
+		return a.ID
+	}
+	return ""
+}
+
+// policy is the approval policy of the request's app (none without the
+// approval service).
+func (h *Handlers) policy(c echo.Context) (approval.Policy, error) {
+	if h.Approvals == nil {
+		return approval.Policy{}, nil
+	}
+	return h.Approvals.Policy(c.Request().Context(), h.appID(c))
+}
+
+// requestInstead turns a room edit that touches a field the app's policy
+// guards into a change request (with the reason the form asked for)
+// instead of a call; done is false when the edit needs no approval and
+// goes ahead as usual. Invalid values are left to Update, which explains
+// them the usual way.
+func (h *Handlers) requestInstead(c echo.Context, id string, form url.Values, submitted, original rooms.Form) (done bool, err error) {
+	pol, err := h.policy(c)
+	if err != nil {
+		return true, err
+	}
+	changed, errs := rooms.Changed(submitted, original)
+	if len(errs) > 0 || len(pol.Guarded(changed)) == 0 {
+		return false, nil
+	}
+	ctx := c.Request().Context()
+	req, err := h.Approvals.CreateRoom(ctx, actorFrom(c), approval.RoomChange{App: h.appID(c), RoomID: id,
+		Submitted: submitted, Original: original, Reason: form.Get("reason")})
+	p := roomsview.EditProps{RoomID: id, CanEdit: true, CSRF: csrfToken(c), Reason: form.Get("reason")}
+	var ie *approval.InputError
+	switch {
+	case errors.As(err, &ie):
+		p.ReasonError, p.Fields = ie.Message, editFields(submitted, original, nil)
+		return true, h.renderEdit(c, http.StatusUnprocessableEntity, p, nil)
+	case err != nil:
+		return true, err
+	}
+	// Nothing was sent: the form goes back to the room as it was.
+	p.Requested, p.Reason, p.Fields = requestedView(ctx, req), "", editFields(original, original, nil)
+	return true, h.renderEdit(c, http.StatusOK, p, nil)
+}

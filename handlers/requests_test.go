@@ -1,0 +1,242 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/approval"
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+	"github.com/roomdesk/roomdesk/views/components"
+)
+
+// newApprovalEnv is a console whose default app needs approval for
+// listing/unlisting a room and for its capacity; alice and bob are
+// operators, ada an admin, vera a viewer.
+func newApprovalEnv(t *testing.T) (*apptest.Env, *testClock) {
+	t.Helper()
+	clock := &testClock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	env := apptest.New(t, apptest.Options{Now: clock.Now})
+	for name, role := range map[string]auth.Role{"alice": auth.RoleOperator, "bob": auth.RoleOperator, "ada": auth.RoleAdmin, "vera": auth.RoleViewer} {
+		env.CreateUser(t, name, role)
+	}
+	_, err := env.Approvals.SetPolicy(context.Background(), audit.Actor{Name: "test", Role: "admin"}, approval.Policy{
+		App: env.Apps.Default().ID, Fields: []string{"IsPublicVisible", "MaxMemberCount"}, Expiry: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env, clock
+}
+
+// requestHide has c ask to unlist seedRoom (with reason) and returns the
+// request's page path.
+func requestChange(t *testing.T, env *apptest.Env, c *apptest.Client, change func(url.Values)) string {
+	t.Helper()
+	v := browserForm(t, c, seedRoom)
+	change(v)
+	v.Set("reason", "sponsor asked to hide it until 20:00")
+	before := env.Emulator.Calls(tencent.CmdUpdateRoomInfo)
+	r := post(c, seedRoom, v)
+	d := doc(t, r)
+	if r.StatusCode != http.StatusOK || testid(d, "requested-panel").Length() != 1 {
+		t.Fatalf("save under policy: %s", r)
+	}
+	if n := env.Emulator.Calls(tencent.CmdUpdateRoomInfo) - before; n != 0 {
+		t.Fatalf("a change request sent %d updates", n)
+	}
+	return testid(d, "requested-link").AttrOr("href", "")
+}
+
+func unlist(v url.Values) { v.Del("IsPublicVisible"); v.Add("IsPublicVisible", "false") }
+
+func TestRoomEditUnderPolicyBecomesARequest(t *testing.T) {
+	env, _ := newApprovalEnv(t)
+	alice := env.Login(t, "alice")
+	d := doc(t, alice.Get(components.RoomURL(seedRoom)))
+	if testid(d, "guarded-IsPublicVisible").Length() != 1 || testid(d, "guarded-MaxMemberCount").Length() != 1 ||
+		testid(d, "guarded-RoomName").Length() != 0 || d.Find(`textarea[name="reason"]`).Length() != 1 {
+		t.Fatal("the room page does not mark the guarded fields or ask for a reason")
+	}
+	// A guarded change without a reason: refused, nothing stored or sent.
+	v := browserForm(t, alice, seedRoom)
+	unlist(v)
+	r := post(alice, seedRoom, v)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(testidText(t, r, "field-error-reason"), "reason is required") {
+		t.Fatalf("no reason: %s", r)
+	}
+	if list, _ := env.Approvals.List(context.Background(), approval.Filter{App: env.Apps.Default().ID}, 10); len(list) != 0 {
+		t.Fatalf("a request without a reason was stored")
+	}
+	path := requestChange(t, env, alice, unlist)
+	if path != "/requests/1" {
+		t.Errorf("request link = %q", path)
+	}
+	if room, _ := env.Emulator.Room(seedRoom); !room.IsPublicVisible {
+		t.Error("the room was unlisted without approval")
+	}
+	// An unguarded field goes through as before.
+	v = browserForm(t, alice, seedRoom)
+	v.Set("RoomName", "Still editable")
+	if r := post(alice, seedRoom, v); testid(doc(t, r), "result-panel").AttrOr("data-outcome", "") != "ok" {
+		t.Fatalf("unguarded edit: %s", r)
+	}
+	// The list shows the request, to viewers too, and filters it.
+	vera := env.Login(t, "vera")
+	for q, want := range map[string]int{"": 1, "?status=pending": 1, "?status=approved": 0, "?requested_by=bob": 0, "?room=" + seedRoom: 1} {
+		if n := testid(doc(t, vera.Get("/requests"+q)), "request-row").Length(); n != want {
+			t.Errorf("/requests%s lists %d, want %d", q, n, want)
+		}
+	}
+	// A viewer sees the request but gets no decision form.
+	if d := doc(t, vera.Get(path)); testid(d, "approve").Length() != 0 || testidText(t, vera.Get(path), "request-status") != "Pending" {
+		t.Error("a viewer is offered the decision")
+	}
+}
+
+func TestSelfApprovalIsRefusedForEveryone(t *testing.T) {
+	env, _ := newApprovalEnv(t)
+	for _, name := range []string{"alice", "ada"} { // an operator, and an admin: no exemption
+		t.Run(name, func(t *testing.T) {
+			c := env.Login(t, name)
+			path := requestChange(t, env, c, unlist)
+			d := doc(t, c.Get(path))
+			if testid(d, "approve").Length() != 0 || testid(d, "request-own").Length() != 1 {
+				t.Fatal("the requester is offered the approve button")
+			}
+			r := c.PostForm(path+"/approve", url.Values{"comment": {"looks fine to me"}})
+			if r.StatusCode != http.StatusConflict || !strings.Contains(testidText(t, r, "request-flash"), "you cannot approve it") ||
+				testidText(t, r, "request-status") != "Pending" {
+				t.Fatalf("self-approval: %s", r)
+			}
+			if room, _ := env.Emulator.Room(seedRoom); !room.IsPublicVisible {
+				t.Fatal("a self-approved change was applied")
+			}
+			page, _ := env.Audit.List(context.Background(), audit.Filter{Action: audit.ActionDenied, Actor: name}, 0, 10)
+			if len(page.Records) != 1 || !strings.Contains(page.Records[0].Entry.Detail, "self-approval refused") {
+				t.Errorf("the refusal was not audited: %+v", page.Records)
+			}
+		})
+	}
+}
+
+func TestApprovalAppliesAndLinksTheEntries(t *testing.T) {
+	env, _ := newApprovalEnv(t)
+	path := requestChange(t, env, env.Login(t, "alice"), unlist)
+	bob := env.Login(t, "bob")
+	if testid(doc(t, bob.Get(path)), "approve").Length() != 1 {
+		t.Fatal("bob is not offered the approve button")
+	}
+	r := bob.PostForm(path+"/approve", url.Values{"comment": {"ok for tonight"}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != path+"?done=approved" {
+		t.Fatalf("approve: %s", r)
+	}
+	page := bob.Get(path + "?done=approved")
+	d := doc(t, page)
+	if testidText(t, page, "request-status") != "Approved" || testidText(t, page, "request-decided-by") != "bob" ||
+		testid(d, "request-outcome").AttrOr("data-outcome", "") != "ok" || testidText(t, page, "request-tencent-id") == "" {
+		t.Fatalf("request after approval: %s", page)
+	}
+	if room, _ := env.Emulator.Room(seedRoom); room.IsPublicVisible {
+		t.Error("the approved change was not applied")
+	}
+	steps := testid(d, "request-step-link")
+	if steps.Length() != 3 {
+		t.Fatalf("audit trail has %d entries, want 3 (requested, approved, update)", steps.Length())
+	}
+	// Each entry's page links back to the request.
+	for i := range steps.Length() {
+		href := steps.Eq(i).AttrOr("href", "")
+		e := bob.Get(href)
+		if got := doc(t, e).Find(`[data-testid="entry-request-link"]`).AttrOr("href", ""); got != path {
+			t.Errorf("%s links back to %q, want %s", href, got, path)
+		}
+	}
+	seq, _ := strconv.ParseInt(strings.TrimPrefix(steps.Eq(2).AttrOr("href", ""), "/audit/"), 10, 64)
+	rec, _ := env.Audit.Get(context.Background(), seq)
+	if rec.Entry.Action != audit.ActionRoomUpdate || rec.Entry.Detail != "request R-1 by alice, approved by bob" ||
+		rec.Result == nil || rec.Result.RequestID != testidText(t, page, "request-tencent-id") {
+		t.Errorf("the update entry = %+v", rec)
+	}
+	// Decided once.
+	if r := env.Login(t, "ada").PostForm(path+"/approve", nil); r.StatusCode != http.StatusConflict ||
+		!strings.Contains(testidText(t, r, "request-flash"), "already approved") {
+		t.Errorf("second approval: %s", r)
+	}
+}
+
+func TestExpiredRequestIsRefused(t *testing.T) {
+	env, clock := newApprovalEnv(t)
+	path := requestChange(t, env, env.Login(t, "alice"), unlist)
+	clock.Add(24 * time.Hour) // no sweeper runs: the decision checks
+	bob := env.Login(t, "bob")
+	r := bob.PostForm(path+"/approve", nil)
+	if r.StatusCode != http.StatusConflict || !strings.Contains(testidText(t, r, "request-flash"), "expired") ||
+		testidText(t, r, "request-status") != "Expired" {
+		t.Fatalf("approve after expiry: %s", r)
+	}
+	if room, _ := env.Emulator.Room(seedRoom); !room.IsPublicVisible || env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != 0 {
+		t.Error("an expired request was applied")
+	}
+}
+
+func TestChangedSinceRequestedStopsTheApproval(t *testing.T) {
+	env, _ := newApprovalEnv(t)
+	room, _ := env.Emulator.Room(seedRoom)
+	was := room.MaxMemberCount
+	path := requestChange(t, env, env.Login(t, "alice"), func(v url.Values) { v.Set("MaxMemberCount", strconv.Itoa(was-1)) })
+	room.MaxMemberCount = was + 7 // someone changes it another way
+	env.Emulator.PutRoom(room)
+	bob := env.Login(t, "bob")
+	if r := bob.PostForm(path+"/approve", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %s", r)
+	}
+	page := bob.Get(path)
+	if testidText(t, page, "request-status") != "Not applied: changed since" ||
+		!strings.Contains(testidText(t, page, "request-outcome"), `Max members was "`+strconv.Itoa(was)+`" when requested and is now "`+strconv.Itoa(was+7)+`"`) {
+		t.Fatalf("stale request page: %s", page)
+	}
+	if env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != 0 {
+		t.Error("a stale request sent an update")
+	}
+}
+
+func TestPolicyPage(t *testing.T) {
+	env, _ := newApprovalEnv(t)
+	ada := env.Login(t, "ada")
+	d := doc(t, ada.Get("/admin/policy"))
+	if d.Find(`input[name="field"][value="IsPublicVisible"][checked]`).Length() != 1 ||
+		d.Find(`input[name="field"][value="RoomName"][checked]`).Length() != 0 {
+		t.Fatal("the policy page does not show the policy")
+	}
+	app := env.Apps.Default().ID
+	r := ada.PostForm("/admin/policy", url.Values{"app": {app}, "field": {"RoomName"}, "bulk_above": {"lots"}, "expiry_hours": {"0"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || testid(doc(t, r), "policy-error-bulk_above").Length() != 1 ||
+		testid(doc(t, r), "policy-error-expiry_hours").Length() != 1 {
+		t.Fatalf("bad policy: %s", r)
+	}
+	if p, _ := env.Approvals.Policy(context.Background(), app); p.Guards("RoomName") {
+		t.Fatal("a refused policy was stored")
+	}
+	r = ada.PostForm("/admin/policy", url.Values{"app": {app}, "field": {"RoomName"}, "bulk_above": {"50"}, "expiry_hours": {"4"}})
+	if r.StatusCode != http.StatusOK || !strings.Contains(testidText(t, r, "policy-flash"), "Saved") {
+		t.Fatalf("save: %s", r)
+	}
+	p, _ := env.Approvals.Policy(context.Background(), app)
+	if !p.Guards("RoomName") || p.Guards("IsPublicVisible") || p.BulkAbove != 50 || p.Expiry != 4*time.Hour {
+		t.Errorf("stored policy = %+v", p)
+	}
+	page, _ := env.Audit.List(context.Background(), audit.Filter{Action: audit.ActionSettingsPolicy, Actor: "ada"}, 0, 10)
+	if len(page.Records) != 1 || !strings.Contains(page.Records[0].Entry.Detail, "→") {
+		t.Errorf("settings.policy entries = %+v", page.Records)
+	}
+	if r := ada.Get("/admin/policy?app=nope"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown app: %s", r)
+	}
+}
