@@ -31,6 +31,7 @@ func (h *Handlers) AuditShow(c echo.Context) error {
 		Layout: h.page(c, "Audit entry #"+strconv.FormatInt(rec.Entry.Seq, 10), "audit"),
 		Record: rec,
 		Chain:  h.chainStatus(c),
+		Links:  h.entryLinks(c, rec),
 	}
 	if r := rec.Result; r != nil && (r.ErrorCode != 0 || r.ActionStatus != "") {
 		p.CodeMeaning = tencent.Describe(r.ErrorCode).Meaning

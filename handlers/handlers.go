@@ -14,6 +14,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/config"
+	"github.com/roomdesk/roomdesk/internal/history"
 	"github.com/roomdesk/roomdesk/internal/metrics"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 )
@@ -24,8 +25,10 @@ type Deps struct {
 	Audit audit.Store
 	Rooms *rooms.Service // the default app's
 	// Apps are the Tencent apps served; nil means the single app of Rooms.
-	Apps     *apps.Registry
-	Bulk     *bulk.Service  // bulk edits (issue 8)
+	Apps *apps.Registry
+	Bulk *bulk.Service // bulk edits (issue 8)
+	// History is each room's history and reverts (issue 14).
+	History  *history.Service
 	Sessions sessions.Store // cookie store; the session itself lives in the DB
 	Metrics  *metrics.Metrics
 	Logger   *slog.Logger

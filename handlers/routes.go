@@ -63,6 +63,11 @@ func (h *Handlers) Register(e *echo.Echo) {
 		inEdit.POST("/bulk/:id/cancel", h.BulkCancel, h.jobInApp)
 		inEdit.POST("/bulk/:id/retry", h.BulkRetry, h.jobInApp)
 		inEdit.GET("/bulk/:id/results.csv", h.BulkResultsCSV, h.jobInApp)
+		// A room's history and reverting a change (issue 14): a change is
+		// reverted in its app, by that app's operators.
+		inView.GET("/rooms/:id/history", h.RoomHistory)
+		inEdit.GET("/audit/:id/revert", h.RevertForm)
+		inEdit.POST("/audit/:id/revert", h.RevertSave)
 	}
 
 	// The audit log is one log across the apps (?app= filters it).

@@ -91,6 +91,14 @@ var authorization = map[string]auth.Role{
 	"POST /admin/users/:id/password":      auth.RoleAdmin,
 	"POST /admin/users/:id/sessions/end":  auth.RoleAdmin,
 	"POST /admin/users/:id/mfa/reset":     auth.RoleAdmin,
+
+	// A room's history and reverts (issue 14).
+	"GET /rooms/:id/history":           auth.RoleViewer,
+	"GET /apps/:app/rooms/:id/history": auth.RoleViewer,
+	"GET /audit/:id/revert":            auth.RoleOperator,
+	"POST /audit/:id/revert":           auth.RoleOperator,
+	"GET /apps/:app/audit/:id/revert":  auth.RoleOperator,
+	"POST /apps/:app/audit/:id/revert": auth.RoleOperator,
 }
 
 // backToSignIn are routes whose own answer, without a password step
@@ -186,7 +194,7 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 	switch {
 	case strings.HasPrefix(rest, "/rooms/:id"):
 		id = seedRoom
-	case strings.HasPrefix(path, "/audit/:id"):
+	case strings.HasPrefix(rest, "/audit/:id"):
 		id = "1"
 	case strings.HasPrefix(rest, "/bulk/:id"):
 		id = strconv.FormatInt(w.job, 10)

@@ -44,6 +44,9 @@ const (
 	ActionMFAReset     = "auth.mfa_reset"
 	ActionMFAUsed      = "auth.mfa"
 	ActionUserAppRole  = "user.app_role" // a user's role in one app set or cleared
+	// ActionChangedOutside is a difference between a room as read and the
+	// values roomdesk last recorded for it: a change made elsewhere.
+	ActionChangedOutside = "room.changed_outside"
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result

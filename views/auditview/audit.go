@@ -54,6 +54,15 @@ type ShowProps struct {
 	Record      audit.Record
 	CodeMeaning string        // Tencent's ErrorCode explained; "" when there is no code
 	Chain       *audit.Status // the log's anchoring; nil when not configured
+	Links       Links         // reverts linking this entry (issue 14)
+}
+
+// Links are the reverts about one entry.
+type Links struct {
+	RevertURL  string  // set when this user may revert the change
+	RevertedBy []int64 // the entries reverting it
+	Reverts    int64   // the entry it reverts; 0 if none
+	HistoryURL string  // the room's history page; "" for entries about no room
 }
 
 // lastSeq is the newest row of a record: a checkpoint covers the record
@@ -83,6 +92,7 @@ type Action struct{ Value, Label string }
 // Actions lists the known actions in the order the filter offers them.
 var Actions = []Action{
 	{audit.ActionRoomUpdate, "Room update"},
+	{audit.ActionChangedOutside, "Changed outside roomdesk"},
 	{audit.ActionLogin, "Sign-in"},
 	{audit.ActionLoginFailed, "Failed sign-in"},
 	{audit.ActionLoginLocked, "Sign-in locked"},

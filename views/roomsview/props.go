@@ -5,12 +5,16 @@
 package roomsview
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
+	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
 
@@ -135,6 +139,18 @@ type EditProps struct {
 	// Facts, when set, is sent out of band to refresh the facts panel
 	// (htmx answers after an edit).
 	Facts *Room
+	// Action is where the form posts ("" : the room's own URL); Banner,
+	// when set, heads the form and says why it is pre-filled (a revert).
+	Action string
+	Banner templ.Component
+}
+
+// action is the URL the edit form posts to.
+func (p EditProps) action(ctx context.Context) string {
+	if p.Action != "" {
+		return p.Action
+	}
+	return components.RoomURLIn(ctx, p.RoomID)
 }
 
 // Field is one editable field as the form (or the read-only list) shows it.
