@@ -9,6 +9,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/history"
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/views/historyview"
 	"github.com/roomdesk/roomdesk/views/roomsview"
@@ -38,7 +39,7 @@ func (h *Handlers) RoomHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := historyview.Props{Layout: h.page(c, "History of "+id, "rooms"), RoomID: id,
+	p := historyview.Props{Layout: h.page(c, i18n.Tf(ctx, "history.Title", map[string]any{"Room": id}), "rooms"), RoomID: id,
 		Rows: h.historyRows(c, pg), Before: max(before, 0), Next: pg.Next}
 	if isHTMX(c) {
 		return render(c, http.StatusOK, historyview.Results(p))

@@ -53,17 +53,17 @@ func historyRow(r audit.Record, l history.Links) historyview.Row {
 func historyKind(e audit.Entry, reverts int64) (kind, label string) {
 	switch {
 	case e.Action == audit.ActionChangedOutside:
-		return historyview.KindOutside, "Changed outside roomdesk"
+		return historyview.KindOutside, ""
 	case e.Action != audit.ActionRoomUpdate:
 		return historyview.KindOther, auditview.ActionLabel(e.Action)
 	case reverts != 0 || strings.HasPrefix(e.Detail, "reverts #"):
-		return historyview.KindRevert, "Revert"
+		return historyview.KindRevert, ""
 	case strings.HasPrefix(e.Detail, "schedule "):
-		return historyview.KindSchedule, "Scheduled change"
+		return historyview.KindSchedule, ""
 	case e.JobID != "":
-		return historyview.KindBulk, "Bulk edit"
+		return historyview.KindBulk, ""
 	}
-	return historyview.KindEdit, "Edit"
+	return historyview.KindEdit, ""
 }
 
 func historyChanges(cs []audit.Change) []historyview.Change {
@@ -92,7 +92,7 @@ func revertURL(r audit.Record) string {
 // nil when not read) marks the touched fields changed since.
 func revertBanner(rv history.Revert, now map[string]string) historyview.RevertBanner {
 	b := historyview.RevertBanner{Seq: rv.Record.Entry.Seq, Actor: rv.Record.Entry.Actor, Time: rv.Record.Entry.Time}
-	_, b.Label = historyKind(rv.Record.Entry, 0)
+	b.Kind, b.Label = historyKind(rv.Record.Entry, 0)
 	set := map[string]audit.Change{}
 	for _, c := range rv.Record.Entry.Changes {
 		set[c.Field] = c

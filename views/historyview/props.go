@@ -3,9 +3,11 @@
 package historyview
 
 import (
+	"context"
 	"strconv"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
@@ -34,7 +36,7 @@ type Row struct {
 	Seq       int64
 	Time      time.Time
 	Kind      string // one of the Kind constants
-	Label     string // what happened, for people
+	Label     string // what happened, for a KindOther row (the action's label)
 	Actor     string
 	Role      string
 	JobID     string
@@ -82,21 +84,40 @@ func PageURL(base, id string, before int64) string {
 	return u
 }
 
-func (p Props) pager(base string) components.Pager {
-	pg := components.Pager{Label: "History pages", Target: "#history", Class: "btn-sm"}
+func (p Props) pager(ctx context.Context) components.Pager {
+	base := components.AppBase(ctx)
+	pg := components.Pager{Label: i18n.T(ctx, "history.Pages"), Target: "#history", Class: "btn-sm"}
 	if p.Before > 0 {
-		pg.Prev = components.PageLink{URL: PageURL(base, p.RoomID, 0), Text: "← Newest", Rel: "first"}
+		pg.Prev = components.PageLink{URL: PageURL(base, p.RoomID, 0), Text: i18n.T(ctx, "history.Newest"), Rel: "first"}
 	}
 	if p.Next > 0 {
-		pg.Next = components.PageLink{URL: PageURL(base, p.RoomID, p.Next), Text: "Older →", Rel: "next", TestID: "history-older"}
+		pg.Next = components.PageLink{URL: PageURL(base, p.RoomID, p.Next), Text: i18n.T(ctx, "history.Older"), Rel: "next", TestID: "history-older"}
 	}
 	return pg
+}
+
+// kindLabel names a kind of change; other records keep their action's label.
+func kindLabel(ctx context.Context, kind, other string) string {
+	switch kind {
+	case KindEdit:
+		return i18n.T(ctx, "history.KindEdit")
+	case KindBulk:
+		return i18n.T(ctx, "history.KindBulk")
+	case KindRevert:
+		return i18n.T(ctx, "history.KindRevert")
+	case KindOutside:
+		return i18n.T(ctx, "history.KindOutside")
+	case KindSchedule:
+		return i18n.T(ctx, "history.KindSchedule")
+	}
+	return other
 }
 
 // RevertBanner heads the room form opened to revert a change.
 type RevertBanner struct {
 	Seq     int64
-	Label   string // what the change was ("Room update", "Changed outside roomdesk")
+	Kind    string // what the change was (a Kind constant)
+	Label   string // for KindOther
 	Actor   string
 	Time    time.Time
 	Changes []Change // the fields it touched: before (what the form now holds) and after
