@@ -124,3 +124,11 @@ func (h *Handlers) AppsCSS(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "private, max-age=300")
 	return c.Blob(http.StatusOK, "text/css; charset=utf-8", []byte(css))
 }
+
+// appID is the id of the request's app ("" without a registry).
+func (h *Handlers) appID(c echo.Context) string {
+	if a := h.appOf(c); a != nil {
+		return a.ID
+	}
+	return ""
+}

@@ -31,6 +31,7 @@ func (h *Handlers) AuditShow(c echo.Context) error {
 		Layout: h.page(c, "Audit entry #"+strconv.FormatInt(rec.Entry.Seq, 10), "audit"),
 		Record: rec,
 		Chain:  h.chainStatus(c),
+		Links:  h.entryLinks(c, rec),
 	}
 	if p.Request, err = h.entryRequest(c.Request().Context(), rec.Entry.Seq); err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/config"
+	"github.com/roomdesk/roomdesk/internal/history"
 	"github.com/roomdesk/roomdesk/internal/metrics"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 )
@@ -30,10 +31,12 @@ type Deps struct {
 	// Approvals keeps the approval policies and change requests (issue
 	// 15); nil: no change needs approval.
 	Approvals *approval.Service
-	Sessions  sessions.Store // cookie store; the session itself lives in the DB
-	Metrics   *metrics.Metrics
-	Logger    *slog.Logger
-	Demo      bool
+	// History is each room's history and reverts (issue 14).
+	History  *history.Service
+	Sessions sessions.Store // cookie store; the session itself lives in the DB
+	Metrics  *metrics.Metrics
+	Logger   *slog.Logger
+	Demo     bool
 	// RequireMFA is the effective second-factor policy (config.Config's
 	// EffectiveMFA: demo mode exempt unless set explicitly).
 	RequireMFA config.MFAPolicy

@@ -12,14 +12,6 @@ import (
 	"github.com/roomdesk/roomdesk/views/roomsview"
 )
 
-// appID is the id of the request's app ("" without a registry).
-func (h *Handlers) appID(c echo.Context) string {
-	if a := h.appOf(c); a != nil {
-		return a.ID
-	}
-	return ""
-}
-
 // policy is the approval policy of the request's app (none without the
 // approval service).
 func (h *Handlers) policy(c echo.Context) (approval.Policy, error) {

@@ -79,9 +79,9 @@ func requestView(ctx context.Context, r approval.Request) approvalview.Request {
 		v.JobURL = base + "/bulk/" + strconv.FormatInt(r.JobID, 10)
 	}
 	for _, c := range r.Changes {
-		ch := approvalview.Change{Field: c.Field, Label: rooms.Label(c.Field), After: rooms.Display(c.Field, c.After)}
+		ch := approvalview.Change{Field: c.Field, Label: rooms.Label(c.Field), After: rooms.DisplayValues(c.Field, c.After)}
 		if r.Kind == approval.KindRoom {
-			ch.Before = rooms.Display(c.Field, c.Before)
+			ch.Before = rooms.DisplayValues(c.Field, c.Before)
 		}
 		v.Changes = append(v.Changes, ch)
 	}
@@ -134,7 +134,7 @@ func requestedView(ctx context.Context, r approval.Request) *roomsview.Requested
 	v := &roomsview.Requested{Ref: r.Ref(), URL: requestURL(components.AppBase(ctx), r.ID)}
 	for _, c := range r.Changes {
 		v.Changes = append(v.Changes, roomsview.Change{Field: c.Field, Label: rooms.Label(c.Field),
-			Before: rooms.Display(c.Field, c.Before), After: rooms.Display(c.Field, c.After)})
+			Before: rooms.DisplayValues(c.Field, c.Before), After: rooms.DisplayValues(c.Field, c.After)})
 	}
 	return v
 }

@@ -25,8 +25,14 @@ func (h *Handlers) RoomsUpdate(c echo.Context) error {
 		return err // a field needs approval: a change request instead of a call
 	}
 	res, err := h.rooms(c).Update(c.Request().Context(), actorFrom(c), id, submitted, original)
+	return h.editAnswer(c, roomsview.EditProps{RoomID: id}, submitted, original, res, err)
+}
 
-	p := roomsview.EditProps{RoomID: id, CanEdit: true, CSRF: csrfToken(c), Fields: editFields(submitted, original, nil)}
+// editAnswer shows what an edit came to (p's RoomID, Action and Banner
+// kept): the outcome above a form holding the values to edit next.
+func (h *Handlers) editAnswer(c echo.Context, p roomsview.EditProps, submitted, original rooms.Form, res rooms.Result, err error) error {
+	id := p.RoomID
+	p.CanEdit, p.CSRF, p.Fields = true, csrfToken(c), editFields(submitted, original, nil)
 	status, room := http.StatusOK, res.Room
 	var ve *rooms.ValidationError
 	var ce *rooms.ConflictError

@@ -69,6 +69,11 @@ func (h *Handlers) Register(e *echo.Echo) {
 		inEdit.POST("/requests/:rid/approve", h.RequestsApprove)
 		inEdit.POST("/requests/:rid/reject", h.RequestsReject)
 		inEdit.POST("/requests/:rid/cancel", h.RequestsCancel)
+		// A room's history and reverting a change (issue 14): a change is
+		// reverted in its app, by that app's operators.
+		inView.GET("/rooms/:id/history", h.RoomHistory)
+		inEdit.GET("/audit/:id/revert", h.RevertForm)
+		inEdit.POST("/audit/:id/revert", h.RevertSave)
 	}
 
 	// The audit log is one log across the apps (?app= filters it).

@@ -106,6 +106,13 @@ var authorization = map[string]auth.Role{
 	"POST /apps/:app/requests/:rid/cancel":  auth.RoleOperator,
 	"GET /admin/policy":                     auth.RoleAdmin,
 	"POST /admin/policy":                    auth.RoleAdmin,
+	// A room's history and reverts (issue 14).
+	"GET /rooms/:id/history":           auth.RoleViewer,
+	"GET /apps/:app/rooms/:id/history": auth.RoleViewer,
+	"GET /audit/:id/revert":            auth.RoleOperator,
+	"POST /audit/:id/revert":           auth.RoleOperator,
+	"GET /apps/:app/audit/:id/revert":  auth.RoleOperator,
+	"POST /apps/:app/audit/:id/revert": auth.RoleOperator,
 }
 
 // backToSignIn are routes whose own answer, without a password step
@@ -209,7 +216,7 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 	switch {
 	case strings.HasPrefix(rest, "/rooms/:id"):
 		id = seedRoom
-	case strings.HasPrefix(path, "/audit/:id"):
+	case strings.HasPrefix(rest, "/audit/:id"):
 		id = "1"
 	case strings.HasPrefix(rest, "/bulk/:id"):
 		id = strconv.FormatInt(w.job, 10)

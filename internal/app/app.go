@@ -26,6 +26,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/history"
 	"github.com/roomdesk/roomdesk/internal/metrics"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/server"
@@ -48,6 +49,7 @@ type App struct {
 	Bulk    *bulk.Service
 	// Approvals keeps the approval policies and change requests.
 	Approvals *approval.Service
+	History   *history.Service // rooms' history, changes made outside roomdesk, reverts
 	Metrics   *metrics.Metrics
 	Handler   http.Handler
 	Emulator  *emulator.Emulator // demo mode only: the first (default) app's
@@ -117,8 +119,14 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	if err != nil {
 		return nil, err
 	}
+	hopts := history.Options{Log: a.Audit, Tx: logStore, Now: opts.Now, Logger: a.Logger}
+	if len(appList) > 0 {
+		hopts.DefaultApp = appList[0].ID
+	}
+	a.History = history.New(a.DB, hopts)
 	if a.Apps, err = apps.New(appList, apps.Options{
 		Audit: a.Audit, Logger: a.Logger, Now: opts.Now, Observe: a.Metrics.ObserveTencent,
+		Observers: []rooms.Observer{a.History},
 		Tencent: func(_ config.App, tc *tencent.Config) {
 			if opts.Tencent != nil {
 				opts.Tencent(tc)
@@ -151,7 +159,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		return nil, err
 	}
 	h := handlers.New(handlers.Deps{
-		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals,
+		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals, History: a.History,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie, RequireMFA: cfg.EffectiveMFA(),
 		Ready: a.ready, Now: opts.Now, Anchor: a.Checkpoints,

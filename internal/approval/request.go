@@ -166,7 +166,7 @@ func (s *Service) create(ctx context.Context, actor audit.Actor, r Request) (Req
 		fmt.Sprintf("%s: %s; reason: %s", r.Ref(), r.Summary(), r.Reason))
 	for _, c := range r.Changes {
 		e.Changes = append(e.Changes, audit.Change{Field: c.Field,
-			Before: jsonString(rooms.Display(c.Field, c.Before)), After: jsonString(rooms.Display(c.Field, c.After))})
+			Before: jsonString(rooms.DisplayValues(c.Field, c.Before)), After: jsonString(rooms.DisplayValues(c.Field, c.After))})
 	}
 	if err := s.record(ctx, r.ID, StepCreate, &e); err != nil {
 		// Unaudited, the request must not stand: take it back.

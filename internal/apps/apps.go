@@ -43,6 +43,9 @@ type Options struct {
 	Observe func(appID string) func(command string, code int, d time.Duration)
 	// Tencent adjusts an app's client settings (demo endpoints, tests).
 	Tencent func(app config.App, c *tencent.Config)
+	// Observers are told every room state each app's rooms service reads
+	// or sets (rooms.Options.Observers).
+	Observers []rooms.Observer
 }
 
 // Registry holds the apps in configuration order; the first is the default.
@@ -79,7 +82,8 @@ func New(list []config.App, opts Options) (*Registry, error) {
 			return nil, fmt.Errorf("apps: app %q: tencent: %w", ca.ID, err)
 		}
 		a := &App{App: ca, Tencent: client}
-		a.Rooms = rooms.NewService(client, opts.Audit, rooms.Options{Logger: opts.Logger, Now: opts.Now, App: ca.ID})
+		a.Rooms = rooms.NewService(client, opts.Audit, rooms.Options{Logger: opts.Logger, Now: opts.Now, App: ca.ID,
+			Observers: opts.Observers})
 		r.list = append(r.list, a)
 		r.byID[ca.ID] = a
 	}

@@ -52,6 +52,9 @@ const (
 	ActionRequestExpire  = "request.expire"
 	ActionRequestCancel  = "request.cancel"
 	ActionSettingsPolicy = "settings.policy"
+	// ActionChangedOutside is a difference between a room as read and the
+	// values roomdesk last recorded for it: a change made elsewhere.
+	ActionChangedOutside = "room.changed_outside"
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -19,6 +20,8 @@ const controlPrefix = "/_emulator/"
 //	POST /_emulator/drop?command=update_room_info&n=1[&apply=1]
 //	GET  /_emulator/calls?command=update_room_info   → {"command":…,"calls":n}
 //	GET  /_emulator/room?id=live_1001                → {"room":{…},"updates":n}
+//	PUT  /_emulator/room  (body: a room as GET returns it) → the room set as
+//	     given, as the app's backend or Tencent's console would change it
 //	POST /_emulator/reset
 func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -26,6 +29,10 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 	wantMethod := http.MethodPost
 	if action == "calls" || action == "room" {
 		wantMethod = http.MethodGet
+	}
+	if action == "room" && r.Method == http.MethodPut {
+		e.controlPutRoom(w, r)
+		return
 	}
 	if r.Method != wantMethod {
 		controlJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "use " + wantMethod})
@@ -78,6 +85,34 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
 	default:
 		controlJSON(w, http.StatusNotFound, map[string]any{"error": "unknown control action"})
 	}
+}
+
+// ControlHandler is the control API on its own, whether or not
+// Config.Control serves it beside the live API: in-process tests give it a
+// listener of their own to change rooms over HTTP, as an outside tool would.
+func (e *Emulator) ControlHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, controlPrefix) {
+			http.NotFound(w, r)
+			return
+		}
+		e.serveControl(w, r)
+	})
+}
+
+// controlPutRoom sets a room from its JSON (PUT /_emulator/room).
+func (e *Emulator) controlPutRoom(w http.ResponseWriter, r *http.Request) {
+	var room Room
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&room); err != nil {
+		controlError(w, "the body must be a room as JSON: "+err.Error())
+		return
+	}
+	if room.RoomID == "" {
+		controlError(w, "the room needs a RoomId")
+		return
+	}
+	e.PutRoom(room)
+	controlOK(w)
 }
 
 func controlOK(w http.ResponseWriter) { controlJSON(w, http.StatusOK, map[string]any{"ok": true}) }

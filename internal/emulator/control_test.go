@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -122,5 +124,40 @@ func TestNewSecretKey(t *testing.T) {
 	a, b := NewSecretKey(), NewSecretKey()
 	if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(a) || a == b {
 		t.Errorf("NewSecretKey: %q, %q", a, b)
+	}
+}
+
+func TestControlAPIPutsARoom(t *testing.T) {
+	e := New(Config{Seed: true})
+	srv := httptest.NewServer(e.ControlHandler())
+	t.Cleanup(srv.Close)
+	put := func(body string) int {
+		req, _ := http.NewRequest(http.MethodPut, srv.URL+controlPrefix+"room", strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	room, _ := e.Room("live_1001")
+	room.RoomName, room.Notice = "Changed from outside", "by the backend"
+	b, _ := json.Marshal(room)
+	if status := put(string(b)); status != http.StatusOK {
+		t.Fatalf("PUT room: %d", status)
+	}
+	if got, _ := e.Room("live_1001"); got.RoomName != "Changed from outside" || got.Notice != "by the backend" {
+		t.Errorf("room after PUT: %+v", got)
+	}
+	for _, bad := range []string{`{`, `{"RoomName":"no id"}`} {
+		if status := put(bad); status != http.StatusBadRequest {
+			t.Errorf("PUT %s: %d, want 400", bad, status)
+		}
+	}
+	if status, m := control(t, http.MethodGet, srv.URL+controlPrefix+"room?id=live_1001"); status != 200 || m["room"].(map[string]any)["RoomName"] != "Changed from outside" {
+		t.Errorf("GET room: %d %v", status, m)
+	}
+	if resp, err := http.Get(srv.URL + "/v4/live_engine_http_srv/get_room_info"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the control handler serves the live API: %v %v", resp, err)
 	}
 }

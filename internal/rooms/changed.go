@@ -9,5 +9,5 @@ func Changed(submitted, original Form) ([]string, FieldErrors) {
 	return diff(submitted, original)
 }
 
-// Display is a field's value as the operator reads it ("Yes", "7, 11").
-func Display(name string, vals []string) string { return display(name, vals) }
+// DisplayValues is a field's value as the operator reads it ("Yes", "7, 11").
+func DisplayValues(name string, vals []string) string { return display(name, vals) }

@@ -56,12 +56,21 @@ type ShowProps struct {
 	Chain       *audit.Status // the log's anchoring; nil when not configured
 	// Request is the change request the entry belongs to, if any.
 	Request *RequestLink
+	Links   Links // reverts linking this entry (issue 14)
 }
 
 // RequestLink names the change request an entry is a step of.
 type RequestLink struct {
 	Ref, URL string
 	Step     string // "Requested", "Approved", "Room update"...
+}
+
+// Links are the reverts about one entry.
+type Links struct {
+	RevertURL  string  // set when this user may revert the change
+	RevertedBy []int64 // the entries reverting it
+	Reverts    int64   // the entry it reverts; 0 if none
+	HistoryURL string  // the room's history page; "" for entries about no room
 }
 
 // lastSeq is the newest row of a record: a checkpoint covers the record
@@ -91,6 +100,7 @@ type Action struct{ Value, Label string }
 // Actions lists the known actions in the order the filter offers them.
 var Actions = []Action{
 	{audit.ActionRoomUpdate, "Room update"},
+	{audit.ActionChangedOutside, "Changed outside roomdesk"},
 	{audit.ActionLogin, "Sign-in"},
 	{audit.ActionLoginFailed, "Failed sign-in"},
 	{audit.ActionLoginLocked, "Sign-in locked"},

@@ -5,12 +5,16 @@
 package roomsview
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
+	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
 
@@ -142,6 +146,18 @@ type EditProps struct {
 	ReasonError string
 	// Requested is the change request a save created instead of a call.
 	Requested *Requested
+	// Action is where the form posts ("" : the room's own URL); Banner,
+	// when set, heads the form and says why it is pre-filled (a revert).
+	Action string
+	Banner templ.Component
+}
+
+// action is the URL the edit form posts to.
+func (p EditProps) action(ctx context.Context) string {
+	if p.Action != "" {
+		return p.Action
+	}
+	return components.RoomURLIn(ctx, p.RoomID)
 }
 
 // Requested is a change request created by a save.

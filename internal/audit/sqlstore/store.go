@@ -71,6 +71,39 @@ func (s *Store) AppendBatch(ctx context.Context, es []*audit.Entry) error {
 		return fmt.Errorf("audit: append: %w", err)
 	}
 	defer tx.Rollback()
+	if err := s.appendIn(ctx, tx, out); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("audit: append: %w", err)
+	}
+	for i, e := range es {
+		*e = out[i]
+	}
+	return nil
+}
+
+// AppendTx appends e inside the caller's transaction tx (begun on this
+// store's database), so the entry and the caller's own rows commit or roll
+// back together: the changed-outside check moves a room's baseline and
+// records the difference as one step. It sets e's Seq, Time and hashes,
+// which hold only if tx commits. On PostgreSQL it takes the append lock
+// inside tx, held until tx ends, so keep tx short.
+func (s *Store) AppendTx(ctx context.Context, tx *sql.Tx, e *audit.Entry) error {
+	out := []audit.Entry{*e}
+	audit.Normalize(&out[0])
+	if err := check(&out[0]); err != nil {
+		return err
+	}
+	if err := s.appendIn(ctx, tx, out); err != nil {
+		return err
+	}
+	*e = out[0]
+	return nil
+}
+
+// appendIn chains and inserts out (normalised and checked) in tx.
+func (s *Store) appendIn(ctx context.Context, tx *sql.Tx, out []audit.Entry) error {
 	tree, err := s.chain(ctx, tx, out)
 	if err != nil {
 		return err
@@ -83,12 +116,6 @@ func (s *Store) AppendBatch(ctx context.Context, es []*audit.Entry) error {
 	}
 	if err := trackOpen(ctx, tx, out); err != nil {
 		return fmt.Errorf("audit: append: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("audit: append: %w", err)
-	}
-	for i, e := range es {
-		*e = out[i]
 	}
 	return nil
 }

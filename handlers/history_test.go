@@ -1,0 +1,222 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+	"github.com/roomdesk/roomdesk/views/components"
+)
+
+// formValues is what a browser submits from the room form on a page.
+func formValues(t *testing.T, r *apptest.Response) (action string, v url.Values) {
+	t.Helper()
+	form := testid(doc(t, r), "room-form")
+	if form.Length() != 1 {
+		t.Fatalf("no room form: %s", r)
+	}
+	v = url.Values{}
+	form.Find("input, select, textarea").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		typ, _ := s.Attr("type")
+		switch {
+		case goquery.NodeName(s) == "textarea":
+			v.Add(name, s.Text())
+		case goquery.NodeName(s) == "select":
+			val, _ := s.Find("option[selected]").Attr("value")
+			v.Add(name, val)
+		case typ == "checkbox":
+			if _, on := s.Attr("checked"); on {
+				val, _ := s.Attr("value")
+				v.Add(name, val)
+			}
+		default:
+			val, _ := s.Attr("value")
+			v.Add(name, val)
+		}
+	})
+	return form.AttrOr("action", ""), v
+}
+
+// editName saves a new room name through the room form; it returns the
+// audit entry (the intent's seq).
+func editName(t *testing.T, c *apptest.Client, name string) int64 {
+	t.Helper()
+	v := browserForm(t, c, seedRoom)
+	v.Set("RoomName", name)
+	r := post(c, seedRoom, v)
+	d := doc(t, r)
+	if testid(d, "result-panel").AttrOr("data-outcome", "") != "ok" {
+		t.Fatalf("edit: %s", r)
+	}
+	seq, err := strconv.ParseInt(strings.TrimPrefix(testid(d, "audit-link").Text(), "#"), 10, 64)
+	if err != nil {
+		t.Fatalf("audit link: %v", err)
+	}
+	return seq
+}
+
+func TestRoomHistoryListsEditsAndChangesMadeOutside(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	before, _ := env.Emulator.Room(seedRoom)
+	seq := editName(t, c, "Finals night")
+	// Someone changes the room at Tencent directly.
+	room, _ := env.Emulator.Room(seedRoom)
+	room.Notice = "Set by the app's backend"
+	env.Emulator.PutRoom(room)
+
+	r := c.Get(components.RoomURL(seedRoom) + "/history")
+	d := doc(t, r)
+	rows := testid(d, "history-row")
+	if r.StatusCode != http.StatusOK || rows.Length() != 2 {
+		t.Fatalf("history: %d rows: %s", rows.Length(), r)
+	}
+	outside, edit := rows.Eq(0), rows.Eq(1)
+	if outside.AttrOr("data-kind", "") != "outside" || outside.Find(`[data-testid="history-label"]`).Text() != "Changed outside roomdesk" {
+		t.Errorf("newest row: %s", outside.Text())
+	}
+	ch := outside.Find(`[data-testid="history-change"][data-field="Notice"]`)
+	if ch.Find(".before").Text() != before.Notice || ch.Find(".after").Text() != "Set by the app's backend" {
+		t.Errorf("outside change row: %q", ch.Text())
+	}
+	if outside.Find(`[data-testid="history-revert"]`).Length() != 1 {
+		t.Error("a change made outside has no Revert link")
+	}
+	if edit.AttrOr("data-seq", "") != strconv.FormatInt(seq, 10) || edit.AttrOr("data-kind", "") != "edit" ||
+		edit.Find(`[data-testid="history-outcome"]`).AttrOr("data-outcome", "") != "ok" ||
+		edit.Find(`[data-testid="history-actor"]`).Text() != "olga" ||
+		edit.Find(`[data-testid="request-id"]`).Length() != 1 {
+		t.Errorf("edit row: %s", edit.Text())
+	}
+	ch = edit.Find(`[data-testid="history-change"][data-field="RoomName"]`)
+	if ch.Find(".before").Text() != before.RoomName || ch.Find(".after").Text() != "Finals night" {
+		t.Errorf("edit change row: %q", ch.Text())
+	}
+	link := edit.Find(`[data-testid="history-revert"]`).AttrOr("href", "")
+	if !strings.Contains(link, "revert") {
+		t.Errorf("edit row's Revert link %q", link)
+	}
+	// The room page links to it.
+	if href := testid(doc(t, c.Get(components.RoomURL(seedRoom))), "room-history-link").AttrOr("href", ""); href != "/rooms/"+seedRoom+"/history" {
+		t.Errorf("room page's history link %q", href)
+	}
+	// A viewer reads the same history, without Revert links.
+	vr := env.Login(t, "vera").Get("/rooms/" + seedRoom + "/history")
+	if vd := doc(t, vr); testid(vd, "history-row").Length() != 2 || testid(vd, "history-revert").Length() != 0 {
+		t.Errorf("viewer's history: %s", vr)
+	}
+	// Reading it again records nothing new: each difference is recorded once.
+	p, err := env.Audit.List(context.Background(), audit.Filter{Action: audit.ActionChangedOutside}, 0, 10)
+	if err != nil || len(p.Records) != 1 {
+		t.Fatalf("changed-outside entries: %d, %v", len(p.Records), err)
+	}
+}
+
+func TestRevertFromTheAuditEntry(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	before, _ := env.Emulator.Room(seedRoom)
+	seq := editName(t, c, "Finals night")
+	v := browserForm(t, c, seedRoom)
+	v.Set("Notice", "Untouched by the revert")
+	if r := post(c, seedRoom, v); r.StatusCode != http.StatusOK {
+		t.Fatal(r)
+	}
+	entry := "/audit/" + strconv.FormatInt(seq, 10)
+	link := testid(doc(t, c.Get(entry)), "entry-revert").AttrOr("href", "")
+	if !strings.Contains(link, "revert") {
+		t.Fatalf("entry page's Revert link %q", link)
+	}
+	r := c.Get(link)
+	d := doc(t, r)
+	if r.StatusCode != http.StatusOK || !strings.Contains(testid(d, "revert-banner").Text(), "#"+strconv.FormatInt(seq, 10)) {
+		t.Fatalf("revert form: %s", r)
+	}
+	action, form := formValues(t, r)
+	if form.Get("RoomName") != before.RoomName || form.Get("orig_RoomName") != "Finals night" ||
+		form.Get("Notice") != "Untouched by the revert" || action != link {
+		t.Fatalf("revert form: action %q, values %v", action, form)
+	}
+	calls := env.Emulator.Calls(tencent.CmdUpdateRoomInfo)
+	r = c.PostForm(action, form, apptest.HTMX...)
+	d = doc(t, r)
+	if r.StatusCode != http.StatusOK || testid(d, "result-panel").AttrOr("data-outcome", "") != "ok" {
+		t.Fatalf("revert save: %s", r)
+	}
+	bodies := env.Emulator.Bodies(tencent.CmdUpdateRoomInfo)
+	want := `{"RoomInfo":{"RoomId":"` + seedRoom + `","RoomName":"` + before.RoomName + `"}}`
+	if len(bodies) != calls+1 || string(bodies[calls]) != want {
+		t.Fatalf("sent %q, want %s", bodies[calls:], want)
+	}
+	if room, _ := env.Emulator.Room(seedRoom); room.RoomName != before.RoomName || room.Notice != "Untouched by the revert" {
+		t.Errorf("room after the revert: %+v", room)
+	}
+	revert, err := strconv.ParseInt(strings.TrimPrefix(testid(d, "audit-link").Text(), "#"), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := env.Audit.Get(context.Background(), revert)
+	if err != nil || rec.Entry.Detail != "reverts #"+strconv.FormatInt(seq, 10) || rec.Entry.Actor != "olga" {
+		t.Fatalf("revert entry: %+v %v", rec.Entry, err)
+	}
+	// Both entries link to each other.
+	if got := testid(doc(t, c.Get(entry)), "entry-reverted-by").Text(); !strings.Contains(got, "#"+strconv.FormatInt(revert, 10)) {
+		t.Errorf("original's page: reverted by %q", got)
+	}
+	if got := testid(doc(t, c.Get("/audit/"+strconv.FormatInt(revert, 10))), "entry-reverts").Text(); !strings.Contains(got, "#"+strconv.FormatInt(seq, 10)) {
+		t.Errorf("revert's page: reverts %q", got)
+	}
+	h := doc(t, c.Get("/rooms/"+seedRoom+"/history"))
+	if row := h.Find(`[data-testid="history-row"][data-seq="` + strconv.FormatInt(revert, 10) + `"]`); row.AttrOr("data-kind", "") != "revert" {
+		t.Errorf("history row of the revert: %q", row.Text())
+	}
+}
+
+func TestRevertShowsAFieldChangedSinceAsAConflict(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	seq := editName(t, c, "Finals night")
+	room, _ := env.Emulator.Room(seedRoom)
+	room.RoomName = "Renamed again elsewhere"
+	env.Emulator.PutRoom(room)
+	link := "/audit/" + strconv.FormatInt(seq, 10) + "/revert"
+	r := c.Get(link)
+	if got := testidText(t, r, "revert-changed-since"); !strings.Contains(got, "Room name") {
+		t.Errorf("changed-since warning %q", got)
+	}
+	action, form := formValues(t, r)
+	calls := env.Emulator.Calls(tencent.CmdUpdateRoomInfo)
+	// The form was opened before the second change: its orig_ is what #seq set.
+	form.Set("orig_RoomName", "Finals night")
+	r = c.PostForm(action, form, apptest.HTMX...)
+	if r.StatusCode != http.StatusConflict || testid(doc(t, r), "conflict-panel").Length() != 1 {
+		t.Fatalf("revert over a later change: %s", r)
+	}
+	if env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != calls {
+		t.Error("a conflicting revert was sent")
+	}
+	if room, _ := env.Emulator.Room(seedRoom); room.RoomName != "Renamed again elsewhere" {
+		t.Errorf("room name overwritten: %q", room.RoomName)
+	}
+}
+
+func TestRevertRefusesWhatIsNotAChange(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	p, err := env.Audit.List(context.Background(), audit.Filter{Action: audit.ActionLogin}, 0, 1)
+	if err != nil || len(p.Records) == 0 {
+		t.Fatal(err)
+	}
+	link := "/audit/" + strconv.FormatInt(p.Records[0].Entry.Seq, 10) + "/revert"
+	if r := c.Get(link); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("GET revert of a sign-in: %s", r)
+	}
+	if r := c.Get("/audit/999999/revert"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("GET revert of no entry: %s", r)
+	}
+}
