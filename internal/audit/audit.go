@@ -52,6 +52,11 @@ const (
 	ActionRequestExpire  = "request.expire"
 	ActionRequestCancel  = "request.cancel"
 	ActionSettingsPolicy = "settings.policy"
+	// Scheduled changes (issue 14); each run is a room.update whose Detail
+	// says "schedule S-N".
+	ActionScheduleCreate = "schedule.create"
+	ActionScheduleCancel = "schedule.cancel"
+	ActionScheduleSkip   = "schedule.skip" // a field changed since scheduling was skipped and flagged
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result
