@@ -11,7 +11,7 @@ import (
 // startScheduleRunner gives every app its scheduled changes (run through
 // that app's rooms service, so its client and pace) and runs them in the
 // background until Close; steps left running by an earlier process are
-// re-read and finished. The default app also owns changes with app ”.
+// re-read and finished. The default app also owns the changes stored without an app.
 func (a *App) startScheduleRunner(now func() time.Time) {
 	for _, ap := range a.Apps.All() {
 		ap.Schedule = schedule.New(a.DB, ap.Rooms, schedule.Options{Log: a.Audit, Logger: a.Logger, Now: now,
