@@ -71,7 +71,7 @@ type Options struct {
 	Log AuditLog
 	// App is the id of the Tencent app whose rooms the changes edit. The
 	// service sees only that app's changes; DefaultApp also gives it those
-	// with app ''.
+	// stored without an app.
 	App        string
 	DefaultApp bool
 	Now        func() time.Time
