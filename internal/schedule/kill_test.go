@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
-		"github.com/roomdesk/roomdesk/internal/config"
+	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/db/dbtest"
 	"github.com/roomdesk/roomdesk/internal/emulator"
