@@ -66,6 +66,7 @@ type App struct {
 	stops        []func() // demo emulators and their rooms files, run in reverse
 	stopBulk     func()
 	stopSweeper  func()
+	stopSchedule func()
 	stopAnchor   func()
 	stopQuota    func()
 	instanceID   string         // this instance's heartbeat row (PostgreSQL)
@@ -144,6 +145,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 			App: ap.ID, DefaultApp: ap == a.Apps.Default()})
 	}
 	a.Bulk = a.Apps.Default().Bulk
+	a.startScheduleRunner(opts.Now)
 	a.shareQuota()
 	a.startBulkRunner()
 	a.startApprovals(opts.Now)
@@ -286,6 +288,10 @@ func (a *App) Close() error {
 	if a.stopBulk != nil {
 		a.stopBulk()
 		a.stopBulk = nil
+	}
+	if a.stopSchedule != nil {
+		a.stopSchedule()
+		a.stopSchedule = nil
 	}
 	if a.stopAnchor != nil {
 		a.stopAnchor()

@@ -14,6 +14,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/schedule"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
@@ -23,6 +24,9 @@ type App struct {
 	Tencent *tencent.Client
 	Rooms   *rooms.Service
 	Bulk    *bulk.Service // set by the composition root, which runs it
+	// Schedule is the app's scheduled changes; set and run by the
+	// composition root like Bulk.
+	Schedule *schedule.Service
 }
 
 // BandColor is the colour the console shows the app in: production apps all

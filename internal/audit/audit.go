@@ -55,6 +55,11 @@ const (
 	// ActionChangedOutside is a difference between a room as read and the
 	// values roomdesk last recorded for it: a change made elsewhere.
 	ActionChangedOutside = "room.changed_outside"
+	// Scheduled changes (issue 14); each run is a room.update whose Detail
+	// says "schedule S-N".
+	ActionScheduleCreate = "schedule.create"
+	ActionScheduleCancel = "schedule.cancel"
+	ActionScheduleSkip   = "schedule.skip" // a field changed since scheduling was skipped and flagged
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result
