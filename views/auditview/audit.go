@@ -127,6 +127,9 @@ var Actions = []Action{
 	{audit.ActionRequestExpire, "Change request expired"},
 	{audit.ActionRequestCancel, "Change request cancelled"},
 	{audit.ActionSettingsPolicy, "Approval policy changed"},
+	{audit.ActionScheduleCreate, "Change scheduled"},
+	{audit.ActionScheduleCancel, "Scheduled change cancelled"},
+	{audit.ActionScheduleSkip, "Scheduled field skipped"},
 }
 
 // ActionLabel names an action for people. An action this build does not
