@@ -240,3 +240,52 @@ func TestPolicyPage(t *testing.T) {
 		t.Errorf("unknown app: %s", r)
 	}
 }
+
+func TestBulkJobAboveThePolicyWaitsForApproval(t *testing.T) {
+	env, _ := newApprovalEnv(t)
+	app := env.Apps.Default().ID
+	if _, err := env.Approvals.SetPolicy(context.Background(), audit.Actor{Name: "test"},
+		approval.Policy{App: app, BulkAbove: 1, Expiry: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	alice := env.Login(t, "alice")
+	form := url.Values{"rooms": {"live_1001\nlive_1002"}, "change": {"Notice"}, "Notice": {"Sale tonight"}}
+	d := doc(t, postMultipart(t, alice, "/bulk/preview", form, ""))
+	if testid(d, "bulk-approval").Length() != 1 {
+		t.Fatal("the preview does not say the job needs approval")
+	}
+	form.Set("digest", testid(d, "bulk-start").AttrOr("value", ""))
+	r := postMultipart(t, alice, "/bulk", form, "")
+	if r.StatusCode != http.StatusUnprocessableEntity || testid(doc(t, r), "field-error-reason").Length() != 1 {
+		t.Fatalf("start without a reason: %s", r)
+	}
+	form.Set("reason", "spring sale")
+	r = postMultipart(t, alice, "/bulk", form, "")
+	path := r.Header.Get("HX-Redirect")
+	if path != "/requests/1" {
+		t.Fatalf("start under policy: %s (to %q)", r, path)
+	}
+	if jobs, _ := env.Bulk.Recent(context.Background(), 10); len(jobs) != 0 {
+		t.Fatalf("the job started before approval: %+v", jobs)
+	}
+	// A job of one room is not above the policy: it starts at once.
+	one := url.Values{"rooms": {"live_1003"}, "change": {"Notice"}, "Notice": {"one"}}
+	one.Set("digest", testid(doc(t, postMultipart(t, alice, "/bulk/preview", one, "")), "bulk-start").AttrOr("value", ""))
+	if r := postMultipart(t, alice, "/bulk", one, ""); !strings.HasPrefix(r.Header.Get("HX-Redirect"), "/bulk/") {
+		t.Fatalf("a small job: %s", r)
+	}
+	bob := env.Login(t, "bob")
+	if r := bob.PostForm(path+"/approve", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %s", r)
+	}
+	page := bob.Get(path)
+	job := testid(doc(t, page), "request-job").AttrOr("href", "")
+	id, err := strconv.ParseInt(strings.TrimPrefix(job, "/bulk/"), 10, 64)
+	if err != nil {
+		t.Fatalf("no job link on the approved request: %s", page)
+	}
+	j, err := env.Bulk.Job(context.Background(), id)
+	if err != nil || j.CreatedBy != "bob" || j.Total != 2 {
+		t.Errorf("the approved job = %+v, %v", j, err)
+	}
+}
