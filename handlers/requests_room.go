@@ -45,7 +45,7 @@ func (h *Handlers) requestInstead(c echo.Context, id string, form url.Values, su
 	var ie *approval.InputError
 	switch {
 	case errors.As(err, &ie):
-		p.ReasonError, p.Fields = ie.Message, editFields(submitted, original, nil)
+		p.ReasonError, p.Fields = approvalMessage(ctx, ie), editFields(submitted, original, nil)
 		return true, h.renderEdit(c, http.StatusUnprocessableEntity, p, nil)
 	case err != nil:
 		return true, err
@@ -73,7 +73,7 @@ func (h *Handlers) requestJob(c echo.Context, in bulk.Input, plan bulk.Plan, pv 
 	req, err := h.Approvals.CreateJob(ctx, actorFrom(c), h.appID(c), plan, c.FormValue("reason"))
 	var ie *approval.InputError
 	if errors.As(err, &ie) {
-		pv.ReasonError = ie.Message
+		pv.ReasonError = approvalMessage(ctx, ie)
 		return h.renderPreview(c, http.StatusUnprocessableEntity, in, pv)
 	}
 	if err != nil {

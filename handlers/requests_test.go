@@ -98,6 +98,12 @@ func TestRoomEditUnderPolicyBecomesARequest(t *testing.T) {
 	if d := doc(t, vera.Get(path)); testid(d, "approve").Length() != 0 || testidText(t, vera.Get(path), "request-status") != "Pending" {
 		t.Error("a viewer is offered the decision")
 	}
+	// In the reader's language.
+	for lang, want := range map[string]string{"ja": "承認待ち", "zh-CN": "待审批"} {
+		if got := testidText(t, vera.Get(path, "Accept-Language", lang), "request-status"); got != want {
+			t.Errorf("status in %s = %q, want %q", lang, got, want)
+		}
+	}
 }
 
 func TestSelfApprovalIsRefusedForEveryone(t *testing.T) {
@@ -166,7 +172,7 @@ func TestApprovalAppliesAndLinksTheEntries(t *testing.T) {
 	}
 	// Decided once.
 	if r := env.Login(t, "ada").PostForm(path+"/approve", nil); r.StatusCode != http.StatusConflict ||
-		!strings.Contains(testidText(t, r, "request-flash"), "already approved") {
+		!strings.Contains(testidText(t, r, "request-flash"), "already been decided") {
 		t.Errorf("second approval: %s", r)
 	}
 }
