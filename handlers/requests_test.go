@@ -295,3 +295,35 @@ func TestBulkJobAboveThePolicyWaitsForApproval(t *testing.T) {
 		t.Errorf("the approved job = %+v, %v", j, err)
 	}
 }
+
+func TestRejectAndCancelByHTTP(t *testing.T) {
+	env, _ := newApprovalEnv(t)
+	alice, bob := env.Login(t, "alice"), env.Login(t, "bob")
+	first := requestChange(t, env, alice, unlist)
+	// Another app's URL does not show this app's request.
+	if r := bob.Get("/apps/demo-sg" + first); r.StatusCode != http.StatusNotFound {
+		t.Errorf("the request under another app: %s", r)
+	}
+	if r := bob.PostForm(first+"/reject", url.Values{"comment": {"not during the final"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reject: %s", r)
+	}
+	page := bob.Get(first + "?done=rejected")
+	if testidText(t, page, "request-status") != "Rejected" || testidText(t, page, "request-comment") != "not during the final" ||
+		!strings.Contains(testidText(t, page, "request-flash"), "Nothing was sent") {
+		t.Errorf("rejected request: %s", page)
+	}
+	second := requestChange(t, env, alice, unlist)
+	if r := bob.PostForm(second+"/cancel", nil); r.StatusCode != http.StatusConflict ||
+		!strings.Contains(testidText(t, r, "request-flash"), "Only the person who requested") {
+		t.Errorf("cancel by another: %s", r)
+	}
+	if r := alice.PostForm(second+"/cancel", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %s", r)
+	}
+	if got := testidText(t, alice.Get(second), "request-status"); got != "Cancelled" {
+		t.Errorf("cancelled request shows %q", got)
+	}
+	if room, _ := env.Emulator.Room(seedRoom); !room.IsPublicVisible || env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != 0 {
+		t.Error("a rejected or cancelled request changed the room")
+	}
+}
