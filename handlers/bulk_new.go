@@ -60,6 +60,7 @@ func (h *Handlers) bulkPreview(c echo.Context, in bulk.Input) (bulk.Plan, bulkvi
 	plan, probs := bulk.Parse(in)
 	pv := previewView(plan, probs)
 	pv.Estimate, pv.Rate, pv.Digest = h.bulk(c).Estimate(len(plan.Rows)), h.bulk(c).Rate(), plan.Digest()
+	h.bulkApproval(c, len(plan.Rows), &pv)
 	return plan, pv
 }
 

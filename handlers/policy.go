@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/approval"
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/views/approvalview"
 )
@@ -39,28 +40,29 @@ func (h *Handlers) PolicySave(c echo.Context) error {
 	if err != nil {
 		return echo.ErrBadRequest
 	}
+	ctx := c.Request().Context()
 	pol := approval.Policy{App: app, Fields: form["field"]}
 	errs := map[string]string{}
 	if pol.BulkAbove, err = strconv.Atoi(strings.TrimSpace(form.Get("bulk_above"))); err != nil || pol.BulkAbove < 0 || pol.BulkAbove > 1_000_000 {
-		errs["bulk_above"] = "Enter a whole number of rooms, 0 or more (0: bulk jobs never need approval)."
+		errs["bulk_above"] = i18n.T(ctx, "approval.PolicyBadBulk")
 	}
 	hours, err := strconv.Atoi(strings.TrimSpace(form.Get("expiry_hours")))
 	if err != nil || hours < 1 || hours > int(approval.MaxExpiry/time.Hour) {
-		errs["expiry_hours"] = "Enter a whole number of hours from 1 to 720."
+		errs["expiry_hours"] = i18n.T(ctx, "approval.PolicyBadExpiry")
 	}
 	pol.Expiry = time.Duration(hours) * time.Hour
 	if len(errs) > 0 {
-		return h.policyPage(c, http.StatusUnprocessableEntity, pol, approvalview.Flash{Text: "Nothing was saved: fix the fields below."}, errs)
+		return h.policyPage(c, http.StatusUnprocessableEntity, pol, approvalview.Flash{Text: i18n.T(ctx, "approval.PolicyNotSaved")}, errs)
 	}
-	saved, err := h.Approvals.SetPolicy(c.Request().Context(), actorFrom(c), pol)
+	saved, err := h.Approvals.SetPolicy(ctx, actorFrom(c), pol)
 	var ie *approval.InputError
 	if errors.As(err, &ie) {
-		return h.policyPage(c, http.StatusUnprocessableEntity, pol, approvalview.Flash{Text: "Nothing was saved: " + ie.Message + "."}, nil)
+		return h.policyPage(c, http.StatusUnprocessableEntity, pol, approvalview.Flash{Text: approvalMessage(ctx, ie)}, nil)
 	}
 	if err != nil {
 		return err
 	}
-	return h.policyPage(c, http.StatusOK, saved, approvalview.Flash{OK: true, Text: "Saved: " + saved.Describe() + "."}, nil)
+	return h.policyPage(c, http.StatusOK, saved, approvalview.Flash{OK: true, Text: i18n.T(ctx, "approval.PolicySaved")}, nil)
 }
 
 // policyApp is the app a policy page is about: id, or the default app.
@@ -76,7 +78,7 @@ func (h *Handlers) policyApp(id string) (string, bool) {
 }
 
 func (h *Handlers) policyPage(c echo.Context, status int, pol approval.Policy, flash approvalview.Flash, errs map[string]string) error {
-	p := approvalview.PolicyProps{Layout: h.page(c, "Approval policy", "policy"), App: pol.App, AppName: pol.App,
+	p := approvalview.PolicyProps{Layout: h.page(c, i18n.T(c.Request().Context(), "approval.PolicyTitle"), "policy"), App: pol.App, AppName: pol.App,
 		BulkAbove: strconv.Itoa(pol.BulkAbove), ExpiryHours: strconv.Itoa(int(pol.ExpiryOrDefault() / time.Hour)),
 		UpdatedBy: pol.UpdatedBy, Updated: pol.UpdatedAt, Flash: flash, Errors: errs}
 	if h.Apps != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/internal/safetext"
 	"github.com/roomdesk/roomdesk/views/approvalview"
 	"github.com/roomdesk/roomdesk/views/components"
@@ -29,7 +30,7 @@ func (h *Handlers) RequestsList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := approvalview.ListProps{Layout: h.page(c, "Change requests", "requests"), Filter: f, Statuses: statusChoices()}
+	p := approvalview.ListProps{Layout: h.page(c, i18n.T(ctx, "approval.RequestsTitle"), "requests"), Filter: f, Statuses: statusChoices(ctx)}
 	for _, r := range list {
 		p.Requests = append(p.Requests, requestView(ctx, r))
 	}
@@ -38,13 +39,12 @@ func (h *Handlers) RequestsList(c echo.Context) error {
 
 // RequestsShow is GET /requests/:rid.
 func (h *Handlers) RequestsShow(c echo.Context) error {
-	return h.requestPage(c, http.StatusOK, approvalview.Flash{Text: doneMessages[c.QueryParam("done")], OK: true}, "")
-}
-
-var doneMessages = map[string]string{
-	"approved":  "Approved. The outcome of the change is shown below.",
-	"rejected":  "Rejected. Nothing was sent.",
-	"cancelled": "Cancelled. Nothing was sent.",
+	flash := approvalview.Flash{OK: true}
+	done := map[string]string{"approved": "approval.DoneApproved", "rejected": "approval.DoneRejected", "cancelled": "approval.DoneCancelled"}
+	if id, ok := done[c.QueryParam("done")]; ok {
+		flash.Text = i18n.T(c.Request().Context(), id)
+	}
+	return h.requestPage(c, http.StatusOK, flash, "")
 }
 
 func (h *Handlers) requestPage(c echo.Context, status int, flash approvalview.Flash, comment string) error {
@@ -69,8 +69,8 @@ func (h *Handlers) requestPage(c echo.Context, status int, flash approvalview.Fl
 	if h.Apps == nil {
 		role = u.Role
 	}
-	p := approvalview.ShowProps{Layout: h.page(c, "Change request "+r.Ref(), "requests"), Request: requestView(ctx, r),
-		Steps: stepViews(links), Own: u.Username == r.RequestedBy, Pending: r.Status == approval.StatusPending,
+	p := approvalview.ShowProps{Layout: h.page(c, i18n.T(ctx, "approval.ChangeRequest")+" "+r.Ref(), "requests"), Request: requestView(ctx, r),
+		Steps: stepViews(ctx, links), Own: u.Username == r.RequestedBy, Pending: r.Status == approval.StatusPending,
 		CanDecide: role.Allows(auth.RoleOperator), Flash: flash, Comment: comment}
 	return render(c, status, approvalview.ShowPage(p))
 }
@@ -112,21 +112,19 @@ func (h *Handlers) decide(c echo.Context, done string, act func(id int64, commen
 	if err == nil {
 		return redirect(c, requestURL(components.AppBase(c.Request().Context()), id)+"?done="+done)
 	}
-	var de *approval.DecidedError
-	var ie *approval.InputError
-	status := http.StatusConflict
-	switch {
-	case errors.Is(err, approval.ErrNotFound):
+	if errors.Is(err, approval.ErrNotFound) {
 		return echo.ErrNotFound
-	// Self-approval and another's cancel are 409 like the other refusals
-	// of the request's state: 403 is the role check's, audited by it.
-	case errors.Is(err, approval.ErrSelfApproval), errors.Is(err, approval.ErrNotRequester):
-	case errors.As(err, &ie):
-		status = http.StatusUnprocessableEntity
-	case errors.Is(err, approval.ErrExpired), errors.As(err, &de):
-	default:
+	}
+	msg := approvalMessage(c.Request().Context(), err)
+	if msg == "" {
 		return err
 	}
-	msg := strings.TrimPrefix(err.Error(), "approval: ")
-	return h.requestPage(c, status, approvalview.Flash{Text: strings.ToUpper(msg[:1]) + msg[1:] + "."}, comment)
+	// Self-approval and another's cancel are 409 like the other refusals
+	// of the request's state: 403 is the role check's, audited by it.
+	status := http.StatusConflict
+	var ie *approval.InputError
+	if errors.As(err, &ie) {
+		status = http.StatusUnprocessableEntity
+	}
+	return h.requestPage(c, status, approvalview.Flash{Text: msg}, comment)
 }

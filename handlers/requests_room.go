@@ -8,7 +8,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/approval"
+	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/views/bulkview"
+	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/roomsview"
 )
 
@@ -42,7 +45,7 @@ func (h *Handlers) requestInstead(c echo.Context, id string, form url.Values, su
 	var ie *approval.InputError
 	switch {
 	case errors.As(err, &ie):
-		p.ReasonError, p.Fields = ie.Message, editFields(submitted, original, nil)
+		p.ReasonError, p.Fields = approvalMessage(ctx, ie), editFields(submitted, original, nil)
 		return true, h.renderEdit(c, http.StatusUnprocessableEntity, p, nil)
 	case err != nil:
 		return true, err
@@ -50,4 +53,31 @@ func (h *Handlers) requestInstead(c echo.Context, id string, form url.Values, su
 	// Nothing was sent: the form goes back to the room as it was.
 	p.Requested, p.Reason, p.Fields = requestedView(ctx, req), "", editFields(original, original, nil)
 	return true, h.renderEdit(c, http.StatusOK, p, nil)
+}
+
+// bulkApproval marks a preview whose job needs approval under the app's
+// policy (a policy that cannot be read stops nothing here: starting the
+// job reads it again and fails there).
+func (h *Handlers) bulkApproval(c echo.Context, n int, pv *bulkview.PreviewProps) {
+	pol, err := h.policy(c)
+	if err != nil || !pol.BulkNeedsApproval(n) {
+		return
+	}
+	pv.NeedsApproval, pv.ApprovalAbove, pv.Reason = true, pol.BulkAbove, c.FormValue("reason")
+}
+
+// requestJob stores a bulk job that needs approval as a change request
+// instead of starting it, and shows the request.
+func (h *Handlers) requestJob(c echo.Context, in bulk.Input, plan bulk.Plan, pv bulkview.PreviewProps) error {
+	ctx := c.Request().Context()
+	req, err := h.Approvals.CreateJob(ctx, actorFrom(c), h.appID(c), plan, c.FormValue("reason"))
+	var ie *approval.InputError
+	if errors.As(err, &ie) {
+		pv.ReasonError = approvalMessage(ctx, ie)
+		return h.renderPreview(c, http.StatusUnprocessableEntity, in, pv)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, requestURL(components.AppBase(ctx), req.ID))
 }

@@ -98,6 +98,12 @@ func TestRoomEditUnderPolicyBecomesARequest(t *testing.T) {
 	if d := doc(t, vera.Get(path)); testid(d, "approve").Length() != 0 || testidText(t, vera.Get(path), "request-status") != "Pending" {
 		t.Error("a viewer is offered the decision")
 	}
+	// In the reader's language.
+	for lang, want := range map[string]string{"ja": "承認待ち", "zh-CN": "待审批"} {
+		if got := testidText(t, vera.Get(path, "Accept-Language", lang), "request-status"); got != want {
+			t.Errorf("status in %s = %q, want %q", lang, got, want)
+		}
+	}
 }
 
 func TestSelfApprovalIsRefusedForEveryone(t *testing.T) {
@@ -166,7 +172,7 @@ func TestApprovalAppliesAndLinksTheEntries(t *testing.T) {
 	}
 	// Decided once.
 	if r := env.Login(t, "ada").PostForm(path+"/approve", nil); r.StatusCode != http.StatusConflict ||
-		!strings.Contains(testidText(t, r, "request-flash"), "already approved") {
+		!strings.Contains(testidText(t, r, "request-flash"), "already been decided") {
 		t.Errorf("second approval: %s", r)
 	}
 }
@@ -238,5 +244,86 @@ func TestPolicyPage(t *testing.T) {
 	}
 	if r := ada.Get("/admin/policy?app=nope"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown app: %s", r)
+	}
+}
+
+func TestBulkJobAboveThePolicyWaitsForApproval(t *testing.T) {
+	env, _ := newApprovalEnv(t)
+	app := env.Apps.Default().ID
+	if _, err := env.Approvals.SetPolicy(context.Background(), audit.Actor{Name: "test"},
+		approval.Policy{App: app, BulkAbove: 1, Expiry: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	alice := env.Login(t, "alice")
+	form := url.Values{"rooms": {"live_1001\nlive_1002"}, "change": {"Notice"}, "Notice": {"Sale tonight"}}
+	d := doc(t, postMultipart(t, alice, "/bulk/preview", form, ""))
+	if testid(d, "bulk-approval").Length() != 1 {
+		t.Fatal("the preview does not say the job needs approval")
+	}
+	form.Set("digest", testid(d, "bulk-start").AttrOr("value", ""))
+	r := postMultipart(t, alice, "/bulk", form, "")
+	if r.StatusCode != http.StatusUnprocessableEntity || testid(doc(t, r), "field-error-reason").Length() != 1 {
+		t.Fatalf("start without a reason: %s", r)
+	}
+	form.Set("reason", "spring sale")
+	r = postMultipart(t, alice, "/bulk", form, "")
+	path := r.Header.Get("HX-Redirect")
+	if path != "/requests/1" {
+		t.Fatalf("start under policy: %s (to %q)", r, path)
+	}
+	if jobs, _ := env.Bulk.Recent(context.Background(), 10); len(jobs) != 0 {
+		t.Fatalf("the job started before approval: %+v", jobs)
+	}
+	// A job of one room is not above the policy: it starts at once.
+	one := url.Values{"rooms": {"live_1003"}, "change": {"Notice"}, "Notice": {"one"}}
+	one.Set("digest", testid(doc(t, postMultipart(t, alice, "/bulk/preview", one, "")), "bulk-start").AttrOr("value", ""))
+	if r := postMultipart(t, alice, "/bulk", one, ""); !strings.HasPrefix(r.Header.Get("HX-Redirect"), "/bulk/") {
+		t.Fatalf("a small job: %s", r)
+	}
+	bob := env.Login(t, "bob")
+	if r := bob.PostForm(path+"/approve", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %s", r)
+	}
+	page := bob.Get(path)
+	job := testid(doc(t, page), "request-job").AttrOr("href", "")
+	id, err := strconv.ParseInt(strings.TrimPrefix(job, "/bulk/"), 10, 64)
+	if err != nil {
+		t.Fatalf("no job link on the approved request: %s", page)
+	}
+	j, err := env.Bulk.Job(context.Background(), id)
+	if err != nil || j.CreatedBy != "bob" || j.Total != 2 {
+		t.Errorf("the approved job = %+v, %v", j, err)
+	}
+}
+
+func TestRejectAndCancelByHTTP(t *testing.T) {
+	env, _ := newApprovalEnv(t)
+	alice, bob := env.Login(t, "alice"), env.Login(t, "bob")
+	first := requestChange(t, env, alice, unlist)
+	// Another app's URL does not show this app's request.
+	if r := bob.Get("/apps/demo-sg" + first); r.StatusCode != http.StatusNotFound {
+		t.Errorf("the request under another app: %s", r)
+	}
+	if r := bob.PostForm(first+"/reject", url.Values{"comment": {"not during the final"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reject: %s", r)
+	}
+	page := bob.Get(first + "?done=rejected")
+	if testidText(t, page, "request-status") != "Rejected" || testidText(t, page, "request-comment") != "not during the final" ||
+		!strings.Contains(testidText(t, page, "request-flash"), "Nothing was sent") {
+		t.Errorf("rejected request: %s", page)
+	}
+	second := requestChange(t, env, alice, unlist)
+	if r := bob.PostForm(second+"/cancel", nil); r.StatusCode != http.StatusConflict ||
+		!strings.Contains(testidText(t, r, "request-flash"), "Only the person who requested") {
+		t.Errorf("cancel by another: %s", r)
+	}
+	if r := alice.PostForm(second+"/cancel", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %s", r)
+	}
+	if got := testidText(t, alice.Get(second), "request-status"); got != "Cancelled" {
+		t.Errorf("cancelled request shows %q", got)
+	}
+	if room, _ := env.Emulator.Room(seedRoom); !room.IsPublicVisible || env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != 0 {
+		t.Error("a rejected or cancelled request changed the room")
 	}
 }

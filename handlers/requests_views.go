@@ -2,10 +2,12 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/views/approvalview"
 	"github.com/roomdesk/roomdesk/views/auditview"
@@ -29,34 +31,38 @@ func (h *Handlers) appBaseOf(app string) string {
 	return components.AppPath(app)
 }
 
-var statusLabels = map[string]string{
-	approval.StatusPending:   "Pending",
-	approval.StatusApproved:  "Approved",
-	approval.StatusRejected:  "Rejected",
-	approval.StatusExpired:   "Expired",
-	approval.StatusCancelled: "Cancelled",
-	approval.StatusStale:     "Not applied: changed since",
+// statusLabel is a status in the reader's language.
+func statusLabel(ctx context.Context, status string) string {
+	id := map[string]string{
+		approval.StatusPending: "approval.StatusPending", approval.StatusApproved: "approval.StatusApproved",
+		approval.StatusRejected: "approval.StatusRejected", approval.StatusExpired: "approval.StatusExpired",
+		approval.StatusCancelled: "approval.StatusCancelled", approval.StatusStale: "approval.StatusStale",
+	}[status]
+	if id == "" {
+		return status
+	}
+	return i18n.T(ctx, id)
 }
 
-func statusChoices() []approvalview.Choice {
+func statusChoices(ctx context.Context) []approvalview.Choice {
 	out := make([]approvalview.Choice, len(approval.Statuses))
 	for i, s := range approval.Statuses {
-		out[i] = approvalview.Choice{Value: s, Label: statusLabels[s]}
+		out[i] = approvalview.Choice{Value: s, Label: statusLabel(ctx, s)}
 	}
 	return out
 }
 
-func statusBadge(r approval.Request) (components.Tone, string) {
-	label := statusLabels[r.Status]
+func statusBadge(ctx context.Context, r approval.Request) (components.Tone, string) {
+	label := statusLabel(ctx, r.Status)
 	switch r.Status {
 	case approval.StatusPending:
 		return components.Info, label
 	case approval.StatusApproved:
 		switch r.Outcome {
 		case audit.OutcomeFailed:
-			return components.Bad, "Approved, not applied"
+			return components.Bad, i18n.T(ctx, "approval.StatusApprovedFailed")
 		case audit.OutcomeUnknown:
-			return components.Warn, "Approved, outcome unknown"
+			return components.Warn, i18n.T(ctx, "approval.StatusApprovedUnknown")
 		}
 		return components.OK, label
 	case approval.StatusRejected:
@@ -74,7 +80,7 @@ func requestView(ctx context.Context, r approval.Request) approvalview.Request {
 		RequestedBy: r.RequestedBy, Created: r.CreatedAt, Expires: r.ExpiresAt, Status: r.Status, Reason: r.Reason,
 		DecidedBy: r.DecidedBy, Decided: r.DecidedAt, Comment: r.Comment, Outcome: r.Outcome, Message: r.Message,
 		TencentID: r.TencentRequestID}
-	v.Tone, v.StatusLabel = statusBadge(r)
+	v.Tone, v.StatusLabel = statusBadge(ctx, r)
 	if r.JobID != 0 {
 		v.JobURL = base + "/bulk/" + strconv.FormatInt(r.JobID, 10)
 	}
@@ -88,24 +94,58 @@ func requestView(ctx context.Context, r approval.Request) approvalview.Request {
 	return v
 }
 
-var stepLabels = map[string]string{
-	approval.StepCreate:  "Requested",
-	approval.StepApprove: "Approved",
-	approval.StepReject:  "Rejected",
-	approval.StepExpire:  "Expired",
-	approval.StepCancel:  "Cancelled by the requester",
-	approval.StepRefused: "Self-approval refused",
-	approval.StepUpdate:  "Room update sent to Tencent",
-	approval.StepStale:   "Not applied: changed since requested",
-	approval.StepJob:     "Bulk job created",
+// stepLabel is a step of a request in the reader's language.
+func stepLabel(ctx context.Context, step string) string {
+	id := map[string]string{
+		approval.StepCreate: "approval.StepCreate", approval.StepApprove: "approval.StepApprove",
+		approval.StepReject: "approval.StepReject", approval.StepExpire: "approval.StepExpire",
+		approval.StepCancel: "approval.StepCancel", approval.StepRefused: "approval.StepRefused",
+		approval.StepUpdate: "approval.StepUpdate", approval.StepStale: "approval.StepStale", approval.StepJob: "approval.StepJob",
+	}[step]
+	if id == "" {
+		return step
+	}
+	return i18n.T(ctx, id)
 }
 
-func stepViews(ls []approval.Link) []approvalview.Step {
+func stepViews(ctx context.Context, ls []approval.Link) []approvalview.Step {
 	out := make([]approvalview.Step, len(ls))
 	for i, l := range ls {
-		out[i] = approvalview.Step{Seq: l.Seq, Label: stepLabels[l.Step], URL: components.AuditEntryURL(l.Seq)}
+		out[i] = approvalview.Step{Seq: l.Seq, Label: stepLabel(ctx, l.Step), URL: components.AuditEntryURL(l.Seq)}
 	}
 	return out
+}
+
+// approvalMessage says why the approval service refused, in the reader's
+// language ("" for an error that is not a refusal).
+func approvalMessage(ctx context.Context, err error) string {
+	var de *approval.DecidedError
+	var ie *approval.InputError
+	switch {
+	case errors.Is(err, approval.ErrSelfApproval):
+		return i18n.T(ctx, "approval.ErrSelfApproval")
+	case errors.Is(err, approval.ErrExpired):
+		return i18n.T(ctx, "approval.ErrExpired")
+	case errors.Is(err, approval.ErrNotRequester):
+		return i18n.T(ctx, "approval.ErrNotRequester")
+	case errors.As(err, &de):
+		return i18n.Tf(ctx, "approval.ErrDecided", map[string]any{"Ref": de.Ref, "Status": statusLabel(ctx, de.Status)})
+	case errors.As(err, &ie):
+		id, ok := map[string]string{
+			approval.CodeReasonRequired: "approval.ErrReasonRequired", approval.CodeReasonTooLong: "approval.ErrReasonTooLong",
+			approval.CodeCommentTooLong: "approval.ErrCommentTooLong", approval.CodeNothingToAsk: "approval.ErrNothingToRequest",
+			approval.CodePolicyInvalid: "approval.ErrPolicyInvalid",
+		}[ie.Code]
+		if !ok {
+			return ie.Message
+		}
+		limit := approval.MaxReason
+		if ie.Code == approval.CodeCommentTooLong {
+			limit = approval.MaxComment
+		}
+		return i18n.Tf(ctx, id, map[string]any{"Max": limit})
+	}
+	return ""
 }
 
 // entryRequest is the request an audit entry is a step of, for its page.
@@ -117,7 +157,7 @@ func (h *Handlers) entryRequest(ctx context.Context, seq int64) (*auditview.Requ
 	if err != nil || !ok {
 		return nil, err
 	}
-	return &auditview.RequestLink{Ref: approval.Ref(id), URL: requestURL(h.appBaseOf(app), id), Step: stepLabels[step]}, nil
+	return &auditview.RequestLink{Ref: approval.Ref(id), URL: requestURL(h.appBaseOf(app), id), Step: stepLabel(ctx, step)}, nil
 }
 
 // guard marks the fields the policy guards, and the form as asking for a

@@ -91,7 +91,20 @@ func (e *DecidedError) Error() string {
 }
 
 // InputError is bad input (a missing reason, say); nothing was stored.
-type InputError struct{ Message string }
+// Code names the problem for pages that say it in the reader's language.
+type InputError struct {
+	Code    string
+	Message string
+}
+
+// InputError codes.
+const (
+	CodeReasonRequired = "ReasonRequired"
+	CodeReasonTooLong  = "ReasonTooLong"
+	CodeCommentTooLong = "CommentTooLong"
+	CodeNothingToAsk   = "NothingToRequest"
+	CodePolicyInvalid  = "PolicyInvalid"
+)
 
 func (e *InputError) Error() string { return "approval: " + e.Message }
 

@@ -181,7 +181,7 @@ func (s *Service) Cancel(ctx context.Context, actor audit.Actor, app string, id 
 func (s *Service) decidable(ctx context.Context, actor audit.Actor, app string, id int64, comment string, decide bool) (Request, string, error) {
 	comment = strings.TrimSpace(comment)
 	if len(comment) > MaxComment {
-		return Request{}, "", &InputError{Message: fmt.Sprintf("the comment is too long (at most %d bytes)", MaxComment)}
+		return Request{}, "", &InputError{Code: CodeCommentTooLong, Message: fmt.Sprintf("the comment is too long (at most %d bytes)", MaxComment)}
 	}
 	r, err := s.Get(ctx, app, id)
 	if err != nil {

@@ -101,14 +101,14 @@ func splitFields(s string) []string {
 func (s *Service) SetPolicy(ctx context.Context, actor audit.Actor, p Policy) (Policy, error) {
 	for _, f := range p.Fields {
 		if !slices.Contains(rooms.Fields, f) {
-			return Policy{}, &InputError{Message: fmt.Sprintf("%q is not a room field", f)}
+			return Policy{}, &InputError{Code: CodePolicyInvalid, Message: fmt.Sprintf("%q is not a room field", f)}
 		}
 	}
 	if p.BulkAbove < 0 {
-		return Policy{}, &InputError{Message: "the number of rooms must be 0 (no approval) or more"}
+		return Policy{}, &InputError{Code: CodePolicyInvalid, Message: "the number of rooms must be 0 (no approval) or more"}
 	}
 	if p.Expiry < time.Minute || p.Expiry > MaxExpiry {
-		return Policy{}, &InputError{Message: "a request must wait between 1 minute and 30 days"}
+		return Policy{}, &InputError{Code: CodePolicyInvalid, Message: "a request must wait between 1 minute and 30 days"}
 	}
 	p.Expiry = p.Expiry.Truncate(time.Minute)
 	before, err := s.Policy(ctx, p.App)

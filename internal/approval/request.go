@@ -90,9 +90,9 @@ func checkReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	switch {
 	case reason == "":
-		return "", &InputError{Message: "a reason is required: say why this change is needed, for the person who approves it"}
+		return "", &InputError{Code: CodeReasonRequired, Message: "a reason is required: say why this change is needed, for the person who approves it"}
 	case len(reason) > MaxReason || !utf8.ValidString(reason):
-		return "", &InputError{Message: fmt.Sprintf("the reason is too long (at most %d bytes)", MaxReason)}
+		return "", &InputError{Code: CodeReasonTooLong, Message: fmt.Sprintf("the reason is too long (at most %d bytes)", MaxReason)}
 	}
 	return reason, nil
 }
@@ -110,7 +110,7 @@ func (s *Service) CreateRoom(ctx context.Context, actor audit.Actor, ch RoomChan
 		return Request{}, &rooms.ValidationError{Fields: errs}
 	}
 	if len(changed) == 0 {
-		return Request{}, &InputError{Message: "nothing to request: no field differs from the room as it was when you opened it"}
+		return Request{}, &InputError{Code: CodeNothingToAsk, Message: "nothing to request: no field differs from the room as it was when you opened it"}
 	}
 	reason, err := checkReason(ch.Reason)
 	if err != nil {

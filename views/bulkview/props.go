@@ -62,6 +62,13 @@ type PreviewProps struct {
 	Estimate time.Duration
 	Rate     float64
 	Digest   string
+	// Approval: the app's policy wants a second person for a job of this
+	// many rooms (more than ApprovalAbove), so starting it creates a
+	// change request, with Reason (and ReasonError when it is missing).
+	NeedsApproval bool
+	ApprovalAbove int
+	Reason        string
+	ReasonError   string
 }
 
 // Row is one room of a plan.
