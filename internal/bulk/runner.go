@@ -208,11 +208,15 @@ func (s *Service) release(items []Item) error {
 // update that did land finds nothing to send.
 func (s *Service) process(ctx context.Context, j Job, w work) outcome {
 	it := w.item
-	actor := audit.Actor{Name: j.CreatedBy, Role: j.Role, IP: j.IP, UserAgent: j.UserAgent, JobID: j.Key()}
+	actor := audit.Actor{Name: j.CreatedBy, Role: j.Role, IP: j.IP, UserAgent: j.UserAgent, JobID: j.Key(), Note: it.Note}
+	original := it.Original
+	if original == nil {
+		original = rooms.Form{}
+	}
 	delay := s.opts.RetryDelay
 	for try := 1; ; try++ {
 		it.Attempts++
-		res, err := s.up.Update(ctx, actor, it.RoomID, it.Fields, rooms.Form{})
+		res, err := s.up.Update(ctx, actor, it.RoomID, it.Fields, original)
 		if ctx.Err() != nil && (err != nil || res.Outcome == audit.OutcomeUnknown) {
 			return outcome{item: it, keep: true} // stopping: the next runner re-reads it
 		}
@@ -241,6 +245,7 @@ func settle(it *Item, res rooms.Result, err error, resent bool) (retry bool) {
 	it.RequestID, it.ErrorCode, it.ErrorInfo = "", 0, ""
 	var ae *tencent.APIError
 	var ve *rooms.ValidationError
+	var ce *rooms.ConflictError
 	switch {
 	case err == nil:
 		it.IntentSeq = max(it.IntentSeq, res.IntentSeq)
@@ -271,6 +276,12 @@ func settle(it *Item, res rooms.Result, err error, resent bool) (retry bool) {
 		}
 	case errors.As(err, &ve):
 		it.Status, it.Message = ItemFailed, ve.Error()
+	case errors.As(err, &ce):
+		names := make([]string, len(ce.Conflicts))
+		for i, c := range ce.Conflicts {
+			names[i] = rooms.Label(c.Field) + " (now " + c.Theirs + ")"
+		}
+		it.Status, it.Message = ItemFailed, "Not sent: changed since by someone else: "+strings.Join(names, ", ")+"."
 	default:
 		it.Status, it.Message = ItemFailed, "Not sent: "+err.Error()
 		if errors.As(err, &ae) {

@@ -1,0 +1,51 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/history"
+	"github.com/roomdesk/roomdesk/views/bulkview"
+	"github.com/roomdesk/roomdesk/views/components"
+)
+
+// BulkRevert is POST /bulk/{id}/revert (operators): an ended job's changes
+// are reverted, room by room, as a new job of the same app, with the same
+// checks as a single revert. A job already reverted sends the browser to
+// that revert instead of a second one.
+func (h *Handlers) BulkRevert(c echo.Context) error {
+	id, err := jobID(c)
+	if err != nil || h.History == nil {
+		return echo.ErrNotFound
+	}
+	job, err := h.History.RevertJob(c.Request().Context(), h.bulk(c), actorFrom(c), h.appID(c), id)
+	base := components.AppBase(c.Request().Context())
+	var reverted *history.RevertedError
+	switch {
+	case err == nil:
+		return redirect(c, base+bulkview.JobPath(job.ID))
+	case errors.As(err, &reverted) && reverted.Job != 0:
+		return redirect(c, base+bulkview.JobPath(reverted.Job))
+	case errors.Is(err, bulk.ErrNotFound):
+		return echo.ErrNotFound
+	case errors.As(err, &reverted), errors.Is(err, bulk.ErrNotEnded), errors.Is(err, history.ErrNothingToRevert):
+		return redirect(c, base+bulkview.JobPath(id)) // the page shows why there is no revert
+	}
+	return err
+}
+
+// jobRevert is a job's revert links, and whether it may be reverted now.
+func (h *Handlers) jobRevert(c echo.Context, j bulkview.Job) bulkview.JobRevert {
+	if h.History == nil {
+		return bulkview.JobRevert{}
+	}
+	l, err := h.History.JobLinks(c.Request().Context(), j.ID)
+	if err != nil {
+		h.Logger.Warn("history: job links not read", "job", j.ID, "err", err)
+		return bulkview.JobRevert{}
+	}
+	return bulkview.JobRevert{RevertOf: l.RevertOf, RevertedAs: l.RevertedAs,
+		CanRevert: l.RevertedAs == 0 && j.Ended() && j.Done > 0}
+}
