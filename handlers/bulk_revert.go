@@ -20,9 +20,20 @@ func (h *Handlers) BulkRevert(c echo.Context) error {
 	if err != nil || h.History == nil {
 		return echo.ErrNotFound
 	}
-	job, err := h.History.RevertJob(c.Request().Context(), h.bulk(c), actorFrom(c), h.appID(c), id)
-	base := components.AppBase(c.Request().Context())
+	ctx := c.Request().Context()
+	base := components.AppBase(ctx)
+	var job bulk.Job
 	var reverted *history.RevertedError
+	plan, err := h.History.JobRevertPlan(ctx, h.bulk(c), id)
+	if err == nil {
+		var req int64
+		if req, err = h.jobRevertRequest(c, id, plan); err == nil && req != 0 {
+			return redirect(c, requestURL(base, req)) // the policy asks for a second person
+		}
+	}
+	if err == nil {
+		job, err = h.History.RevertJob(ctx, h.bulk(c), actorFrom(c), h.appID(c), id)
+	}
 	switch {
 	case err == nil:
 		return redirect(c, base+bulkview.JobPath(job.ID))
@@ -34,6 +45,30 @@ func (h *Handlers) BulkRevert(c echo.Context) error {
 		return redirect(c, base+bulkview.JobPath(id)) // the page shows why there is no revert
 	}
 	return err
+}
+
+// jobRevertRequest turns a job revert the app's approval policy guards (a
+// field it sets back, or more rooms than the policy lets a job have) into a
+// change request for a bulk job; req is 0 when no approval is needed.
+func (h *Handlers) jobRevertRequest(c echo.Context, id int64, plan bulk.Plan) (req int64, err error) {
+	if h.Approvals == nil {
+		return 0, nil
+	}
+	pol, err := h.policy(c)
+	if err != nil {
+		return 0, err
+	}
+	guarded := pol.BulkNeedsApproval(len(plan.Rows))
+	for _, r := range plan.Rows {
+		for f := range r.Fields {
+			guarded = guarded || pol.Guards(f)
+		}
+	}
+	if !guarded {
+		return 0, nil
+	}
+	r, err := h.Approvals.CreateJob(c.Request().Context(), actorFrom(c), h.appID(c), plan, history.JobNote(id))
+	return r.ID, err
 }
 
 // jobRevert is a job's revert links, and whether it may be reverted now.

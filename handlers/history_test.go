@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/rooms"
@@ -294,5 +295,63 @@ func TestRevertAFinishedBulkJobAsANewJob(t *testing.T) {
 	h := doc(t, op.Get("/rooms/"+seedRoom+"/history"))
 	if testid(h, "history-reverted-by").Length() != 1 || h.Find(`[data-kind="revert"]`).Length() != 1 {
 		t.Errorf("restored room's history: %q", testid(h, "history").Text())
+	}
+}
+
+// A revert of a field the app's policy guards is a change request like any
+// save of it: nothing is sent, and the request says what it reverts.
+func TestRevertOfAGuardedFieldBecomesAChangeRequest(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	seq := editName(t, c, "Finals night")
+	if _, err := env.Approvals.SetPolicy(context.Background(), audit.Actor{Name: "test", Role: "admin"}, approval.Policy{
+		App: env.Apps.Default().ID, Fields: []string{"RoomName"}, Expiry: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	r := c.Get("/audit/" + strconv.FormatInt(seq, 10) + "/revert")
+	action, form := formValues(t, r)
+	calls := env.Emulator.Calls(tencent.CmdUpdateRoomInfo)
+	r = c.PostForm(action, form, apptest.HTMX...)
+	if r.StatusCode != http.StatusOK || testid(doc(t, r), "requested-panel").Length() != 1 {
+		t.Fatalf("revert of a guarded field: %s", r)
+	}
+	if env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != calls {
+		t.Error("a guarded revert was sent without approval")
+	}
+	if room, _ := env.Emulator.Room(seedRoom); room.RoomName != "Finals night" {
+		t.Errorf("room name changed without approval: %q", room.RoomName)
+	}
+	p, err := env.Audit.List(context.Background(), audit.Filter{Action: "request.create"}, 0, 1)
+	if err != nil || len(p.Records) != 1 || !strings.Contains(p.Records[0].Entry.Detail, "reverts #"+strconv.FormatInt(seq, 10)) {
+		t.Errorf("the request does not say what it reverts: %+v %v", p.Records, err)
+	}
+}
+
+func TestRevertOfAJobSettingAGuardedFieldBecomesAChangeRequest(t *testing.T) {
+	env, op := newRoomsEnv(t)
+	change := rooms.Form{rooms.FieldNotice: {"Campaign notice"}}
+	job, err := env.Bulk.Create(t.Context(), audit.Actor{Name: "olga", Role: "operator"}, bulk.Plan{Source: "test", Common: change,
+		Rows: []bulk.Row{{Line: 1, RoomID: seedRoom, Fields: change}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := bulkview.JobPath(job.ID)
+	waitJobPage(t, op, path)
+	if _, err := env.Approvals.SetPolicy(context.Background(), audit.Actor{Name: "test", Role: "admin"}, approval.Policy{
+		App: env.Apps.Default().ID, Fields: []string{"Notice"}, Expiry: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	calls := env.Emulator.Calls(tencent.CmdUpdateRoomInfo)
+	r := op.PostForm(path+"/revert", url.Values{})
+	if loc := r.Header.Get("Location"); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/requests/") {
+		t.Fatalf("guarded job revert: %s (Location %q)", r, loc)
+	}
+	if env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != calls {
+		t.Error("a guarded job revert was sent without approval")
+	}
+	if room, _ := env.Emulator.Room(seedRoom); room.Notice != "Campaign notice" {
+		t.Errorf("room changed without approval: %q", room.Notice)
+	}
+	if testid(doc(t, op.Get(path)), "bulk-reverted-as").Length() != 0 {
+		t.Error("the job shows a revert job that was never started")
 	}
 }

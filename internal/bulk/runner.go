@@ -209,14 +209,10 @@ func (s *Service) release(items []Item) error {
 func (s *Service) process(ctx context.Context, j Job, w work) outcome {
 	it := w.item
 	actor := audit.Actor{Name: j.CreatedBy, Role: j.Role, IP: j.IP, UserAgent: j.UserAgent, JobID: j.Key(), Note: it.Note}
-	original := it.Original
-	if original == nil {
-		original = rooms.Form{}
-	}
 	delay := s.opts.RetryDelay
 	for try := 1; ; try++ {
 		it.Attempts++
-		res, err := s.up.Update(ctx, actor, it.RoomID, it.Fields, original)
+		res, err := s.up.Update(ctx, actor, it.RoomID, it.Fields, it.original())
 		if ctx.Err() != nil && (err != nil || res.Outcome == audit.OutcomeUnknown) {
 			return outcome{item: it, keep: true} // stopping: the next runner re-reads it
 		}
@@ -277,11 +273,7 @@ func settle(it *Item, res rooms.Result, err error, resent bool) (retry bool) {
 	case errors.As(err, &ve):
 		it.Status, it.Message = ItemFailed, ve.Error()
 	case errors.As(err, &ce):
-		names := make([]string, len(ce.Conflicts))
-		for i, c := range ce.Conflicts {
-			names[i] = rooms.Label(c.Field) + " (now " + c.Theirs + ")"
-		}
-		it.Status, it.Message = ItemFailed, "Not sent: changed since by someone else: "+strings.Join(names, ", ")+"."
+		it.Status, it.Message = ItemFailed, conflictMessage(ce)
 	default:
 		it.Status, it.Message = ItemFailed, "Not sent: "+err.Error()
 		if errors.As(err, &ae) {

@@ -114,6 +114,32 @@ func (s *Service) RevertJob(ctx context.Context, jobs Jobs, actor audit.Actor, a
 	return rj, nil
 }
 
+// JobRevertPlan is the job a revert of job id would run, without running
+// it (an approval policy may first ask for a second person): the errors of
+// RevertJob, but nothing is reserved.
+func (s *Service) JobRevertPlan(ctx context.Context, jobs Jobs, id int64) (bulk.Plan, error) {
+	j, err := jobs.Job(ctx, id)
+	if err != nil {
+		return bulk.Plan{}, err
+	}
+	if !j.Ended() {
+		return bulk.Plan{}, bulk.ErrNotEnded
+	}
+	if l, err := s.JobLinks(ctx, id); err != nil {
+		return bulk.Plan{}, err
+	} else if l.RevertedAs != 0 {
+		return bulk.Plan{}, &RevertedError{Job: l.RevertedAs}
+	}
+	plan, _, err := s.jobPlan(ctx, jobs, id)
+	if err == nil && len(plan.Rows) == 0 {
+		err = ErrNothingToRevert
+	}
+	return plan, err
+}
+
+// JobNote is what a job revert says it does.
+func JobNote(id int64) string { return fmt.Sprintf("reverts job #%d", id) }
+
 // jobPlan is the revert of each room job id changed, and the entry each
 // row reverts.
 func (s *Service) jobPlan(ctx context.Context, jobs Jobs, id int64) (bulk.Plan, []int64, error) {
