@@ -52,7 +52,7 @@ func (h *Handlers) bulkProgress(c echo.Context) (bulkview.ProgressProps, error) 
 		return bulkview.ProgressProps{}, err
 	}
 	job, rows := progressView(p, items)
-	return bulkview.ProgressProps{Job: job, Items: rows, CanCancel: true, CSRF: csrfToken(c)}, nil
+	return bulkview.ProgressProps{Job: job, Items: rows, CanCancel: true, CSRF: csrfToken(c), Revert: h.jobRevert(c, job)}, nil
 }
 
 func jobID(c echo.Context) (int64, error) {

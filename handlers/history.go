@@ -66,6 +66,11 @@ func (h *Handlers) RevertForm(c echo.Context) error {
 	edit := roomsview.EditProps{RoomID: room.RoomId, CanEdit: true, CSRF: csrfToken(c),
 		Fields: editFields(form, orig, nil), Action: revertURL(rv.Record),
 		Banner: historyview.Banner(revertBanner(rv, rooms.Values(room)))}
+	pol, err := h.policy(c)
+	if err != nil {
+		return err
+	}
+	guard(&edit, pol)
 	return render(c, http.StatusOK, roomsview.ShowPage(h.showProps(c, room, edit)))
 }
 
@@ -81,6 +86,16 @@ func (h *Handlers) RevertSave(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	submitted, original := rooms.SplitForm(form)
+	// A field under an approval policy makes the revert a change request,
+	// like any save: the other fields stay as they were, and the reason
+	// says what it reverts unless the operator gave one.
+	sub, orig := revertForms(rv, submitted, original)
+	if form.Get("reason") == "" {
+		form.Set("reason", rv.Note())
+	}
+	if done, err := h.requestInstead(c, rv.Record.Entry.RoomID, form, sub, orig); done {
+		return err
+	}
 	res, err := h.History.Apply(c.Request().Context(), h.rooms(c), actorFrom(c), rv, submitted, original)
 	p := roomsview.EditProps{RoomID: rv.Record.Entry.RoomID}
 	if err != nil || res.Outcome != audit.OutcomeOK {
@@ -104,4 +119,27 @@ func (h *Handlers) revertPlan(c echo.Context) (history.Revert, error) {
 		return rv, echo.NewHTTPError(http.StatusUnprocessableEntity, err.Error())
 	}
 	return rv, err
+}
+
+// revertForms is the posted form as a save of the room would see it: the
+// fields the change touched as posted (orig_* the values it set, unless
+// posted), every other field left as it was (submitted = its orig_*).
+func revertForms(rv history.Revert, submitted, original rooms.Form) (rooms.Form, rooms.Form) {
+	sub, orig := rooms.Form{}, rooms.Form{}
+	touched := map[string]bool{}
+	for _, f := range rv.Fields {
+		touched[f] = true
+	}
+	for _, f := range rooms.Fields {
+		switch {
+		case touched[f]:
+			sub[f], orig[f] = submitted[f], rv.After[f]
+			if original.Has(f) {
+				orig[f] = original[f]
+			}
+		case original.Has(f):
+			sub[f], orig[f] = original[f], original[f]
+		}
+	}
+	return sub, orig
 }

@@ -7,12 +7,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
+	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/tencent"
+	"github.com/roomdesk/roomdesk/views/bulkview"
 	"github.com/roomdesk/roomdesk/views/components"
 )
 
@@ -218,5 +223,135 @@ func TestRevertRefusesWhatIsNotAChange(t *testing.T) {
 	}
 	if r := c.Get("/audit/999999/revert"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("GET revert of no entry: %s", r)
+	}
+}
+
+// waitJobPage reloads a job's page until it has ended.
+func waitJobPage(t *testing.T, c *apptest.Client, path string) *goquery.Document {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second) // a hang guard, not a measurement
+	for {
+		d := doc(t, c.Get(path))
+		if s := testid(d, "bulk-progress").AttrOr("data-status", ""); s == bulk.JobDone || s == bulk.JobCancelled {
+			return d
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s did not finish", path)
+		}
+		time.Sleep(50 * time.Millisecond) // polls a condition; orders nothing
+	}
+}
+
+func TestRevertAFinishedBulkJobAsANewJob(t *testing.T) {
+	env, op := newRoomsEnv(t)
+	const other = "live_1002"
+	before := map[string]string{}
+	for _, id := range []string{seedRoom, other} {
+		r, _ := env.Emulator.Room(id)
+		before[id] = r.Notice
+	}
+	change := rooms.Form{rooms.FieldNotice: {"Campaign notice"}}
+	job, err := env.Bulk.Create(t.Context(), audit.Actor{Name: "olga", Role: "operator"}, bulk.Plan{Source: "test", Common: change,
+		Rows: []bulk.Row{{Line: 1, RoomID: seedRoom, Fields: change}, {Line: 2, RoomID: other, Fields: change}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := bulkview.JobPath(job.ID)
+	if testid(waitJobPage(t, op, path), "bulk-revert").Length() != 1 {
+		t.Fatal("no Revert button on a finished job that changed rooms")
+	}
+	// One room is changed again elsewhere: its revert must leave it alone.
+	room, _ := env.Emulator.Room(other)
+	room.Notice = "Changed again elsewhere"
+	env.Emulator.PutRoom(room)
+
+	r := op.PostForm(path+"/revert", url.Values{})
+	next := r.Header.Get("Location")
+	if r.StatusCode != http.StatusSeeOther || next == path || !strings.HasPrefix(next, "/bulk/") {
+		t.Fatalf("revert: %s", r)
+	}
+	if again := op.PostForm(path+"/revert", url.Values{}); again.Header.Get("Location") != next {
+		t.Errorf("a second revert went to %q, want the first %q", again.Header.Get("Location"), next)
+	}
+	d := waitJobPage(t, op, next)
+	if l := testid(d, "bulk-revert-of").Find("a"); l.AttrOr("href", "") != path {
+		t.Errorf("the revert job does not link to the job: %q", l.AttrOr("href", ""))
+	}
+	failed := d.Find(`[data-testid="bulk-items"] tr[data-status="failed"]`)
+	if failed.Length() != 1 || !strings.Contains(failed.Text(), "changed since") {
+		t.Errorf("the room changed since: %q", failed.Text())
+	}
+	if r, _ := env.Emulator.Room(seedRoom); r.Notice != before[seedRoom] {
+		t.Errorf("%s not restored: %q", seedRoom, r.Notice)
+	}
+	if r, _ := env.Emulator.Room(other); r.Notice != "Changed again elsewhere" {
+		t.Errorf("%s overwritten: %q", other, r.Notice)
+	}
+	d = doc(t, op.Get(path))
+	if testid(d, "bulk-revert").Length() != 0 || testid(d, "bulk-reverted-as").Find("a").AttrOr("href", "") != next {
+		t.Error("the job does not link to its revert")
+	}
+	// The restored room's history shows the bulk edit reverted by the revert job's entry.
+	h := doc(t, op.Get("/rooms/"+seedRoom+"/history"))
+	if testid(h, "history-reverted-by").Length() != 1 || h.Find(`[data-kind="revert"]`).Length() != 1 {
+		t.Errorf("restored room's history: %q", testid(h, "history").Text())
+	}
+}
+
+// A revert of a field the app's policy guards is a change request like any
+// save of it: nothing is sent, and the request says what it reverts.
+func TestRevertOfAGuardedFieldBecomesAChangeRequest(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	seq := editName(t, c, "Finals night")
+	if _, err := env.Approvals.SetPolicy(context.Background(), audit.Actor{Name: "test", Role: "admin"}, approval.Policy{
+		App: env.Apps.Default().ID, Fields: []string{"RoomName"}, Expiry: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	r := c.Get("/audit/" + strconv.FormatInt(seq, 10) + "/revert")
+	action, form := formValues(t, r)
+	calls := env.Emulator.Calls(tencent.CmdUpdateRoomInfo)
+	r = c.PostForm(action, form, apptest.HTMX...)
+	if r.StatusCode != http.StatusOK || testid(doc(t, r), "requested-panel").Length() != 1 {
+		t.Fatalf("revert of a guarded field: %s", r)
+	}
+	if env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != calls {
+		t.Error("a guarded revert was sent without approval")
+	}
+	if room, _ := env.Emulator.Room(seedRoom); room.RoomName != "Finals night" {
+		t.Errorf("room name changed without approval: %q", room.RoomName)
+	}
+	p, err := env.Audit.List(context.Background(), audit.Filter{Action: "request.create"}, 0, 1)
+	if err != nil || len(p.Records) != 1 || !strings.Contains(p.Records[0].Entry.Detail, "reverts #"+strconv.FormatInt(seq, 10)) {
+		t.Errorf("the request does not say what it reverts: %+v %v", p.Records, err)
+	}
+}
+
+func TestRevertOfAJobSettingAGuardedFieldBecomesAChangeRequest(t *testing.T) {
+	env, op := newRoomsEnv(t)
+	change := rooms.Form{rooms.FieldNotice: {"Campaign notice"}}
+	job, err := env.Bulk.Create(t.Context(), audit.Actor{Name: "olga", Role: "operator"}, bulk.Plan{Source: "test", Common: change,
+		Rows: []bulk.Row{{Line: 1, RoomID: seedRoom, Fields: change}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := bulkview.JobPath(job.ID)
+	waitJobPage(t, op, path)
+	if _, err := env.Approvals.SetPolicy(context.Background(), audit.Actor{Name: "test", Role: "admin"}, approval.Policy{
+		App: env.Apps.Default().ID, Fields: []string{"Notice"}, Expiry: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	calls := env.Emulator.Calls(tencent.CmdUpdateRoomInfo)
+	r := op.PostForm(path+"/revert", url.Values{})
+	if loc := r.Header.Get("Location"); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/requests/") {
+		t.Fatalf("guarded job revert: %s (Location %q)", r, loc)
+	}
+	if env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != calls {
+		t.Error("a guarded job revert was sent without approval")
+	}
+	if room, _ := env.Emulator.Room(seedRoom); room.Notice != "Campaign notice" {
+		t.Errorf("room changed without approval: %q", room.Notice)
+	}
+	if testid(doc(t, op.Get(path)), "bulk-reverted-as").Length() != 0 {
+		t.Error("the job shows a revert job that was never started")
 	}
 }

@@ -74,6 +74,7 @@ func (h *Handlers) Register(e *echo.Echo) {
 		inView.GET("/rooms/:id/history", h.RoomHistory)
 		inEdit.GET("/audit/:id/revert", h.RevertForm)
 		inEdit.POST("/audit/:id/revert", h.RevertSave)
+		inEdit.POST("/bulk/:id/revert", h.BulkRevert, h.jobInApp)
 	}
 
 	// The audit log is one log across the apps (?app= filters it).

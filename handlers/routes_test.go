@@ -113,6 +113,8 @@ var authorization = map[string]auth.Role{
 	"POST /audit/:id/revert":           auth.RoleOperator,
 	"GET /apps/:app/audit/:id/revert":  auth.RoleOperator,
 	"POST /apps/:app/audit/:id/revert": auth.RoleOperator,
+	"POST /bulk/:id/revert":            auth.RoleOperator,
+	"POST /apps/:app/bulk/:id/revert":  auth.RoleOperator,
 }
 
 // backToSignIn are routes whose own answer, without a password step

@@ -197,6 +197,11 @@ type Item struct {
 	Attempts  int
 	IntentSeq int64
 	UpdatedAt time.Time
+	// Original, when set, is what the room must still hold for Fields to be
+	// sent (a revert's "values the change set"): a field changed since is a
+	// conflict, as on the room form. Nil: no such check.
+	Original rooms.Form
+	Note     string // why, on the room's audit entries ("reverts #12")
 }
 
 // Progress is a running job's state for the progress bar.

@@ -44,7 +44,10 @@ type Row struct {
 	// Fields is every field this room gets: the job's, then its CSV cells.
 	// Rows without CSV cells share the plan's Common map: read-only.
 	Fields rooms.Form
-	src    string
+	// Original and Note: see Item (a revert job sets them; CSV rows do not).
+	Original rooms.Form
+	Note     string
+	src      string
 }
 
 // Plan is a validated bulk edit, ready to become a job.

@@ -54,7 +54,7 @@ func (s *Service) RetryFailed(ctx context.Context, actor audit.Actor, id int64) 
 	}
 	plan := Plan{Source: fmt.Sprintf("failed rooms of job #%d", id), Common: first.Fields}
 	for _, it := range failed {
-		plan.Rows = append(plan.Rows, Row{Line: it.Line, RoomID: it.RoomID, Fields: it.Fields})
+		plan.Rows = append(plan.Rows, Row{Line: it.Line, RoomID: it.RoomID, Fields: it.Fields, Original: it.Original, Note: it.Note})
 	}
 	j, err := s.create(ctx, actor, plan, id)
 	if err != nil {

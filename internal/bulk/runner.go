@@ -208,11 +208,11 @@ func (s *Service) release(items []Item) error {
 // update that did land finds nothing to send.
 func (s *Service) process(ctx context.Context, j Job, w work) outcome {
 	it := w.item
-	actor := audit.Actor{Name: j.CreatedBy, Role: j.Role, IP: j.IP, UserAgent: j.UserAgent, JobID: j.Key()}
+	actor := audit.Actor{Name: j.CreatedBy, Role: j.Role, IP: j.IP, UserAgent: j.UserAgent, JobID: j.Key(), Note: it.Note}
 	delay := s.opts.RetryDelay
 	for try := 1; ; try++ {
 		it.Attempts++
-		res, err := s.up.Update(ctx, actor, it.RoomID, it.Fields, rooms.Form{})
+		res, err := s.up.Update(ctx, actor, it.RoomID, it.Fields, it.original())
 		if ctx.Err() != nil && (err != nil || res.Outcome == audit.OutcomeUnknown) {
 			return outcome{item: it, keep: true} // stopping: the next runner re-reads it
 		}
@@ -241,6 +241,7 @@ func settle(it *Item, res rooms.Result, err error, resent bool) (retry bool) {
 	it.RequestID, it.ErrorCode, it.ErrorInfo = "", 0, ""
 	var ae *tencent.APIError
 	var ve *rooms.ValidationError
+	var ce *rooms.ConflictError
 	switch {
 	case err == nil:
 		it.IntentSeq = max(it.IntentSeq, res.IntentSeq)
@@ -271,6 +272,8 @@ func settle(it *Item, res rooms.Result, err error, resent bool) (retry bool) {
 		}
 	case errors.As(err, &ve):
 		it.Status, it.Message = ItemFailed, ve.Error()
+	case errors.As(err, &ce):
+		it.Status, it.Message = ItemFailed, conflictMessage(ce)
 	default:
 		it.Status, it.Message = ItemFailed, "Not sent: "+err.Error()
 		if errors.As(err, &ae) {

@@ -17,7 +17,7 @@ const jobCols = `id, created_by, created_by_role, client_ip, user_agent, created
 	COALESCE(retry_of, 0), COALESCE((SELECT r.id FROM bulk_jobs r WHERE r.retry_of = bulk_jobs.id), 0)`
 
 const itemCols = `job_id, seq, line, room_id, fields, status, request_id, error_code, error_info,
-	message, changes, attempts, intent_seq, updated_at_us`
+	message, changes, attempts, intent_seq, updated_at_us, original, note`
 
 // Create stores plan as a queued job and wakes the runner.
 func (s *Service) Create(ctx context.Context, actor audit.Actor, plan Plan) (Job, error) {
@@ -58,23 +58,31 @@ func (s *Service) create(ctx context.Context, actor audit.Actor, plan Plan, retr
 	if err != nil {
 		return Job{}, fmt.Errorf("bulk: create: %w", err)
 	}
-	const chunk = 100 // 6 parameters a row, well under both drivers' limits
+	const chunk = 100 // 8 parameters a row, well under both drivers' limits
 	for start := 0; start < len(plan.Rows); start += chunk {
 		rows := plan.Rows[start:min(start+chunk, len(plan.Rows))]
 		var q strings.Builder
-		q.WriteString(`INSERT INTO bulk_items (job_id, seq, line, room_id, fields, status) VALUES `)
-		args := make([]any, 0, len(rows)*6)
+		q.WriteString(`INSERT INTO bulk_items (job_id, seq, line, room_id, fields, status, original, note) VALUES `)
+		args := make([]any, 0, len(rows)*8)
 		for i, r := range rows {
 			f, err := json.Marshal(r.Fields)
 			if err != nil {
 				return Job{}, fmt.Errorf("bulk: create: %w", err)
 			}
+			orig := ""
+			if r.Original != nil {
+				b, err := json.Marshal(r.Original)
+				if err != nil {
+					return Job{}, fmt.Errorf("bulk: create: %w", err)
+				}
+				orig = string(b)
+			}
 			if i > 0 {
 				q.WriteString(", ")
 			}
 			n := len(args)
-			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
-			args = append(args, id, start+i+1, r.Line, r.RoomID, string(f), ItemPending)
+			fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+			args = append(args, id, start+i+1, r.Line, r.RoomID, string(f), ItemPending, orig, r.Note)
 		}
 		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return Job{}, fmt.Errorf("bulk: create items: %w", err)
@@ -230,16 +238,21 @@ func (s *Service) Progress(ctx context.Context, id int64) (Progress, error) {
 
 func scanItem(r scanner) (Item, error) {
 	var it Item
-	var fields string
+	var fields, orig string
 	var updated int64
 	err := r.Scan(&it.JobID, &it.Seq, &it.Line, &it.RoomID, &fields, &it.Status, &it.RequestID, &it.ErrorCode,
-		&it.ErrorInfo, &it.Message, &it.Changes, &it.Attempts, &it.IntentSeq, &updated)
+		&it.ErrorInfo, &it.Message, &it.Changes, &it.Attempts, &it.IntentSeq, &updated, &orig, &it.Note)
 	if err != nil {
 		return Item{}, err
 	}
 	it.UpdatedAt = fromMicros(updated)
 	if err := json.Unmarshal([]byte(fields), &it.Fields); err != nil {
 		return Item{}, fmt.Errorf("item %d/%d fields: %w", it.JobID, it.Seq, err)
+	}
+	if orig != "" {
+		if err := json.Unmarshal([]byte(orig), &it.Original); err != nil {
+			return Item{}, fmt.Errorf("item %d/%d original: %w", it.JobID, it.Seq, err)
+		}
 	}
 	return it, nil
 }

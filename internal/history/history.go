@@ -6,11 +6,13 @@
 package history
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -134,24 +136,49 @@ func (s *Service) Links(ctx context.Context, seqs ...int64) (Links, error) {
 		ph[i], args[i] = fmt.Sprintf("$%d", i+1), s
 	}
 	in := strings.Join(ph, ", ")
-	rows, err := s.db.QueryContext(ctx, `SELECT revert_seq, original_seq FROM history_reverts
-		WHERE original_seq IN (`+in+`) OR revert_seq IN (`+in+`) ORDER BY revert_seq DESC`, args...)
+	// Single reverts, then the rooms of revert jobs (from either side, each
+	// query on its own index).
+	const items = `SELECT bi.intent_seq, h.original_seq FROM history_item_reverts h
+		JOIN bulk_items bi ON bi.job_id = h.job_id AND bi.seq = h.item_seq
+		WHERE bi.intent_seq <> 0 AND bi.status = 'done' AND `
+	seen := map[[2]int64]bool{}
+	for _, q := range []string{
+		`SELECT revert_seq, original_seq FROM history_reverts WHERE original_seq IN (` + in + `) OR revert_seq IN (` + in + `)`,
+		items + `h.original_seq IN (` + in + `)`,
+		items + `bi.intent_seq IN (` + in + `)`,
+	} {
+		if err := s.links(ctx, q, args, &l, seen); err != nil {
+			return l, err
+		}
+	}
+	for _, revs := range l.RevertedBy {
+		slices.SortFunc(revs, func(a, b int64) int { return cmp.Compare(b, a) })
+	}
+	return l, nil
+}
+
+func (s *Service) links(ctx context.Context, q string, args []any, l *Links, seen map[[2]int64]bool) error {
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return l, fmt.Errorf("history: links: %w", err)
+		return fmt.Errorf("history: links: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var rev, orig int64
 		if err := rows.Scan(&rev, &orig); err != nil {
-			return l, fmt.Errorf("history: links: %w", err)
+			return fmt.Errorf("history: links: %w", err)
 		}
+		if seen[[2]int64{rev, orig}] {
+			continue
+		}
+		seen[[2]int64{rev, orig}] = true
 		l.RevertedBy[orig] = append(l.RevertedBy[orig], rev)
 		l.Reverts[rev] = orig
 	}
 	if err := rows.Err(); err != nil {
-		return l, fmt.Errorf("history: links: %w", err)
+		return fmt.Errorf("history: links: %w", err)
 	}
-	return l, nil
+	return nil
 }
 
 // ErrNotFound is an entry that does not exist, or not in the app asked for.

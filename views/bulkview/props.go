@@ -154,6 +154,7 @@ type ProgressProps struct {
 	Items     []Item
 	CanCancel bool
 	CSRF      string
+	Revert    JobRevert
 }
 
 // Item is one room of a job.
