@@ -41,6 +41,9 @@ func (h *Handlers) Register(e *echo.Echo) {
 	app.GET("/login/mfa", h.MFAForm)
 	app.POST("/language", h.Language) // the header switch (internal/i18n)
 	app.POST("/login/mfa", h.MFAVerify)
+	// Sign-in with the OpenID Connect provider (404 when none is configured).
+	app.POST("/login/sso", h.SSOStart)
+	app.GET("/login/sso/callback", h.SSOCallback)
 	account := app.Group("/account", h.requireAccount)
 	account.GET("", h.AccountShow)
 	account.POST("/mfa", h.AccountMFA)
