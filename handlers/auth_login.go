@@ -14,6 +14,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/config"
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/authview"
 )
 
@@ -37,7 +38,7 @@ func (h *Handlers) Login(c echo.Context) error {
 	p := h.loginProps(c, c.FormValue("next"))
 	p.Username = username
 	if h.LocalLogin.Mode == config.LocalLoginOff {
-		p.Error = "Passwords are turned off here: sign in with " + h.ssoName() + "."
+		p.Error = i18n.Tf(c.Request().Context(), "oidc.PasswordsOff", map[string]any{"Name": h.ssoName()})
 		return render(c, http.StatusForbidden, authview.Login(p))
 	}
 	ctx := c.Request().Context()

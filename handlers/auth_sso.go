@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/internal/sso"
 	"github.com/roomdesk/roomdesk/views/authview"
 )
@@ -28,7 +29,7 @@ func (h *Handlers) SSOStart(c echo.Context) error {
 	to, binding, err := h.SSO.Begin(c.Request().Context(), next)
 	if errors.Is(err, sso.ErrUnreachable) {
 		p := h.loginProps(c, c.FormValue("next"))
-		p.Error = h.SSO.Name() + " cannot be reached right now. Try again in a minute."
+		p.Error = i18n.Tf(c.Request().Context(), "oidc.Unreachable", map[string]any{"Name": h.SSO.Name()})
 		return render(c, http.StatusServiceUnavailable, authview.Login(p))
 	}
 	if err != nil {
@@ -90,4 +91,16 @@ func (h *Handlers) ssoRefused(c echo.Context, kind sso.RefusalKind) error {
 	return render(c, status, authview.SSORefused(authview.SSORefusedProps{
 		Kind: string(kind), Provider: h.SSO.Name(), CSRF: csrfToken(c), Demo: h.Demo,
 	}))
+}
+
+// localAccount refuses the password and second-factor forms to a user who
+// signs in with the identity provider: there is no password here to check
+// or change, and the provider does their second factor.
+func (h *Handlers) localAccount(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if u, _, ok := accountUser(c); ok && u.FromProvider() {
+			return echo.NewHTTPError(http.StatusConflict, i18n.T(c.Request().Context(), "oidc.NoPasswordHere"))
+		}
+		return next(c)
+	}
 }

@@ -46,8 +46,8 @@ func (h *Handlers) Register(e *echo.Echo) {
 	app.GET("/login/sso/callback", h.SSOCallback)
 	account := app.Group("/account", h.requireAccount)
 	account.GET("", h.AccountShow)
-	account.POST("/mfa", h.AccountMFA)
-	account.POST("/password", h.AccountPassword, h.require(auth.RoleViewer))
+	account.POST("/mfa", h.AccountMFA, h.localAccount)
+	account.POST("/password", h.AccountPassword, h.require(auth.RoleViewer), h.localAccount)
 
 	// Rooms belong to a Tencent app, and the role is checked in that app
 	// (inApp). /apps/{app}/rooms… name it; /rooms… are the default app's,

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -112,6 +113,14 @@ func TestSSOSignInSessionAndLogout(t *testing.T) {
 	if e := lastEntry(t, env, audit.ActionSSOLogin); e.Actor != "olga" || e.ActorRole != "operator" {
 		t.Errorf("sso_login %+v", e)
 	}
+	// Their password and second factor are the provider's business.
+	acct := c.Get("/account")
+	if testid(doc(t, acct), "account-provider").Length() != 1 || testid(doc(t, acct), "password-change").Length() != 0 {
+		t.Errorf("account page of a provider user:\n%v", acct)
+	}
+	if r := c.PostForm("/account/password", url.Values{"current": {"x"}, "password": {"a new long password"}, "confirm": {"a new long password"}}); r.StatusCode != http.StatusConflict {
+		t.Errorf("password change by a provider user: %v", r)
+	}
 
 	// Sign-out ends the session here, then RP-initiated logout at the OP,
 	// which sends the browser back to the sign-in page.
@@ -210,6 +219,18 @@ func TestSSODisabledUserRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.CreateUser(t, "root", auth.RoleAdmin)
+	admin := env.Login(t, "root")
+	users := admin.Get("/admin/users")
+	if testid(doc(t, users), "users-sso-note").Length() != 1 || doc(t, users).Find(`[data-testid="user-row-olga"] [data-testid="user-sso"]`).Length() != 1 ||
+		doc(t, users).Find(`[data-testid="user-row-root"] [data-testid="user-sso"]`).Length() != 0 {
+		t.Errorf("users page marks provider users and says MFA is the provider's:\n%v", users)
+	}
+	if !strings.Contains(testidText(t, users, "users-sso-note"), "ROOMDESK_REQUIRE_MFA does not apply") {
+		t.Error("the users page does not say ROOMDESK_REQUIRE_MFA does not apply to provider users")
+	}
+	if r := admin.PostForm(fmt.Sprintf("/admin/users/%d/password", u.ID), url.Values{"password": {"a new long password"}, "confirm": {"a new long password"}}); r.StatusCode != http.StatusConflict {
+		t.Errorf("password reset of a provider user: %v", r)
+	}
 	if err := env.Auth.SetDisabled(context.Background(), audit.Actor{Name: "root", Role: "admin"}, u.ID, true); err != nil {
 		t.Fatal(err)
 	}
