@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -100,6 +101,25 @@ func (h *Handlers) localAccount(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if u, _, ok := accountUser(c); ok && u.FromProvider() {
 			return echo.NewHTTPError(http.StatusConflict, i18n.T(c.Request().Context(), "oidc.NoPasswordHere"))
+		}
+		return next(c)
+	}
+}
+
+// ssoCSP lets a page's forms lead to the provider: the sign-in button's
+// POST is answered with a redirect to its authorization endpoint, sign-out
+// with one to its end-session endpoint, and the browser holds such
+// redirects to the page's form-action directive.
+func (h *Handlers) ssoCSP(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if h.SSO != nil {
+			if c.Request().Method == http.MethodGet && c.Request().URL.Path == "/login" {
+				// Discovery first, so the sign-in page names the real endpoints.
+				h.SSO.Prepare(c.Request().Context())
+			}
+			hd := c.Response().Header()
+			allowed := "form-action 'self' " + strings.Join(h.SSO.FormOrigins(), " ")
+			hd.Set("Content-Security-Policy", strings.Replace(hd.Get("Content-Security-Policy"), "form-action 'self'", allowed, 1))
 		}
 		return next(c)
 	}

@@ -33,7 +33,7 @@ func (h *Handlers) Register(e *echo.Echo) {
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/img/favicon.svg") })
 
 	// Everything a person sees: sessions, CSRF, no caching.
-	app := e.Group("", h.loadSession, h.localize, h.flushDenials, h.csrf(), noStore)
+	app := e.Group("", h.loadSession, h.localize, h.flushDenials, h.csrf(), noStore, h.ssoCSP)
 	app.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/rooms") })
 	app.GET("/login", h.LoginForm)
 	app.POST("/login", h.Login)

@@ -85,6 +85,11 @@ func TestSSOSignInSessionAndLogout(t *testing.T) {
 	if got := testidText(t, page, "sso-signin"); got != "Sign in with Test IdP" {
 		t.Errorf("button %q", got)
 	}
+	// The button's POST is answered with a redirect to the provider, which
+	// the browser holds to the page's form-action: it names the provider.
+	if csp := page.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+op.Issuer+";") {
+		t.Errorf("CSP %q does not let the sign-in form lead to the provider", csp)
+	}
 	if doc(t, page).Find(`input[name="password"]`).Length() != 1 {
 		t.Error("passwords are on by default: the form should show")
 	}

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 
@@ -57,8 +58,14 @@ type Service struct {
 
 	mu       sync.Mutex
 	provider *oidc.Provider
-	logout   string // end_session_endpoint, "" when the provider has none
+	logout   string    // end_session_endpoint, "" when the provider has none
+	failedAt time.Time // the last failed discovery: retried after retryAfter
+	origins  []string  // where the browser is sent: issuer, authorization and end-session endpoints
 }
+
+// retryAfter spaces discovery attempts while the provider is down, so a
+// burst of sign-in pages does not wait on it each time.
+const retryAfter = 30 * time.Second
 
 // New checks the roles file against the apps served and returns the
 // service. It makes no network call.
@@ -103,8 +110,12 @@ func (s *Service) discover(ctx context.Context) (*oidc.Provider, error) {
 	if s.provider != nil {
 		return s.provider, nil
 	}
+	if !s.failedAt.IsZero() && s.opts.Now().Sub(s.failedAt) < retryAfter {
+		return nil, fmt.Errorf("%w: discovery failed less than %s ago", ErrUnreachable, retryAfter)
+	}
 	p, err := oidc.NewProvider(s.ctx(ctx), s.opts.Config.Issuer)
 	if err != nil {
+		s.failedAt = s.opts.Now()
 		s.opts.Logger.Warn("sso: discovery failed", "issuer", s.opts.Config.Issuer, "err", err)
 		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
@@ -114,8 +125,41 @@ func (s *Service) discover(ctx context.Context) (*oidc.Provider, error) {
 	if err := p.Claims(&extra); err == nil {
 		s.logout = extra.EndSession
 	}
+	s.origins = nil
+	for _, u := range []string{p.Endpoint().AuthURL, s.logout} {
+		if o := origin(u); o != "" && !slices.Contains(s.origins, o) {
+			s.origins = append(s.origins, o)
+		}
+	}
 	s.provider = p
 	return p, nil
+}
+
+// Prepare fetches the discovery document if it has not been yet (and did
+// not fail moments ago), so the sign-in page can name the provider's
+// endpoints in its Content-Security-Policy. Errors are left to Begin.
+func (s *Service) Prepare(ctx context.Context) { _, _ = s.discover(ctx) }
+
+// FormOrigins are the origins a page's forms lead the browser to (the
+// sign-in button to the authorization endpoint, sign-out to the
+// end-session endpoint), for the form-action directive of the page's
+// Content-Security-Policy: the issuer's until discovery has happened.
+func (s *Service) FormOrigins() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.provider == nil {
+		return []string{origin(s.opts.Config.Issuer)}
+	}
+	return slices.Clone(s.origins)
+}
+
+// origin is scheme://host of a URL, "" if it has none.
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 func (s *Service) oauth(p *oidc.Provider) *oauth2.Config {
