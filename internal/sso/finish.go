@@ -106,6 +106,9 @@ func (s *Service) Finish(ctx context.Context, q url.Values, binding string, clie
 	if err := idt.Claims(&c); err != nil || idt.Claims(&all) != nil {
 		return Result{}, s.refuse(ctx, client, idt.Subject, RefusedProvider, "id token: unreadable claims")
 	}
+	if p := audienceProblem(idt.Audience, all["azp"], s.opts.Config.ClientID); p != "" {
+		return Result{}, s.refuse(ctx, client, idt.Subject, RefusedProvider, p)
+	}
 	who := c.PreferredUsername
 	if who == "" {
 		who = c.Email
@@ -204,6 +207,20 @@ func noGroupReason(claim string, groups []string, found bool) string {
 	}
 	b, _ := json.Marshal(groups)
 	return "no group gives a role here (groups: " + safetext.Clip(string(b), 400) + ")"
+}
+
+// audienceProblem holds a token naming other audiences beside this client
+// to OpenID Connect Core 3.1.3.7: the authorized party (azp) must then be
+// this client. The verifier has already checked the client is among them.
+func audienceProblem(aud []string, azp any, clientID string) string {
+	if len(aud) == 1 && aud[0] == clientID {
+		return ""
+	}
+	if s, _ := azp.(string); s == clientID {
+		return ""
+	}
+	b, _ := json.Marshal(aud)
+	return "id token: wrong audience (also for " + safetext.Clip(string(b), 200) + ", and azp is not this client)"
 }
 
 // tokenProblem names what is wrong with an ID token, for the audit row.

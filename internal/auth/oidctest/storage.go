@@ -2,7 +2,7 @@ package oidctest
 
 import (
 	"context"
-	"crypto/rsa"
+	"crypto/ecdsa"
 	"errors"
 	"fmt"
 	"slices"
@@ -51,18 +51,21 @@ type Client struct {
 	GroupsInUserinfoOnly bool
 }
 
+// signingKey is ES256: an ECDSA key is made in microseconds, where an RSA
+// one costs a test run seconds on a busy machine. Providers sign with
+// either; the relying party takes the algorithms discovery announces.
 type signingKey struct {
 	id  string
-	key *rsa.PrivateKey
+	key *ecdsa.PrivateKey
 }
 
-func (k *signingKey) SignatureAlgorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (k *signingKey) SignatureAlgorithm() jose.SignatureAlgorithm { return jose.ES256 }
 func (k *signingKey) Key() any                                    { return k.key }
 func (k *signingKey) ID() string                                  { return k.id }
 
 type publicKey struct{ *signingKey }
 
-func (k publicKey) Algorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (k publicKey) Algorithm() jose.SignatureAlgorithm { return jose.ES256 }
 func (k publicKey) Use() string                        { return "sig" }
 func (k publicKey) Key() any                           { return &k.key.PublicKey }
 
@@ -242,7 +245,7 @@ func (s *storage) GetRefreshTokenInfo(context.Context, string, string) (string, 
 func (s *storage) SigningKey(context.Context) (op.SigningKey, error) { return &s.key, nil }
 
 func (s *storage) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorithm, error) {
-	return []jose.SignatureAlgorithm{jose.RS256}, nil
+	return []jose.SignatureAlgorithm{jose.ES256}, nil
 }
 
 func (s *storage) KeySet(context.Context) ([]op.Key, error) {
