@@ -47,6 +47,13 @@ func (h *Handlers) accountPage(c echo.Context, status int, p accountview.Props) 
 		return err
 	}
 	p.Layout, p.Enrolling, p.MFA = h.page(c, "Your account", ""), enrolling, u.MFA
+	if u.FromProvider() {
+		p.Provider = h.ssoName()
+		if p.Provider == "" {
+			p.Provider = "SSO"
+		}
+		return render(c, status, accountview.Page(p))
+	}
 	if !u.MFA && len(p.RecoveryCodes) == 0 {
 		en, err := h.Auth.BeginEnrol(c.Request().Context(), u)
 		if err != nil {

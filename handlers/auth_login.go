@@ -13,6 +13,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/config"
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/authview"
 )
 
@@ -21,7 +23,7 @@ func (h *Handlers) LoginForm(c echo.Context) error {
 	if _, ok := currentUser(c); ok {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
-	p := authview.LoginProps{Next: c.QueryParam("next"), CSRF: csrfToken(c), Demo: h.Demo}
+	p := h.loginProps(c, c.QueryParam("next"))
 	if c.QueryParam("signed_out") == "1" {
 		p.Notice = "You have been signed out."
 	}
@@ -33,7 +35,12 @@ func (h *Handlers) LoginForm(c echo.Context) error {
 // sign-in is worthless after it.
 func (h *Handlers) Login(c echo.Context) error {
 	username := strings.TrimSpace(c.FormValue("username"))
-	p := authview.LoginProps{Username: username, Next: c.FormValue("next"), CSRF: csrfToken(c), Demo: h.Demo}
+	p := h.loginProps(c, c.FormValue("next"))
+	p.Username = username
+	if h.LocalLogin.Mode == config.LocalLoginOff {
+		p.Error = i18n.Tf(c.Request().Context(), "oidc.PasswordsOff", map[string]any{"Name": h.ssoName()})
+		return render(c, http.StatusForbidden, authview.Login(p))
+	}
 	ctx := c.Request().Context()
 	u, err := h.Auth.Authenticate(ctx, actorFrom(c), username, c.FormValue("password"))
 	var locked *auth.LockedError
@@ -61,15 +68,38 @@ func (h *Handlers) Login(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, safeNext(p.Next))
 }
 
-// Logout ends the session on the server, not only in the browser.
+// Logout ends the session on the server, not only in the browser. A
+// provider user is then sent to the provider's logout (RP-initiated
+// logout) when its discovery document offers one, which sends them back
+// to the sign-in page.
 func (h *Handlers) Logout(c echo.Context) error {
+	u, _ := currentUser(c)
 	if sid, ok := c.Get(ctxSessionID).(string); ok {
 		if err := h.Auth.EndSession(c.Request().Context(), sid, actorFrom(c)); err != nil {
 			return err
 		}
 	}
 	h.clearSession(c)
+	if h.SSO != nil && u.FromProvider() {
+		if to := h.SSO.LogoutURL(c.Request().Context(), h.SSO.PostLogoutURL()); to != "" {
+			return redirect(c, to)
+		}
+	}
 	return redirect(c, "/login?signed_out=1")
+}
+
+// loginProps are the sign-in page's settings: which ways to sign in show.
+func (h *Handlers) loginProps(c echo.Context, next string) authview.LoginProps {
+	return authview.LoginProps{Next: next, CSRF: csrfToken(c), Demo: h.Demo, SSOName: h.ssoName(),
+		Passwords: h.LocalLogin.Mode != config.LocalLoginOff, BreakGlass: h.LocalLogin.Mode == config.LocalLoginBreakGlass}
+}
+
+// ssoName is the provider's name on the button, "" when there is none.
+func (h *Handlers) ssoName() string {
+	if h.SSO == nil {
+		return ""
+	}
+	return h.SSO.Name()
 }
 
 // waitText says how long to wait in words a person reads.

@@ -18,6 +18,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/history"
 	"github.com/roomdesk/roomdesk/internal/metrics"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/sso"
 )
 
 // Deps is everything the handlers call into.
@@ -37,6 +38,10 @@ type Deps struct {
 	Metrics  *metrics.Metrics
 	Logger   *slog.Logger
 	Demo     bool
+	// SSO is sign-in with the OpenID Connect provider; nil: not configured.
+	SSO *sso.Service
+	// LocalLogin is who may sign in with a local password.
+	LocalLogin config.LocalLogin
 	// RequireMFA is the effective second-factor policy (config.Config's
 	// EffectiveMFA: demo mode exempt unless set explicitly).
 	RequireMFA config.MFAPolicy

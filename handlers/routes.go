@@ -33,7 +33,7 @@ func (h *Handlers) Register(e *echo.Echo) {
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/img/favicon.svg") })
 
 	// Everything a person sees: sessions, CSRF, no caching.
-	app := e.Group("", h.loadSession, h.localize, h.flushDenials, h.csrf(), noStore)
+	app := e.Group("", h.loadSession, h.localize, h.flushDenials, h.csrf(), noStore, h.ssoCSP)
 	app.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/rooms") })
 	app.GET("/login", h.LoginForm)
 	app.POST("/login", h.Login)
@@ -41,10 +41,13 @@ func (h *Handlers) Register(e *echo.Echo) {
 	app.GET("/login/mfa", h.MFAForm)
 	app.POST("/language", h.Language) // the header switch (internal/i18n)
 	app.POST("/login/mfa", h.MFAVerify)
+	// Sign-in with the OpenID Connect provider (404 when none is configured).
+	app.POST("/login/sso", h.SSOStart)
+	app.GET("/login/sso/callback", h.SSOCallback)
 	account := app.Group("/account", h.requireAccount)
 	account.GET("", h.AccountShow)
-	account.POST("/mfa", h.AccountMFA)
-	account.POST("/password", h.AccountPassword, h.require(auth.RoleViewer))
+	account.POST("/mfa", h.AccountMFA, h.localAccount)
+	account.POST("/password", h.AccountPassword, h.require(auth.RoleViewer), h.localAccount)
 
 	// Rooms belong to a Tencent app, and the role is checked in that app
 	// (inApp). /apps/{app}/rooms… name it; /rooms… are the default app's,

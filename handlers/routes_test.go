@@ -20,6 +20,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/auth/oidctest"
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/callgate"
 	"github.com/roomdesk/roomdesk/internal/emulator"
@@ -49,6 +50,10 @@ var authorization = map[string]auth.Role{
 	// The language switch (internal/i18n): a cookie before sign-in, the
 	// user's preference after.
 	"POST /language": anyone,
+	// Sign-in with the OpenID Connect provider (issue 17): before sign-in
+	// by nature; the callback refuses anything but its own flow's state.
+	"POST /login/sso":         anyone,
+	"GET /login/sso/callback": anyone,
 
 	"GET /account":           auth.RoleViewer,
 	"POST /account/mfa":      auth.RoleViewer,
@@ -139,8 +144,10 @@ func newWalk(t *testing.T) *walk {
 	door := httptest.NewServer(gate)
 	t.Cleanup(door.Close)
 	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	op := oidctest.Start(t) // the sign-in routes walk a configured provider
 	env := apptest.New(t, apptest.Options{
-		Now: func() time.Time { return now }, // no session's last_seen moves under a snapshot
+		Environ: op.Environ(t, t.TempDir(), apptest.URLPlaceholder),
+		Now:     func() time.Time { return now }, // no session's last_seen moves under a snapshot
 		Tencent: func(c *tencent.Config) {
 			if c.SDKAppID == app.DemoSDKAppID { // the default app's emulator; the second app keeps its own
 				c.Endpoint = door.URL
@@ -152,6 +159,7 @@ func newWalk(t *testing.T) *walk {
 			}
 		},
 	})
+	op.Register(env.URL)
 	emu.Store(env.Emulator)
 	t.Cleanup(gate.Close) // first: the bulk runner waits on held calls
 	w := &walk{env: env, users: map[auth.Role]string{}}

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/usersview"
 )
 
@@ -26,13 +27,14 @@ func (h *Handlers) usersPage(c echo.Context, status int, p usersview.Props) erro
 	me, _ := currentUser(c)
 	for _, u := range list {
 		row := usersview.Row{ID: u.ID, Username: u.Username, Role: string(u.Role),
-			Disabled: u.Disabled, Created: u.CreatedAt, Self: u.ID == me.ID, MFA: u.MFA}
+			Disabled: u.Disabled, Created: u.CreatedAt, Self: u.ID == me.ID, MFA: u.MFA, SSO: u.FromProvider()}
 		if row.AppRoles, err = h.appRoleRows(c, u.ID); err != nil {
 			return err
 		}
 		p.Users = append(p.Users, row)
 	}
 	p.Apps = h.userApps()
+	p.SSOName = h.ssoName()
 	p.Layout = h.page(c, "Users", "users")
 	c.Response().Header().Add("Vary", "HX-Request")
 	if isHTMX(c) {
@@ -58,6 +60,9 @@ func (h *Handlers) usersFailed(c echo.Context, err error, id int64) error {
 			Text: "That is the last enabled admin: without them nobody could manage users. Add or enable another admin first."}})
 	case errors.Is(err, auth.ErrForbidden):
 		return echo.ErrForbidden
+	case errors.Is(err, auth.ErrProviderUser):
+		return h.usersPage(c, http.StatusConflict, usersview.Props{Flash: usersview.Flash{
+			Text: i18n.T(c.Request().Context(), "oidc.NoPasswordHere")}})
 	}
 	return err
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/metrics"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/server"
+	"github.com/roomdesk/roomdesk/internal/sso"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
@@ -49,6 +50,7 @@ type App struct {
 	Bulk    *bulk.Service
 	// Approvals keeps the approval policies and change requests.
 	Approvals *approval.Service
+	SSO       *sso.Service     // nil unless ROOMDESK_OIDC_ISSUER is set
 	History   *history.Service // rooms' history, changes made outside roomdesk, reverts
 	Metrics   *metrics.Metrics
 	Handler   http.Handler
@@ -111,6 +113,9 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		return nil, err
 	}
 	aopts := auth.Options{Logger: a.Logger, Now: opts.Now}
+	if cfg.LocalLogin.Mode != config.LocalLoginOn {
+		aopts.PasswordAllowed = cfg.LocalLogin.Allows
+	}
 	if opts.Auth != nil {
 		opts.Auth(&aopts)
 	}
@@ -160,7 +165,14 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	if err != nil {
 		return nil, err
 	}
+	if cfg.OIDC.Enabled() {
+		if a.SSO, err = sso.New(sso.Options{Config: cfg.OIDC, Apps: AppIDs(cfg), DB: a.DB, Auth: a.Auth, Audit: a.Audit,
+			Now: opts.Now, Logger: a.Logger}); err != nil {
+			return nil, err
+		}
+	}
 	h := handlers.New(handlers.Deps{
+		SSO: a.SSO, LocalLogin: cfg.LocalLogin,
 		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals, History: a.History,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie, RequireMFA: cfg.EffectiveMFA(),

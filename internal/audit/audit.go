@@ -60,6 +60,10 @@ const (
 	ActionScheduleCreate = "schedule.create"
 	ActionScheduleCancel = "schedule.cancel"
 	ActionScheduleSkip   = "schedule.skip" // a field changed since scheduling was skipped and flagged
+	// Single sign-on with the OpenID Connect provider (internal/sso).
+	ActionSSOLogin    = "auth.sso_login"   // signed in with the identity provider
+	ActionSSORefused  = "auth.sso_refused" // a sign-in with the provider refused, with the reason
+	ActionUserSSORole = "user.sso_role"    // a role set by the provider's groups at sign-in
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result

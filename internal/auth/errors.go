@@ -25,6 +25,9 @@ var (
 	ErrNotFound = errors.New("auth: no such user")
 	// ErrForbidden: the actor's role may not manage users.
 	ErrForbidden = errors.New("auth: only an admin may manage users")
+	// ErrProviderUser: the user signs in with the identity provider and
+	// has no password here to set.
+	ErrProviderUser = errors.New("auth: this user signs in with the identity provider and has no password here")
 	// ErrLastAdmin: the change would leave no enabled admin.
 	ErrLastAdmin = errors.New("auth: this is the last enabled admin")
 )

@@ -47,6 +47,12 @@ func (s *Service) Authenticate(ctx context.Context, client audit.Actor, username
 		reason = "unknown user"
 	case err != nil:
 		return User{}, err
+	case u.FromProvider():
+		// No password here (the hash is ''): same work as a real check.
+		if _, _, err := s.hasher.verify(wctx, password, s.dummyHash()); err != nil {
+			return User{}, err
+		}
+		reason = "signs in with the identity provider, not a password"
 	default:
 		ok, stale, err := s.hasher.verify(wctx, password, hash)
 		if err != nil {
@@ -55,6 +61,8 @@ func (s *Service) Authenticate(ctx context.Context, client audit.Actor, username
 		switch {
 		case !ok:
 			reason = "wrong password"
+		case s.passwordAllowed != nil && !s.passwordAllowed(name):
+			reason = "local password sign-in is turned off for this user (ROOMDESK_LOCAL_LOGIN)"
 		case u.Disabled:
 			reason = "user disabled"
 		case stale:

@@ -28,6 +28,9 @@ type Options struct {
 	// DefaultMaxConcurrentHashes.
 	MaxConcurrentHashes int
 	Logger              *slog.Logger // slog.New(slog.DiscardHandler)
+	// PasswordAllowed says whether a (normalised) username may sign in
+	// with a local password (ROOMDESK_LOCAL_LOGIN); nil: everyone may.
+	PasswordAllowed func(username string) bool
 }
 
 // Service is the auth use case on one database. It is safe for concurrent use.
@@ -40,6 +43,8 @@ type Service struct {
 	throttle Throttle
 	hasher   *hasher
 	log      *slog.Logger
+	// passwordAllowed is Options.PasswordAllowed.
+	passwordAllowed func(string) bool
 
 	dummyOnce sync.Once
 	dummy     string // hash compared against for unknown users
@@ -69,9 +74,10 @@ func NewService(d *db.DB, a audit.Store, opts Options) *Service {
 	return &Service{
 		db: d, audit: a, now: opts.Now,
 		idle: opts.IdleTimeout, absolute: opts.AbsoluteTimeout,
-		throttle: opts.Throttle.withDefaults(),
-		hasher:   &hasher{params: opts.Hash, slots: make(chan struct{}, opts.MaxConcurrentHashes)},
-		log:      opts.Logger,
+		throttle:        opts.Throttle.withDefaults(),
+		hasher:          &hasher{params: opts.Hash, slots: make(chan struct{}, opts.MaxConcurrentHashes)},
+		log:             opts.Logger,
+		passwordAllowed: opts.PasswordAllowed,
 	}
 }
 
@@ -90,7 +96,19 @@ type User struct {
 	Language string
 	// Timezone is the user's IANA time zone ("" means the default).
 	Timezone string
+	// Source is SourceLocal (a password kept here) or SourceOIDC (signs
+	// in with the identity provider, which also does its second factor).
+	Source string
 }
+
+// User sources.
+const (
+	SourceLocal = "local"
+	SourceOIDC  = "oidc"
+)
+
+// FromProvider reports whether u signs in with the identity provider.
+func (u User) FromProvider() bool { return u.Source == SourceOIDC }
 
 // ActorFor is u acting through client (the request's IP and user agent).
 func ActorFor(u User, client audit.Actor) audit.Actor {

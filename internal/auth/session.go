@@ -58,12 +58,28 @@ func (s *Service) CreateSession(ctx context.Context, u User, client audit.Actor)
 // CreateSessionStage is CreateSession for a session that may do only what
 // stage allows (see the Stage constants).
 func (s *Service) CreateSessionStage(ctx context.Context, u User, client audit.Actor, stage string) (string, error) {
+	return s.createSession(ctx, u, client, stage, time.Time{})
+}
+
+// CreateSessionUntil is CreateSession for a user who signed in with the
+// identity provider: the session ends at until (the ID token's expiry)
+// when that comes before the absolute timeout, so it never outlives the
+// provider's word.
+func (s *Service) CreateSessionUntil(ctx context.Context, u User, client audit.Actor, until time.Time) (string, error) {
+	return s.createSession(ctx, u, client, StageFull, until)
+}
+
+func (s *Service) createSession(ctx context.Context, u User, client audit.Actor, stage string, until time.Time) (string, error) {
 	b := make([]byte, sessionIDBytes)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("auth: session id: %w", err)
 	}
 	raw := base64.RawURLEncoding.EncodeToString(b)
 	now := s.nowUS()
+	expires := now.Add(s.absolute)
+	if !until.IsZero() && until.Before(expires) {
+		expires = until.UTC().Truncate(time.Microsecond)
+	}
 	// Opportunistic cleanup, here rather than in a background job: logins
 	// are rare enough to be cheap and frequent enough to keep the table small.
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at_us <= $1`, us(now)); err != nil {
@@ -72,7 +88,7 @@ func (s *Service) CreateSessionStage(ctx context.Context, u User, client audit.A
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO sessions
 		(id_hash, user_id, created_at_us, last_seen_us, expires_at_us, ip, user_agent, stage)
 		VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`,
-		hashID(raw), u.ID, us(now), us(now.Add(s.absolute)), clip(client.IP, 64), clip(client.UserAgent, 512), stage); err != nil {
+		hashID(raw), u.ID, us(now), us(expires), clip(client.IP, 64), clip(client.UserAgent, 512), stage); err != nil {
 		return "", fmt.Errorf("auth: create session: %w", err)
 	}
 	return raw, nil
@@ -189,5 +205,5 @@ func (s *Service) endUserSessions(ctx context.Context, userID int64) (int64, err
 func prefixed(p string) string {
 	return p + "id, " + p + "username, " + p + "role, " + p + "disabled, " + p + "created_at_us, " +
 		p + "updated_at_us, " + p + "password_changed_at_us, CASE WHEN " + p + "totp_secret <> '' THEN 1 ELSE 0 END, " +
-		"COALESCE(" + p + "language, ''), COALESCE(" + p + "timezone, '')"
+		"COALESCE(" + p + "language, ''), COALESCE(" + p + "timezone, '')" + ", " + p + "source"
 }

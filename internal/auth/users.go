@@ -30,8 +30,8 @@ func ValidateUsername(name string) error {
 	return nil
 }
 
-const userCols = `id, username, role, disabled, created_at_us, updated_at_us, password_changed_at_us,
-	CASE WHEN totp_secret <> '' THEN 1 ELSE 0 END, COALESCE(language, ''), COALESCE(timezone, '')`
+// userCols are the columns scanUser reads, in its order.
+var userCols = prefixed("")
 
 type scanner interface{ Scan(...any) error }
 
@@ -39,7 +39,7 @@ func scanUser(r scanner, extra ...any) (User, error) {
 	var u User
 	var role string
 	var created, updated, pwChanged, mfa int64
-	dest := append([]any{&u.ID, &u.Username, &role, &u.Disabled, &created, &updated, &pwChanged, &mfa, &u.Language, &u.Timezone}, extra...)
+	dest := append([]any{&u.ID, &u.Username, &role, &u.Disabled, &created, &updated, &pwChanged, &mfa, &u.Language, &u.Timezone, &u.Source}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return User{}, ErrNotFound
@@ -130,6 +130,9 @@ func (s *Service) SetPassword(ctx context.Context, actor audit.Actor, id int64, 
 	u, err := s.ByID(ctx, id)
 	if err != nil {
 		return err
+	}
+	if u.FromProvider() {
+		return ErrProviderUser
 	}
 	if err := validatePasswordFor(password, u.Username); err != nil {
 		return err

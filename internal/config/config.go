@@ -94,6 +94,10 @@ type Config struct {
 	// RequireMFA is ROOMDESK_REQUIRE_MFA as given ("" when unset); use
 	// EffectiveMFA.
 	RequireMFA MFAPolicy
+	// OIDC is sign-in with an OpenID Connect provider (empty Issuer: off).
+	OIDC OIDC
+	// LocalLogin is who may still sign in with a local password.
+	LocalLogin LocalLogin
 	// Args are the positional arguments left after the flags.
 	Args []string
 	// Warnings are non-fatal oddities (e.g. both secret key forms set) for
@@ -184,6 +188,10 @@ func (c Config) fields() []slog.Attr {
 		slog.String("secure_cookies", string(c.SecureCookies)),
 		slog.Float64("tencent_rate", c.TencentRate),
 		slog.String("apps", appIDs(c.Apps)),
+		slog.String("oidc_issuer", c.OIDC.Issuer),
+		slog.String("oidc_client_id", c.OIDC.ClientID),
+		slog.String("oidc_client_secret", redacted(c.OIDC.ClientSecret)),
+		slog.String("local_login", string(c.LocalLogin.Mode)),
 	}
 }
 
@@ -256,6 +264,15 @@ var flagVars = []struct{ env, usage string }{
 	{EnvAuditWitnessURL, "URL each audit checkpoint is POSTed to"},
 	{EnvMetricsAddr, "host:port for /metrics on a listener of its own; empty: no metrics"},
 	{EnvRequireMFA, "who must use a second factor: admins (default), all or none; demo mode exempts everyone"},
+	{EnvOIDCIssuer, "OpenID Connect issuer URL; empty: no sign-in with a provider"},
+	{EnvOIDCClientID, "OpenID Connect client id"},
+	{EnvOIDCClientSecretFile, "file holding the OpenID Connect client secret"},
+	{EnvOIDCRedirectURL, "redirect URI registered at the provider (https://<host>" + OIDCCallbackPath + ")"},
+	{EnvOIDCScopes, "scopes to ask for (default: openid profile email)"},
+	{EnvOIDCGroupsClaim, "claim carrying the user's groups (default: groups)"},
+	{EnvOIDCName, "the provider's name on the sign-in button (default: SSO)"},
+	{EnvOIDCRolesFile, "JSON file mapping provider groups to roles, globally and per app"},
+	{EnvLocalLogin, "local passwords: on (default), off, or breakglass:<username>"},
 }
 
 func flagName(env string) string {

@@ -93,6 +93,8 @@ func (l *loader) load() Config {
 	c.TrustedProxies = l.proxies()
 	c.TencentRate = l.tencentRate()
 	c.Audit = l.auditConfig(c.DataDir)
+	c.OIDC = l.oidc()
+	c.LocalLogin = l.localLogin(c.OIDC.Enabled())
 	switch c.SecureCookies {
 	case CookiesAuto, CookiesAlways, CookiesNever:
 	default:

@@ -130,6 +130,9 @@ var Actions = []Action{
 	{audit.ActionScheduleCreate, "Change scheduled"},
 	{audit.ActionScheduleCancel, "Scheduled change cancelled"},
 	{audit.ActionScheduleSkip, "Scheduled field skipped"},
+	{audit.ActionSSOLogin, "Sign-in with the identity provider"},
+	{audit.ActionSSORefused, "Identity provider sign-in refused"},
+	{audit.ActionUserSSORole, "Role set by provider groups"},
 }
 
 // ActionLabel names an action for people. An action this build does not

@@ -19,6 +19,8 @@ type Props struct {
 	Form   Form  // the "Add user" form as submitted (never the passwords)
 	Reset  Reset // a reset-password form to show open, with its error
 	Apps   []App // the configured Tencent apps, for per-app roles
+	// SSOName is the identity provider's name; "" when none is configured.
+	SSOName string
 }
 
 // App is one configured app, as the per-app role form offers it.
@@ -37,6 +39,7 @@ type Row struct {
 	Self     bool // the signed-in admin's own account
 	MFA      bool // a second factor is set up
 	AppRoles []AppRole
+	SSO      bool // signs in with the identity provider (no password here)
 }
 
 // Flash is the outcome of the last action; OK false is an error.

@@ -43,9 +43,14 @@ type Options struct {
 	// explicitly, because most tests sign in with a password alone.
 	RequireMFA string
 	// Environ holds further ROOMDESK_* settings, as the environment would
-	// (e.g. ROOMDESK_TRUSTED_PROXIES).
+	// (e.g. ROOMDESK_TRUSTED_PROXIES). URLPlaceholder in a value becomes the
+	// server's base URL (e.g. for ROOMDESK_OIDC_REDIRECT_URL).
 	Environ map[string]string
 }
+
+// URLPlaceholder, in an Environ value, stands for the server's base URL,
+// which is known only once its port is.
+const URLPlaceholder = "{roomdesk-url}"
 
 // Env is a running roomdesk.
 type Env struct {
@@ -61,6 +66,11 @@ func Start(opts Options) (*Env, error) {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	base := "http://" + ln.Addr().String()
 	cfg, err := config.Load(func(k string) string {
 		switch k {
 		case "ROOMDESK_DATA_DIR":
@@ -75,9 +85,10 @@ func Start(opts Options) (*Env, error) {
 			}
 			return opts.RequireMFA
 		}
-		return opts.Environ[k]
+		return strings.ReplaceAll(opts.Environ[k], URLPlaceholder, base)
 	}, nil)
 	if err != nil {
+		ln.Close()
 		return nil, err
 	}
 	timeout := opts.AttemptTimeout
@@ -95,11 +106,7 @@ func Start(opts Options) (*Env, error) {
 		},
 	})
 	if err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		a.Close()
+		ln.Close()
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -108,7 +115,7 @@ func Start(opts Options) (*Env, error) {
 		defer close(done)
 		server.Run(ctx, ln, a.Handler, server.Options{TrustedProxies: cfg.TrustedProxies, ShutdownTimeout: 5 * time.Second}, logger)
 	}()
-	env := &Env{App: a, URL: "http://" + ln.Addr().String()}
+	env := &Env{App: a, URL: base}
 	env.stop = func() { cancel(); <-done; a.Close() }
 	return env, nil
 }
