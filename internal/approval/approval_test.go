@@ -12,6 +12,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/db/dbtest"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 )
@@ -363,4 +364,27 @@ func TestApprovedBulkRequestStartsTheJob(t *testing.T) {
 			t.Errorf("links = %v", steps(f.links(t, r.ID)))
 		}
 	})
+}
+
+// BenchmarkRequestAndApprove is a room change requested and approved
+// (create, approve, re-read, intent, update_room_info, result) on SQLite
+// against the emulator over loopback.
+func BenchmarkRequestAndApprove(b *testing.B) {
+	for _, d := range dbtest.Dialects {
+		b.Run(string(d), func(b *testing.B) {
+			f := newFixture(b, d)
+			for b.Loop() {
+				r, err := f.svc.CreateRoom(ctx, alice, hideRoom("bench"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if d, err := f.svc.Approve(ctx, bob, app, r.ID, ""); err != nil || d.Result == nil || d.Result.Outcome != audit.OutcomeOK {
+					b.Fatalf("%+v %v", d, err)
+				}
+				room, _ := f.emu.Room(roomID)
+				room.IsPublicVisible = true
+				f.emu.PutRoom(room)
+			}
+		})
+	}
 }

@@ -58,7 +58,7 @@ type fixture struct {
 	clock *clock
 }
 
-func newFixture(t *testing.T, d db.Dialect) *fixture {
+func newFixture(t testing.TB, d db.Dialect) *fixture {
 	t.Helper()
 	f := &fixture{db: dbtest.Open(t, d), clock: &clock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}}
 	f.emu = emulator.New(emulator.Config{SDKAppID: testAppID, SecretKey: testSecret})
