@@ -27,7 +27,7 @@ func (p *page) button(name string) playwright.Locator {
 
 // expectPage wraps playwright's web-first assertions on the page itself.
 func (p *page) expectPage() playwright.PageAssertions {
-	return playwright.NewPlaywrightAssertions(5000).Page(p.Page)
+	return playwright.NewPlaywrightAssertions(expectTimeoutMS).Page(p.Page)
 }
 
 // expectStatus allows the console messages an intended 4xx answer to an

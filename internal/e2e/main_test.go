@@ -263,7 +263,12 @@ func (p *page) must(err error) {
 // byTestID is the locator for data-testid=id.
 func (p *page) byTestID(id string) playwright.Locator { return p.GetByTestId(id) }
 
+// expectTimeoutMS bounds how long an expectation waits for the page to
+// get there. It is a hang guard, not a measurement: passing tests never
+// wait it out, and on a loaded 2-core machine a bulk poll took over 5 s.
+const expectTimeoutMS = 15000
+
 // expect wraps playwright's web-first assertions.
 func (p *page) expect(l playwright.Locator) playwright.LocatorAssertions {
-	return playwright.NewPlaywrightAssertions(5000).Locator(l)
+	return playwright.NewPlaywrightAssertions(expectTimeoutMS).Locator(l)
 }
