@@ -14,6 +14,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/tencent"
@@ -353,5 +354,68 @@ func TestRevertOfAJobSettingAGuardedFieldBecomesAChangeRequest(t *testing.T) {
 	}
 	if testid(doc(t, op.Get(path)), "bulk-reverted-as").Length() != 0 {
 		t.Error("the job shows a revert job that was never started")
+	}
+}
+
+// A room's history and reverts stay in their app: demo-sg's room of the
+// same id has its own history, and a change is reverted only by an
+// operator of its app, under that app's URL.
+func TestHistoryAndRevertPerApp(t *testing.T) {
+	env := apptest.New(t, apptest.Options{})
+	admin := env.CreateUser(t, "ada", auth.RoleAdmin)
+	u := env.CreateUser(t, "olga", auth.RoleViewer)
+	if err := env.Auth.SetAppRole(t.Context(), auth.ActorFor(admin, audit.Actor{}), u.ID, "demo-sg", auth.RoleOperator); err != nil {
+		t.Fatal(err)
+	}
+	c := env.Login(t, "olga")
+	sg := env.Emulators["demo-sg"]
+	before, _ := sg.Room(seedRoom)
+	v := appForm(t, c, "/apps/demo-sg/rooms/"+seedRoom)
+	v.Set("RoomName", "SG edit")
+	r := c.PostForm("/apps/demo-sg/rooms/"+seedRoom, v, apptest.HTMX...)
+	if testid(doc(t, r), "result-panel").AttrOr("data-outcome", "") != "ok" {
+		t.Fatalf("edit in demo-sg: %s", r)
+	}
+	seq := strings.TrimPrefix(testid(doc(t, r), "audit-link").Text(), "#")
+
+	d := doc(t, c.Get("/apps/demo-sg/rooms/"+seedRoom+"/history"))
+	link := testid(d, "history-revert").AttrOr("href", "")
+	if testid(d, "history-row").Length() != 1 || link != "/apps/demo-sg/audit/"+seq+"/revert" {
+		t.Fatalf("demo-sg history: %d rows, revert link %q", testid(d, "history-row").Length(), link)
+	}
+	// The default app's room of the same id has no such entry; olga is a
+	// viewer there, so no Revert link either.
+	if d := doc(t, c.Get("/rooms/"+seedRoom+"/history")); testid(d, "history-row").Length() != 0 {
+		t.Errorf("default app's history shows demo-sg's edit")
+	}
+	if r := c.Get("/audit/" + seq + "/revert"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("revert under an app where olga is a viewer: %s", r)
+	}
+	if link := testid(doc(t, c.Get("/audit/"+seq)), "entry-revert").AttrOr("href", ""); link != "/apps/demo-sg/audit/"+seq+"/revert" {
+		t.Errorf("entry page's revert link %q", link)
+	}
+	action, form := formValues(t, c.Get(link))
+	r = c.PostForm(action, form, apptest.HTMX...)
+	if testid(doc(t, r), "result-panel").AttrOr("data-outcome", "") != "ok" {
+		t.Fatalf("revert in demo-sg: %s", r)
+	}
+	if room, _ := sg.Room(seedRoom); room.RoomName != before.RoomName {
+		t.Errorf("demo-sg room after revert: %q", room.RoomName)
+	}
+}
+
+// The history page speaks the reader's language.
+func TestRoomHistoryIsTranslated(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	editName(t, c, "Finals night")
+	room, _ := env.Emulator.Room(seedRoom)
+	room.Notice = "outside"
+	env.Emulator.PutRoom(room)
+	for lang, want := range map[string][2]string{"ja": {"roomdesk 以外で変更", "編集"}, "zh-CN": {"在 roomdesk 之外被修改", "编辑"}} {
+		d := doc(t, c.Get("/rooms/"+seedRoom+"/history", "Accept-Language", lang))
+		labels := testid(d, "history-label")
+		if labels.Length() != 2 || labels.Eq(0).Text() != want[0] || labels.Eq(1).Text() != want[1] {
+			t.Errorf("%s labels: %q", lang, labels.Text())
+		}
 	}
 }
