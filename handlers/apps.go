@@ -59,6 +59,9 @@ func (h *Handlers) inApp(min auth.Role) echo.MiddlewareFunc {
 				return echo.NewHTTPError(http.StatusForbidden)
 			}
 			c.SetRequest(c.Request().WithContext(components.WithAppBase(c.Request().Context(), base)))
+			if err := h.withNames(c, a.ID); err != nil {
+				return err
+			}
 			return next(c)
 		}
 		return signedIn(check)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/sessions"
 
+	"github.com/roomdesk/roomdesk/internal/activity"
 	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/apps"
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -16,6 +17,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/history"
+	"github.com/roomdesk/roomdesk/internal/labels"
 	"github.com/roomdesk/roomdesk/internal/metrics"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/sso"
@@ -34,7 +36,9 @@ type Deps struct {
 	Approvals *approval.Service
 	// History is each room's history and reverts (issue 14).
 	History  *history.Service
-	Sessions sessions.Store // cookie store; the session itself lives in the DB
+	Labels   *labels.Store     // names of category and ActivityStatus codes (issue 13)
+	Activity *activity.Service // the home page's summary of the audit log (issue 13)
+	Sessions sessions.Store    // cookie store; the session itself lives in the DB
 	Metrics  *metrics.Metrics
 	Logger   *slog.Logger
 	Demo     bool

@@ -43,6 +43,7 @@ func (h *Handlers) editAnswer(c echo.Context, p roomsview.EditProps, submitted, 
 		status, p.Fields = http.StatusUnprocessableEntity, editFields(submitted, original, ve.Fields)
 	case errors.As(err, &ce):
 		status, p.Conflict, p.Fields, room = http.StatusConflict, conflictView(ce), editFields(ce.Form, ce.Original, nil), &ce.Room
+		h.attributeConflict(c, ce, p.Conflict)
 	default:
 		prob, ok := problemFor(err, id)
 		if !ok {

@@ -34,7 +34,7 @@ func (h *Handlers) Register(e *echo.Echo) {
 
 	// Everything a person sees: sessions, CSRF, no caching.
 	app := e.Group("", h.loadSession, h.localize, h.flushDenials, h.csrf(), noStore, h.ssoCSP)
-	app.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/rooms") })
+	app.GET("/", h.Home, h.require(auth.RoleViewer)) // activity at a glance (issue 13)
 	app.GET("/login", h.LoginForm)
 	app.POST("/login", h.Login)
 	app.POST("/logout", h.Logout)
@@ -83,10 +83,10 @@ func (h *Handlers) Register(e *echo.Echo) {
 	// The audit log is one log across the apps (?app= filters it).
 	viewer := app.Group("", h.require(auth.RoleViewer))
 	viewer.GET("/apps.css", h.AppsCSS)
-	viewer.GET("/audit", h.AuditList)
+	viewer.GET("/audit", h.AuditList, h.names)
 	viewer.GET("/audit/export.csv", h.AuditExportCSV)
 	viewer.GET("/audit/export.jsonl", h.AuditExportJSONL)
-	viewer.GET("/audit/:id", h.AuditShow)
+	viewer.GET("/audit/:id", h.AuditShow, h.names)
 
 	admin := app.Group("/admin", h.require(auth.RoleAdmin))
 	admin.GET("/users", h.UsersList)
@@ -100,6 +100,11 @@ func (h *Handlers) Register(e *echo.Echo) {
 	// Approval policy (issue 15): which changes need a second person.
 	admin.GET("/policy", h.PolicyShow)
 	admin.POST("/policy", h.PolicySave)
+
+	// Daily use (issue 13): names for codes.
+	admin.GET("/labels", h.LabelsPage)
+	admin.POST("/labels", h.LabelsSet)
+	admin.POST("/users/:id/role", h.UsersRole)
 
 	// Each group above registered a catch-all 404 route carrying its own
 	// middleware, and the last one with prefix "" (operator) won: an

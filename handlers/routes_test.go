@@ -41,7 +41,6 @@ var authorization = map[string]auth.Role{
 	"GET /readyz":      anyone,
 	"GET /static*":     anyone,
 	"GET /favicon.ico": anyone,
-	"GET /":            anyone,
 	"GET /login":       anyone,
 	"POST /login":      anyone,
 	"POST /logout":     anyone,
@@ -120,6 +119,11 @@ var authorization = map[string]auth.Role{
 	"POST /apps/:app/audit/:id/revert": auth.RoleOperator,
 	"POST /bulk/:id/revert":            auth.RoleOperator,
 	"POST /apps/:app/bulk/:id/revert":  auth.RoleOperator,
+	// Daily use (issue 13).
+	"GET /":                      auth.RoleViewer,
+	"GET /admin/labels":          auth.RoleAdmin,
+	"POST /admin/labels":         auth.RoleAdmin,
+	"POST /admin/users/:id/role": auth.RoleAdmin,
 }
 
 // backToSignIn are routes whose own answer, without a password step
@@ -258,6 +262,10 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 		form = url.Values{"field": {rooms.FieldIsPublicVisible}, "bulk_above": {"1"}, "expiry_hours": {"1"}}
 	case "POST /admin/users/:id/app-role":
 		form = url.Values{"app": {w.env.Apps.Default().ID}, "role": {"operator"}}
+	case "POST /admin/users/:id/role":
+		form = url.Values{"role": {"admin"}}
+	case "POST /admin/labels":
+		form = url.Values{"app": {w.env.Apps.Default().ID}, "kind": {"category"}, "code": {"7"}, "name": {"Hijacked"}}
 	default:
 		form = url.Values{}
 	}

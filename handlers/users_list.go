@@ -25,9 +25,15 @@ func (h *Handlers) usersPage(c echo.Context, status int, p usersview.Props) erro
 		return err
 	}
 	me, _ := currentUser(c)
+	activity, err := h.Auth.Activity(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	for _, u := range list {
+		a := activity[u.ID]
 		row := usersview.Row{ID: u.ID, Username: u.Username, Role: string(u.Role),
-			Disabled: u.Disabled, Created: u.CreatedAt, Self: u.ID == me.ID, MFA: u.MFA, SSO: u.FromProvider()}
+			Disabled: u.Disabled, Created: u.CreatedAt, Self: u.ID == me.ID, MFA: u.MFA, SSO: u.FromProvider(),
+			LastSignIn: a.LastSignIn, Sessions: a.Sessions, LastSeen: a.LastSeen}
 		if row.AppRoles, err = h.appRoleRows(c, u.ID); err != nil {
 			return err
 		}

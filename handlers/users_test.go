@@ -72,7 +72,7 @@ func TestUsersPage(t *testing.T) {
 		}
 		role := strings.TrimSpace(row.Find(`[data-testid="user-role"]`).Text())
 		status := strings.TrimSpace(row.Find(`[data-testid="user-status"]`).Text())
-		if role != want[0] || status != want[1] || row.Find("time").Length() != 1 {
+		if role != want[0] || status != want[1] || row.Find(`[data-testid="user-created"] time`).Length() != 1 {
 			t.Errorf("%s: role %q status %q", name, role, status)
 		}
 	}

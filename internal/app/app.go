@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/roomdesk/roomdesk/handlers"
+	"github.com/roomdesk/roomdesk/internal/activity"
 	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/apps"
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -27,6 +28,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/history"
+	"github.com/roomdesk/roomdesk/internal/labels"
 	"github.com/roomdesk/roomdesk/internal/metrics"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/server"
@@ -174,6 +176,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	h := handlers.New(handlers.Deps{
 		SSO: a.SSO, LocalLogin: cfg.LocalLogin,
 		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals, History: a.History,
+		Labels: labels.New(a.DB, a.Audit, opts.Now), Activity: activity.New(a.DB),
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie, RequireMFA: cfg.EffectiveMFA(),
 		Ready: a.ready, Now: opts.Now, Anchor: a.Checkpoints,

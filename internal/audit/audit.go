@@ -64,6 +64,10 @@ const (
 	ActionSSOLogin    = "auth.sso_login"   // signed in with the identity provider
 	ActionSSORefused  = "auth.sso_refused" // a sign-in with the provider refused, with the reason
 	ActionUserSSORole = "user.sso_role"    // a role set by the provider's groups at sign-in
+	// Daily use (issue 13).
+	ActionLabelsUpdate = "labels.update" // a category or ActivityStatus code named, renamed or unnamed
+	ActionUserRole     = "user.role"     // a user's global role changed
+	ActionTemplateSave = "template.save" // a bulk change set saved (or removed) as a template
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result
@@ -136,8 +140,8 @@ func (r Record) Outcome() string {
 
 // Filter selects records. Zero fields match everything.
 type Filter struct {
-	RoomID    string
-	Actor     string
+	RoomID    string // a prefix of the RoomId
+	Actor     string // a prefix of the operator's name
 	Action    string
 	Outcome   string
 	RequestID string

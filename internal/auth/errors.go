@@ -30,6 +30,8 @@ var (
 	ErrProviderUser = errors.New("auth: this user signs in with the identity provider and has no password here")
 	// ErrLastAdmin: the change would leave no enabled admin.
 	ErrLastAdmin = errors.New("auth: this is the last enabled admin")
+	// ErrOwnRole: an admin tried to change their own role.
+	ErrOwnRole = errors.New("auth: another admin changes your role")
 )
 
 // LockedError refuses a login attempt without checking the password: too

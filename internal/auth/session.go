@@ -91,6 +91,11 @@ func (s *Service) createSession(ctx context.Context, u User, client audit.Actor,
 		hashID(raw), u.ID, us(now), us(expires), clip(client.IP, 64), clip(client.UserAgent, 512), stage); err != nil {
 		return "", fmt.Errorf("auth: create session: %w", err)
 	}
+	if stage == StageFull { // a completed sign-in, for the users page
+		if _, err := s.db.ExecContext(ctx, `UPDATE users SET last_login_us = $1 WHERE id = $2`, us(now), u.ID); err != nil {
+			return "", fmt.Errorf("auth: last sign-in: %w", err)
+		}
+	}
 	return raw, nil
 }
 

@@ -33,6 +33,7 @@ const auditUsage = `usage:
       --app ID  --room ID  --actor NAME  --action ACTION  --outcome ok|failed|unknown|denied
       --request-id ID  --job ID  --from TIME  --to TIME   (UTC, e.g. 2025-03-01T14:30;
                                                          --to includes the minute/day given)
+      --room and --actor match by prefix (--room live_10 finds live_1001).
       --format csv|jsonl   (default csv)
       --with-proofs        (jsonl) add a signed checkpoint and each row's
                            inclusion proof, for verify-export

@@ -52,7 +52,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	var err error
 	switch cmd {
 	case "serve":
-		err = serve(ctx, rest, env)
+		err = serve(ctx, rest, env, selfCommand(args[0]))
 	case "emulator":
 		err = runEmulator(ctx, rest, env)
 	case "user":

@@ -197,6 +197,9 @@ func TestServeAndHealthcheck(t *testing.T) {
 	if strings.Contains(errb.String(), m[1]) {
 		t.Error("the generated password is in the log")
 	}
+	if !strings.Contains(stdout, "user passwd admin`") {
+		t.Errorf("stdout does not say how to change the password:\n%s", stdout)
+	}
 
 	resp, err := http.Get(url + "/healthz")
 	if err != nil {

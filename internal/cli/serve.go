@@ -5,14 +5,16 @@ import (
 	"fmt"
 	"net"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/app"
 	"github.com/roomdesk/roomdesk/internal/server"
 )
 
-// serve runs the console until ctx ends.
-func serve(ctx context.Context, args []string, env Env) error {
+// serve runs the console until ctx ends. self is how the person started
+// roomdesk ("go run .", "./roomdesk"), for the commands it prints.
+func serve(ctx context.Context, args []string, env Env, self string) error {
 	start := time.Now()
 	cfg, err := loadConfig(args, env)
 	if err != nil {
@@ -48,9 +50,11 @@ func serve(ctx context.Context, args []string, env Env) error {
 	fmt.Fprintf(env.Stdout, "roomdesk is ready at %s\n", url)
 	switch {
 	case created && generated != "":
-		fmt.Fprintf(env.Stdout, "Sign in as admin with password: %s\n(shown once; change it with `roomdesk user passwd admin`)\n", generated)
+		fmt.Fprintf(env.Stdout, "Sign in as admin with password: %s\n(shown once; change it with `%s user passwd admin`)\n", generated, self)
 	case created:
 		fmt.Fprintf(env.Stdout, "Created user admin with the password from ROOMDESK_ADMIN_PASSWORD\n")
+	default:
+		fmt.Fprintf(env.Stdout, "Lost the admin password? Set a new one with `%s user passwd admin`, with the same ROOMDESK_* settings (data dir or database) as this server.\n", self)
 	}
 	logger.Info("ready", "url", url, "demo", cfg.Demo(), "startup", time.Since(start).Round(time.Millisecond))
 	if env.Ready != nil {
@@ -83,4 +87,17 @@ func displayAddr(addr string) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// selfCommand is the command that runs this program again, as its user
+// typed it: "go run ." for a binary go run built in its temporary
+// directory (which is gone when it exits), else the name it was started by.
+func selfCommand(argv0 string) string {
+	if strings.Contains(strings.ReplaceAll(argv0, `\`, "/"), "/go-build") {
+		return "go run ."
+	}
+	if argv0 == "" {
+		return "roomdesk"
+	}
+	return argv0
 }

@@ -227,7 +227,9 @@ func TestEditOutcomeUnknown(t *testing.T) {
 	rows := p.byTestID("audit-row")
 	p.must(p.expect(rows).ToHaveCount(1))
 	p.must(p.expect(rows.First()).ToContainText(id))
-	p.must(p.expect(rows.First()).ToContainText("RoomName"))
+	// The field by its label (issue 13: words, not API names), and which one it is.
+	p.must(p.expect(rows.First()).ToContainText("Room name"))
+	p.must(p.expect(rows.First().Locator(`[data-testid=inline-changes] li[data-field=RoomName]`)).ToHaveCount(1))
 	p.must(p.expect(rows.First().GetByTestId("outcome")).ToHaveAttribute("data-outcome", "unknown"))
 	p.must(p.expect(rows.First().GetByTestId("outcome")).ToContainText(regexp.MustCompile(`(?i)unknown`)))
 

@@ -183,3 +183,14 @@ func apply(r tencent.RoomInfo, u tencent.RoomUpdate) tencent.RoomInfo {
 	}
 	return r
 }
+
+// AuditValue is a field of r as the audit log's changes record it (JSON
+// text), so a page can match the room's current value to the entry that
+// set it.
+func AuditValue(name string, r tencent.RoomInfo) string {
+	f, ok := lookup(name)
+	if !ok {
+		return ""
+	}
+	return jsonText(f.read(r))
+}

@@ -73,6 +73,55 @@
     field.classList.toggle("changed", vals.join(",").replace(/,+$/, "") !== field.getAttribute("data-original"));
   }
 
+  // Unsaved edits: leaving a room form with changes (a link such as Reload,
+  // Discard or a menu item, another form, closing or reloading the tab)
+  // asks first. The form carries the question in the page's language
+  // (data-unsaved), so nothing here needs translating.
+  function editForm() { return document.querySelector("form[data-unsaved]"); }
+  function fieldChanged(field) {
+    var vals = [];
+    field.querySelectorAll("input, select, textarea").forEach(function (el) {
+      if (el.type === "checkbox") vals.push(el.checked ? "true" : "false");
+      else if (el.type !== "hidden") vals.push(el.value.trim());
+    });
+    return vals.join(",").replace(/,+$/, "") !== field.getAttribute("data-original");
+  }
+  function unsaved() {
+    var form = editForm();
+    if (!form || form.hasAttribute("data-submitting")) return false;
+    var fields = form.querySelectorAll(".field[data-original]");
+    for (var i = 0; i < fields.length; i++) if (fieldChanged(fields[i])) return true;
+    return false;
+  }
+  var leaving = false;
+  function mayLeave() {
+    if (leaving || !unsaved()) return true;
+    if (window.confirm(editForm().getAttribute("data-unsaved"))) { leaving = true; return true; }
+    return false;
+  }
+  window.addEventListener("beforeunload", function (ev) {
+    if (leaving || !unsaved()) return;
+    ev.preventDefault();
+    ev.returnValue = "";
+  });
+  window.addEventListener("pageshow", function () { leaving = false; });
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a[href]");
+    if (!a || a.target === "_blank" || a.hasAttribute("download") || ev.defaultPrevented) return;
+    var href = a.getAttribute("href");
+    if (href.charAt(0) === "#") return;
+    if (!mayLeave()) { ev.preventDefault(); ev.stopImmediatePropagation(); }
+  }, true);
+  document.addEventListener("submit", function (ev) {
+    var form = editForm();
+    if (ev.target === form) { form.setAttribute("data-submitting", ""); return; }
+    if (!mayLeave()) { ev.preventDefault(); ev.stopImmediatePropagation(); }
+  }, true);
+  document.body && document.body.addEventListener("htmx:afterRequest", function (ev) {
+    var form = editForm();
+    if (form && ev.detail.elt === form) form.removeAttribute("data-submitting");
+  });
+
   // Keep the browser's URL in step with filters applied by htmx, so a
   // filtered audit view is a shareable link (hx-push-url does the push;
   // this only focuses the results for keyboard users).

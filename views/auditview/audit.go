@@ -5,11 +5,13 @@ package auditview
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/views/components"
@@ -133,6 +135,9 @@ var Actions = []Action{
 	{audit.ActionSSOLogin, "Sign-in with the identity provider"},
 	{audit.ActionSSORefused, "Identity provider sign-in refused"},
 	{audit.ActionUserSSORole, "Role set by provider groups"},
+	{audit.ActionLabelsUpdate, "Code names changed"},
+	{audit.ActionUserRole, "User role changed"},
+	{audit.ActionTemplateSave, "Bulk template saved"},
 }
 
 // ActionLabel names an action for people. An action this build does not
@@ -217,21 +222,43 @@ func exportURL(q url.Values, ext string) string {
 	return "/audit/export." + ext + "?" + q.Encode()
 }
 
-func fieldNames(cs []audit.Change) []string {
-	out := make([]string, len(cs))
+// inlineChange is one change as the list shows it: the field's label and
+// both sides in words, each clipped to maxInline characters.
+type inlineChange struct {
+	Field, Label, Before, After string
+	Clipped                     bool
+}
+
+// maxInline is how much of a value the list shows; the entry page shows all.
+const maxInline = 40
+
+func inlineChanges(ctx context.Context, app string, cs []audit.Change) []inlineChange {
+	out := make([]inlineChange, len(cs))
 	for i, c := range cs {
-		out[i] = c.Field
+		b, bc := clipRunes(components.ChangeText(ctx, app, c.Field, c.Before), maxInline)
+		a, ac := clipRunes(components.ChangeText(ctx, app, c.Field, c.After), maxInline)
+		out[i] = inlineChange{Field: c.Field, Label: components.FieldLabel(ctx, c.Field), Before: b, After: a, Clipped: bc || ac}
 	}
 	return out
 }
 
-// changeValue shows one side of a change: its JSON text, which keeps "" and
-// 0 and absent apart. Empty means the field had no value on that side.
-func changeValue(s string) string {
-	if s == "" {
-		return "(not set)"
+// clipped reports whether any value of the row was cut short.
+func clipped(ctx context.Context, app string, cs []audit.Change) bool {
+	for _, c := range inlineChanges(ctx, app, cs) {
+		if c.Clipped {
+			return true
+		}
 	}
-	return s
+	return false
+}
+
+// clipRunes cuts s to n characters, marking the cut with "…".
+func clipRunes(s string, n int) (string, bool) {
+	if utf8.RuneCountInString(s) <= n {
+		return s, false
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…", true
 }
 
 // pretty indents a JSON body for reading. A body that is not JSON is given
@@ -264,6 +291,14 @@ func kindLabel(k audit.Kind) string {
 		return "Event"
 	}
 	return string(k)
+}
+
+// jobURL is a bulk job's page in its app ("" : the default app's URL).
+func jobURL(app, job string) string {
+	if app == "" {
+		return "/bulk/" + url.PathEscape(job)
+	}
+	return components.AppPath(app) + "/bulk/" + url.PathEscape(job)
 }
 
 // pager goes to the newest page and to older ones, keeping the filter.

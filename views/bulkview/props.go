@@ -187,7 +187,7 @@ func (p ProgressProps) Percent() int {
 }
 
 // shownValue is a form value as the operator reads it.
-func shownValue(s Setting) string {
+func shownValue(ctx context.Context, s Setting) string {
 	var kept []string
 	for _, v := range s.Values {
 		if v = strings.TrimSpace(v); v != "" {
@@ -200,16 +200,16 @@ func shownValue(s Setting) string {
 		}
 		return "(empty)"
 	}
-	return strings.Join(kept, ", ")
+	return components.ValueText(ctx, s.Field, strings.Join(kept, ", "))
 }
 
-func summary(settings []Setting) string {
+func summary(ctx context.Context, settings []Setting) string {
 	if len(settings) == 0 {
 		return "per-room values from the CSV"
 	}
 	parts := make([]string, len(settings))
 	for i, s := range settings {
-		parts[i] = s.Label + " = " + shownValue(s)
+		parts[i] = s.Label + " = " + shownValue(ctx, s)
 	}
 	return strings.Join(parts, "; ")
 }

@@ -1,6 +1,8 @@
 package roomsview
 
 import (
+	"context"
+	"strconv"
 	"strings"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -107,11 +109,22 @@ func (f Field) origValues() []string {
 	return []string{last(f.Original)}
 }
 
-// text is the field's value as the read-only list shows it.
-func (f Field) text() string {
+// text is the field's value as the read-only list shows it: codes with
+// their names, booleans as words.
+func (f Field) text(ctx context.Context) string {
 	switch f.Name {
 	case nameCategory:
-		return strings.Join(nonEmpty(f.Slots), ", ")
+		vals := nonEmpty(f.Slots)
+		for i, v := range vals {
+			if n, err := strconv.Atoi(v); err == nil {
+				vals[i] = components.CategoryText(ctx, n)
+			}
+		}
+		return strings.Join(vals, ", ")
+	case nameActivityStatus:
+		if n, err := strconv.Atoi(strings.TrimSpace(f.Value)); err == nil {
+			return components.ActivityText(ctx, n)
+		}
 	case nameMuted, nameListed:
 		return yesNo(f.Checked)
 	case nameSeatMode:
@@ -147,4 +160,24 @@ func nonEmptyRaw(vals []string) []string {
 		}
 	}
 	return out
+}
+
+// namedSlots are the field's codes that have names, as "Music (7)", for
+// the hint under the inputs; "" when none has one.
+func namedSlots(ctx context.Context, vals []string, activity bool) string {
+	var out []string
+	for _, v := range nonEmpty(vals) {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			continue
+		}
+		text := components.CategoryText(ctx, n)
+		if activity {
+			text = components.ActivityText(ctx, n)
+		}
+		if text != v {
+			out = append(out, text)
+		}
+	}
+	return strings.Join(out, ", ")
 }

@@ -234,6 +234,11 @@ type ConflictField struct {
 	Original     string // when the form was opened
 	Theirs       string // now, at Tencent
 	Yours        string // what the operator submitted
+	// Who set Theirs through roomdesk, when the audit log knows ("" when
+	// the change came from elsewhere), when, and the audit entry.
+	By  string
+	At  time.Time
+	Seq int64
 }
 
 // Problem is an edit that stopped before anything was sent, or a page that

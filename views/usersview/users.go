@@ -40,6 +40,11 @@ type Row struct {
 	MFA      bool // a second factor is set up
 	AppRoles []AppRole
 	SSO      bool // signs in with the identity provider (no password here)
+	// Use of the console (issue 13): the last completed sign-in (zero:
+	// never), the sessions usable now and their newest request.
+	LastSignIn time.Time
+	Sessions   int
+	LastSeen   time.Time
 }
 
 // Flash is the outcome of the last action; OK false is an error.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,8 +71,8 @@ func matches(r audit.Record, f audit.Filter) bool {
 	if r.Result != nil && f.RequestID == r.Result.RequestID {
 		reqID = r.Result.RequestID
 	}
-	return (f.RoomID == "" || e.RoomID == f.RoomID) &&
-		(f.Actor == "" || e.Actor == f.Actor) &&
+	return strings.HasPrefix(e.RoomID, f.RoomID) &&
+		strings.HasPrefix(e.Actor, f.Actor) &&
 		(f.Action == "" || e.Action == f.Action) &&
 		(f.JobID == "" || e.JobID == f.JobID) &&
 		(f.App == "" || e.App == f.App) &&
@@ -102,6 +103,9 @@ func testFilters(t *testing.T, newStore NewStore) {
 		{"all", audit.Filter{}},
 		{"room", audit.Filter{RoomID: "r1"}},
 		{"actor", audit.Filter{Actor: "bob"}},
+		{"room prefix", audit.Filter{RoomID: "r"}},
+		{"actor prefix", audit.Filter{Actor: "ca"}},
+		{"actor prefix and outcome", audit.Filter{Actor: "a", Outcome: audit.OutcomeUnknown}},
 		{"action", audit.Filter{Action: audit.ActionLogin}},
 		{"job", audit.Filter{JobID: "j1"}},
 		{"app", audit.Filter{App: "prod-sg"}},

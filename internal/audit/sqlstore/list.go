@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 )
@@ -132,11 +133,19 @@ func whereInline(f audit.Filter, lo, hi int64, inline bool) (string, []any) {
 		add("i.seq < ?", hi)
 	}
 	for _, c := range []struct{ col, v string }{
-		{"i.room_id", f.RoomID}, {"i.actor", f.Actor}, {"i.action", f.Action}, {"i.job_id", f.JobID},
-		{"i.app", f.App},
+		{"i.action", f.Action}, {"i.job_id", f.JobID}, {"i.app", f.App},
 	} {
 		if c.v != "" {
 			add(c.col+" = ?", c.v)
+		}
+	}
+	// Room and operator match by prefix ("live_10" finds live_1001…), in
+	// characters on both dialects; substr rather than LIKE, whose case
+	// folding and wildcards differ between them.
+	for _, c := range []struct{ col, v string }{{"i.room_id", f.RoomID}, {"i.actor", f.Actor}} {
+		if c.v != "" {
+			args = append(args, int64(utf8.RuneCountInString(c.v)), c.v)
+			fmt.Fprintf(&q, " AND substr(%s, 1, $%d) = $%d", c.col, len(args)-1, len(args))
 		}
 	}
 	// No at_us conditions: bounds already turned the time range into the

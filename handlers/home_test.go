@@ -1,0 +1,43 @@
+package handlers_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestHomePage: after an edit, the home page's charts have a bar for it,
+// with the same number in the table, and the room and the operator are
+// listed; anyone not signed in is sent to the sign-in page.
+func TestHomePage(t *testing.T) {
+	env, olga := newRoomsEnv(t)
+	if r := env.Client(t).Get("/"); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+		t.Fatalf("anonymous /: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	v := browserForm(t, olga, seedRoom)
+	v.Set("RoomName", "Home page edit")
+	if r := post(olga, seedRoom, v); r.StatusCode != http.StatusOK {
+		t.Fatalf("edit: %s", r)
+	}
+	r := olga.Get("/")
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("/: %s", r)
+	}
+	d := doc(t, r)
+	for _, id := range []string{"chart-day", "chart-week"} {
+		chart := testid(d, id)
+		if chart.Find("svg title").First().Text() == "" || chart.Find(`rect[data-count="1"]`).Length() != 1 ||
+			chart.Find("rect").Length() != map[string]int{"chart-day": 24, "chart-week": 168}[id] {
+			t.Errorf("%s: %d bars, %d with one edit", id, chart.Find("rect").Length(), chart.Find(`rect[data-count="1"]`).Length())
+		}
+		if rows := testid(d, id+"-table").Find("tbody tr"); rows.Length() != 1 || !strings.Contains(rows.Text(), "1") {
+			t.Errorf("%s table: %q", id, rows.Text())
+		}
+	}
+	if testid(d, "home-room").AttrOr("data-room-id", "") != seedRoom || !strings.Contains(testid(d, "home-operator").Text(), "olga") {
+		t.Errorf("rooms %q operators %q", testid(d, "home-rooms").Text(), testid(d, "home-operators").Text())
+	}
+	if !strings.Contains(testid(d, "home-unknown").Text(), "No edit") {
+		t.Errorf("unknown: %q", testid(d, "home-unknown").Text())
+	}
+}
