@@ -23,6 +23,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/catalogue"
 	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/emulator"
@@ -52,6 +53,9 @@ type App struct {
 	Approvals *approval.Service
 	SSO       *sso.Service     // nil unless ROOMDESK_OIDC_ISSUER is set
 	History   *history.Service // rooms' history, changes made outside roomdesk, reverts
+	// Catalogue is roomdesk's copy of every app's rooms (search), kept
+	// by the rooms services' reads and a sweep per app (catalogue.go).
+	Catalogue *catalogue.Store
 	Metrics   *metrics.Metrics
 	Handler   http.Handler
 	Emulator  *emulator.Emulator // demo mode only: the first (default) app's
@@ -69,6 +73,8 @@ type App struct {
 	stopBulk     func()
 	stopSweeper  func()
 	stopSchedule func()
+	stopSync     func()
+	syncers      map[string]*catalogue.Syncer
 	stopAnchor   func()
 	stopQuota    func()
 	instanceID   string         // this instance's heartbeat row (PostgreSQL)
@@ -130,9 +136,10 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		hopts.DefaultApp = appList[0].ID
 	}
 	a.History = history.New(a.DB, hopts)
+	a.Catalogue = catalogue.New(a.DB, catalogue.Options{Now: opts.Now, Logger: a.Logger})
 	if a.Apps, err = apps.New(appList, apps.Options{
 		Audit: a.Audit, Logger: a.Logger, Now: opts.Now, Observe: a.Metrics.ObserveTencent,
-		Observers: []rooms.Observer{a.History},
+		Observers: a.roomObservers(),
 		Tencent: func(_ config.App, tc *tencent.Config) {
 			if opts.Tencent != nil {
 				opts.Tencent(tc)
@@ -154,6 +161,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	a.shareQuota()
 	a.startBulkRunner()
 	a.startApprovals(opts.Now)
+	a.startCatalogueSync()
 
 	keys := cfg.SessionKeys
 	if len(keys) == 0 {
@@ -173,7 +181,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	}
 	h := handlers.New(handlers.Deps{
 		SSO: a.SSO, LocalLogin: cfg.LocalLogin,
-		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals, History: a.History,
+		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals, History: a.History, Catalogue: a.Catalogue,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie, RequireMFA: cfg.EffectiveMFA(),
 		Ready: a.ready, Now: opts.Now, Anchor: a.Checkpoints,
@@ -296,6 +304,10 @@ func (a *App) Close() error {
 	if a.stopSweeper != nil {
 		a.stopSweeper()
 		a.stopSweeper = nil
+	}
+	if a.stopSync != nil {
+		a.stopSync()
+		a.stopSync = nil
 	}
 	if a.stopBulk != nil {
 		a.stopBulk()
