@@ -43,7 +43,12 @@ func (s *Store) Search(ctx context.Context, q Query) (Page, error) {
 		}
 		after = &c
 	}
-	sqlText, args := s.searchSQL(q, after)
+	order, index := sortOf(q.Sort)
+	indexed, err := s.sqlitePlan(ctx, q, index, order)
+	if err != nil {
+		return Page{}, err
+	}
+	sqlText, args := s.searchSQL(q, after, indexed)
 	rows, err := s.db.QueryContext(ctx, sqlText, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("catalogue: search: %w", err)
@@ -63,7 +68,7 @@ func (s *Store) Search(ctx context.Context, q Query) (Page, error) {
 
 // searchSQL builds the query. Every value is a parameter; only the shape
 // (which conditions, which order) varies.
-func (s *Store) searchSQL(q Query, after *cursor) (string, []any) {
+func (s *Store) searchSQL(q Query, after *cursor, indexed bool) (string, []any) {
 	args := []any{q.App}
 	arg := func(v any) string {
 		args = append(args, v)
@@ -71,7 +76,7 @@ func (s *Store) searchSQL(q Query, after *cursor) (string, []any) {
 	}
 	where := []string{"c.app = $1"}
 	if q.Text != "" {
-		where = append(where, s.textCond(q.Text, arg))
+		where = append(where, s.textCond(q.Text, indexed, arg))
 	}
 	if q.Category != nil {
 		where = append(where, "c.categories LIKE "+arg("%,"+strconv.Itoa(*q.Category)+",%"))
@@ -92,37 +97,38 @@ func (s *Store) searchSQL(q Query, after *cursor) (string, []any) {
 	if q.Presence != "" {
 		where = append(where, "c.presence = "+arg(string(q.Presence)))
 	}
-	var order string
+	order, index := sortOf(q.Sort)
 	switch q.Sort {
 	case SortName:
-		order = "c.name_fold ASC, c.room_id ASC"
 		if after != nil {
 			n := arg(after.Name)
 			where = append(where, "(c.name_fold > "+n+" OR (c.name_fold = "+n+" AND c.room_id > "+arg(after.ID)+"))")
 		}
 	case SortCreated:
-		order = "c.create_time DESC, c.room_id ASC"
 		if after != nil {
 			n := arg(after.Num)
 			where = append(where, "(c.create_time < "+n+" OR (c.create_time = "+n+" AND c.room_id > "+arg(after.ID)+"))")
 		}
 	default:
-		order = "c.view_count DESC, c.room_id ASC"
 		if after != nil {
 			n := arg(after.Num)
 			where = append(where, "(c.view_count < "+n+" OR (c.view_count = "+n+" AND c.room_id > "+arg(after.ID)+"))")
 		}
 	}
-	return `SELECT ` + roomCols + ` FROM catalogue_rooms c WHERE ` + strings.Join(where, " AND ") +
+	from := "catalogue_rooms c"
+	if indexed {
+		from += " INDEXED BY " + index
+	}
+	return `SELECT ` + roomCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + ` LIMIT ` + arg(q.Limit+1), args
 }
 
 // textCond matches a name fragment anywhere in the name, or a RoomId or
-// owner that starts with the text. On SQLite a fragment of three or more
-// characters is looked up in the trigram index; shorter ones (two Chinese
-// characters are a whole word) fall back to LIKE. On PostgreSQL pg_trgm's
-// index serves LIKE itself.
-func (s *Store) textCond(text string, arg func(any) string) string {
+// owner that starts with the text. On PostgreSQL pg_trgm's index serves
+// LIKE. On SQLite a fragment of three or more characters is looked up in
+// the trigram index, shorter ones (two Chinese characters are a whole
+// word) with LIKE; see sqliteText for the plan.
+func (s *Store) textCond(text string, walk bool, arg func(any) string) string {
 	fold := Fold(text)
 	like := arg("%" + escapeLike(fold) + "%")
 	lo := arg(text)
@@ -131,12 +137,55 @@ func (s *Store) textCond(text string, arg func(any) string) string {
 		return `(c.name_fold LIKE ` + like + ` ESCAPE '\' OR (c.room_id COLLATE "C" >= ` + lo + ` AND c.room_id COLLATE "C" < ` + hi +
 			`) OR (c.owner COLLATE "C" >= ` + lo + ` AND c.owner COLLATE "C" < ` + hi + `))`
 	}
-	name := `c.name_fold LIKE ` + like + ` ESCAPE '\'`
-	if utf8.RuneCountInString(fold) >= 3 {
-		name = `c.id IN (SELECT rowid FROM catalogue_names WHERE catalogue_names MATCH ` + arg(phrase(fold)) + `)`
+	prefixes := `SELECT id FROM catalogue_rooms WHERE app = $1 AND room_id >= ` + lo + ` AND room_id < ` + hi +
+		` UNION SELECT id FROM catalogue_rooms WHERE app = $1 AND owner >= ` + lo + ` AND owner < ` + hi
+	if walk || utf8.RuneCountInString(fold) < 3 {
+		return `(c.name_fold LIKE ` + like + ` ESCAPE '\' OR c.id IN (` + prefixes + `))`
 	}
-	return `(` + name + ` OR c.id IN (SELECT id FROM catalogue_rooms WHERE app = $1 AND room_id >= ` + lo + ` AND room_id < ` + hi +
-		`) OR c.id IN (SELECT id FROM catalogue_rooms WHERE app = $1 AND owner >= ` + lo + ` AND owner < ` + hi + `))`
+	return `c.id IN (SELECT rowid FROM catalogue_names WHERE catalogue_names MATCH ` + arg(phrase(fold)) + ` UNION ` + prefixes + `)`
+}
+
+// probeRooms is how many rooms, in the search's order, sqlitePlan looks
+// at to tell a common fragment from a rare one.
+const probeRooms = 2000
+
+// sqlitePlan picks how SQLite answers a text search. A fragment matching
+// few rooms is best answered from the trigram index (its matches looked
+// up, then sorted). For one matching many rooms that index reads long
+// lists and thousands of rows are sorted for one page, while walking the
+// sort order's index (whose entries carry name_fold) with LIKE fills the
+// page within a few hundred entries. SQLite keeps no statistics on the
+// trigram index, so the first probeRooms entries of the order are tried
+// first: if they hold a page of matches, the fragment is common and the
+// index is walked (the page is then surely found within them). A fragment
+// of one or two characters has no trigram and always walks the index.
+func (s *Store) sqlitePlan(ctx context.Context, q Query, index, order string) (walk bool, err error) {
+	if s.db.Dialect == db.Postgres || q.Text == "" {
+		return false, nil
+	}
+	fold := Fold(q.Text)
+	if utf8.RuneCountInString(fold) < 3 {
+		return true, nil
+	}
+	var n int
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT c.name_fold FROM catalogue_rooms c INDEXED BY `+index+
+		` WHERE c.app = $1 ORDER BY `+order+` LIMIT $2) WHERE name_fold LIKE $3 ESCAPE '\'`,
+		q.App, probeRooms, "%"+escapeLike(fold)+"%").Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("catalogue: search: %w", err)
+	}
+	return n > q.Limit, nil
+}
+
+// sortOf is a sort's ORDER BY and the index that serves it.
+func sortOf(sort string) (order, index string) {
+	switch sort {
+	case SortName:
+		return "c.name_fold ASC, c.room_id ASC", "catalogue_rooms_name"
+	case SortCreated:
+		return "c.create_time DESC, c.room_id ASC", "catalogue_rooms_created"
+	}
+	return "c.view_count DESC, c.room_id ASC", "catalogue_rooms_views"
 }
 
 // phrase quotes text as one FTS5 phrase: with the trigram tokenizer, the

@@ -32,9 +32,14 @@ CREATE TABLE catalogue_rooms (
     room            TEXT    NOT NULL,
     UNIQUE (app, room_id)
 );
-CREATE INDEX catalogue_rooms_views   ON catalogue_rooms (app, view_count DESC, room_id);
-CREATE INDEX catalogue_rooms_name    ON catalogue_rooms (app, name_fold, room_id);
-CREATE INDEX catalogue_rooms_created ON catalogue_rooms (app, create_time DESC, room_id);
+-- The sort orders' indexes carry the name and every filtered column, so a
+-- search walking one in order tests each room without reading its row.
+CREATE INDEX catalogue_rooms_views   ON catalogue_rooms (app, view_count DESC, room_id, name_fold,
+    categories, activity_status, muted, listed, seat_mode, presence, detail_at_us);
+CREATE INDEX catalogue_rooms_name    ON catalogue_rooms (app, name_fold, room_id,
+    categories, activity_status, muted, listed, seat_mode, presence, detail_at_us);
+CREATE INDEX catalogue_rooms_created ON catalogue_rooms (app, create_time DESC, room_id, name_fold,
+    categories, activity_status, muted, listed, seat_mode, presence, detail_at_us);
 CREATE INDEX catalogue_rooms_owner   ON catalogue_rooms (app, owner);
 CREATE INDEX catalogue_rooms_seen    ON catalogue_rooms (app, seen_at_us);
 
