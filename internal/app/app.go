@@ -329,6 +329,9 @@ func (a *App) Close() error {
 		a.stops[i]()
 	}
 	a.stops = nil
+	if a.Catalogue != nil {
+		a.Catalogue.Flush() // rooms seen last, before the database closes
+	}
 	if a.DB != nil {
 		return a.DB.Close()
 	}

@@ -200,6 +200,7 @@ func benchSweepWithEdits(ctx context.Context, b *bench) error {
 	}
 	during := make(chan res, 1)
 	go func() { n, err := edits(sctx); during <- res{n, err} }()
+	w0 := tc.PaceStats(tencent.CmdUpdateRoomInfo).Waited + tc.PaceStats(tencent.CmdGetRoomInfo).Waited
 	t0 := time.Now()
 	sweepErr := y.Sweep(ctx)
 	took := time.Since(t0)
@@ -208,12 +209,14 @@ func benchSweepWithEdits(ctx context.Context, b *bench) error {
 	if sweepErr != nil || dr.err != nil {
 		return errors.Join(sweepErr, dr.err)
 	}
+	w1 := tc.PaceStats(tencent.CmdUpdateRoomInfo).Waited + tc.PaceStats(tencent.CmdGetRoomInfo).Waited
 	alone, cancel2 := context.WithTimeout(ctx, took)
 	an, aerr := edits(alone)
 	cancel2()
 	if aerr != nil {
 		return aerr
 	}
+	w2 := tc.PaceStats(tencent.CmdUpdateRoomInfo).Waited + tc.PaceStats(tencent.CmdGetRoomInfo).Waited
 	st, _ := store.Status(ctx, "bench")
 	lists := emu.Calls(tencent.CmdGetRoomList)
 	b.add(row{Figure: "cat", What: fmt.Sprintf("sweep of %d rooms at the production pace, while 8 workers edit", n),
@@ -223,7 +226,8 @@ func benchSweepWithEdits(ctx context.Context, b *bench) error {
 		Goal: "0", Status: passMiss(refused.Load() == 0)})
 	rd, ra := float64(dr.n)/took.Seconds(), float64(an)/took.Seconds()
 	b.add(row{Figure: "cat", What: "edits/s, 8 workers: during the sweep vs alone (same run)",
-		Value: fmt.Sprintf("%.0f/s vs %.0f/s = %.2fx", rd, ra, rd/ra), Goal: "≥ 0.9x", Status: passMiss(rd/ra >= 0.9)})
+		Value: fmt.Sprintf("%.0f/s vs %.0f/s = %.2fx (edit calls that waited for a pacing slot: %d during, %d alone; edits share one SQLite database and 2 cores with the sweep)",
+			rd, ra, rd/ra, w1-w0, w2-w1), Goal: "≥ 0.9x", Status: passMiss(rd/ra >= 0.9)})
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/db"
@@ -57,7 +58,27 @@ type Options struct {
 type Store struct {
 	db   *db.DB
 	opts Options
+
+	// Rooms seen by readers wait here for a background writer, so a read
+	// or an edit never waits for the catalogue's own write (see RoomSeen).
+	mu       sync.Mutex
+	idle     *sync.Cond // broadcast when the writer has nothing left
+	pending  []seen
+	draining bool
 }
+
+// seen is one room state waiting to be written.
+type seen struct {
+	app  string
+	room tencent.RoomInfo
+	how  rooms.Seen
+	at   time.Time
+}
+
+// maxPending bounds the states waiting for the writer (a database that is
+// down must not grow memory without end); beyond it the oldest are
+// dropped, as the next read or sweep brings them back.
+const maxPending = 10_000
 
 // New returns the catalogue on d.
 func New(d *db.DB, opts Options) *Store {
@@ -67,14 +88,77 @@ func New(d *db.DB, opts Options) *Store {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Store{db: d, opts: opts}
+	s := &Store{db: d, opts: opts}
+	s.idle = sync.NewCond(&s.mu)
+	return s
 }
 
-// RoomSeen records one room state (rooms.Observer). A failure is logged:
-// the catalogue is a copy, and a read must not fail because of it.
-func (s *Store) RoomSeen(ctx context.Context, app string, r tencent.RoomInfo, how rooms.Seen) {
-	if err := s.Put(ctx, app, []tencent.RoomInfo{r}, how); err != nil {
-		s.opts.Logger.Warn("catalogue: room not recorded", "app", app, "room", r.RoomId, "err", err)
+// RoomSeen records one room state (rooms.Observer). It only queues the
+// state: a writer goroutine stores what is queued, many at a time, so the
+// read or edit that saw the room does not wait for another database
+// write. Readers of the catalogue (Get, Search, Status) first wait for
+// what is queued, so a room just read is found. A failure is logged: the
+// catalogue is a copy, and a read must not fail because of it.
+func (s *Store) RoomSeen(_ context.Context, app string, r tencent.RoomInfo, how rooms.Seen) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.pending) >= maxPending {
+		s.opts.Logger.Warn("catalogue: too many rooms waiting to be recorded; dropping the oldest", "app", app)
+		s.pending = s.pending[1:]
+	}
+	s.pending = append(s.pending, seen{app: app, room: r, how: how, at: s.opts.Now()})
+	if !s.draining {
+		s.draining = true
+		go s.drain()
+	}
+}
+
+// drain writes what is queued until nothing is.
+func (s *Store) drain() {
+	for {
+		s.mu.Lock()
+		batch := s.pending
+		s.pending = nil
+		if len(batch) == 0 {
+			s.draining = false
+			s.idle.Broadcast()
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		if err := s.write(batch); err != nil {
+			s.opts.Logger.Warn("catalogue: rooms not recorded", "rooms", len(batch), "err", err)
+		}
+	}
+}
+
+func (s *Store) write(batch []seen) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("catalogue: put: %w", err)
+	}
+	defer tx.Rollback()
+	for _, b := range batch {
+		if err := s.put(ctx, tx, b.app, []tencent.RoomInfo{b.room}, b.how, b.at); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("catalogue: put: %w", err)
+	}
+	return nil
+}
+
+// Flush waits until every room state RoomSeen queued is written (or
+// failed to be). Get, Search and Status call it; the app calls it before
+// closing the database.
+func (s *Store) Flush() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.draining {
+		s.idle.Wait()
 	}
 }
 
@@ -88,7 +172,7 @@ func (s *Store) Put(ctx context.Context, app string, list []tencent.RoomInfo, ho
 		return fmt.Errorf("catalogue: put: %w", err)
 	}
 	defer tx.Rollback()
-	if err := s.put(ctx, tx, app, list, how); err != nil {
+	if err := s.put(ctx, tx, app, list, how, s.opts.Now()); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -108,7 +192,7 @@ const upsert = `INSERT INTO catalogue_rooms (app, room_id, name, name_fold, owne
 	detail_at_us = CASE WHEN excluded.detail_at_us > 0 THEN excluded.detail_at_us ELSE catalogue_rooms.detail_at_us END
 	WHERE catalogue_rooms.seen_at_us <= excluded.seen_at_us`
 
-func (s *Store) put(ctx context.Context, tx *sql.Tx, app string, list []tencent.RoomInfo, how rooms.Seen) error {
+func (s *Store) put(ctx context.Context, tx *sql.Tx, app string, list []tencent.RoomInfo, how rooms.Seen, at time.Time) error {
 	stmt, err := tx.PrepareContext(ctx, upsert)
 	if err != nil {
 		return fmt.Errorf("catalogue: put: %w", err)
@@ -122,7 +206,7 @@ func (s *Store) put(ctx context.Context, tx *sql.Tx, app string, list []tencent.
 		}
 		defer prior.Close()
 	}
-	now := s.opts.Now().UnixMicro()
+	now := at.UnixMicro()
 	detail := now
 	for _, r := range list {
 		if how == rooms.SeenList {
@@ -195,6 +279,7 @@ func flag(b bool) int {
 
 // Get returns one entry; ok is false when the room is not catalogued.
 func (s *Store) Get(ctx context.Context, app, roomID string) (Room, bool, error) {
+	s.Flush()
 	rows, err := s.db.QueryContext(ctx, `SELECT `+roomCols+` FROM catalogue_rooms c WHERE c.app = $1 AND c.room_id = $2`, app, roomID)
 	if err != nil {
 		return Room{}, false, fmt.Errorf("catalogue: get: %w", err)

@@ -29,6 +29,7 @@ const DefaultLimit = 20
 
 // Search returns one page of the rooms matching q, in q.Sort order.
 func (s *Store) Search(ctx context.Context, q Query) (Page, error) {
+	s.Flush()
 	if q.Limit <= 0 {
 		q.Limit = DefaultLimit
 	}
@@ -44,7 +45,7 @@ func (s *Store) Search(ctx context.Context, q Query) (Page, error) {
 		after = &c
 	}
 	order, index := sortOf(q.Sort)
-	indexed, err := s.sqlitePlan(ctx, q, index, order)
+	indexed, err := s.plan(ctx, q, index, order)
 	if err != nil {
 		return Page{}, err
 	}
@@ -116,8 +117,14 @@ func (s *Store) searchSQL(q Query, after *cursor, indexed bool) (string, []any) 
 		}
 	}
 	from := "catalogue_rooms c"
-	if indexed {
+	switch {
+	case indexed && s.db.Dialect == db.SQLite:
 		from += " INDEXED BY " + index
+	case !indexed && q.Text != "" && s.db.Dialect == db.Postgres:
+		// A rare fragment: keep PostgreSQL from walking the sort order's
+		// index row by row (its estimates for LIKE '%…%' are poor); the
+		// matches come from the trigram and prefix indexes, then a sort.
+		order = fencedOrder(q.Sort)
 	}
 	return `SELECT ` + roomCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + ` LIMIT ` + arg(q.Limit+1), args
@@ -145,36 +152,52 @@ func (s *Store) textCond(text string, walk bool, arg func(any) string) string {
 	return `c.id IN (SELECT rowid FROM catalogue_names WHERE catalogue_names MATCH ` + arg(phrase(fold)) + ` UNION ` + prefixes + `)`
 }
 
-// probeRooms is how many rooms, in the search's order, sqlitePlan looks
-// at to tell a common fragment from a rare one.
+// probeRooms is how many rooms, in the search's order, plan looks at to
+// tell a common fragment from a rare one.
 const probeRooms = 2000
 
-// sqlitePlan picks how SQLite answers a text search. A fragment matching
-// few rooms is best answered from the trigram index (its matches looked
-// up, then sorted). For one matching many rooms that index reads long
-// lists and thousands of rows are sorted for one page, while walking the
-// sort order's index (whose entries carry name_fold) with LIKE fills the
-// page within a few hundred entries. SQLite keeps no statistics on the
-// trigram index, so the first probeRooms entries of the order are tried
-// first: if they hold a page of matches, the fragment is common and the
-// index is walked (the page is then surely found within them). A fragment
-// of one or two characters has no trigram and always walks the index.
-func (s *Store) sqlitePlan(ctx context.Context, q Query, index, order string) (walk bool, err error) {
-	if s.db.Dialect == db.Postgres || q.Text == "" {
+// plan picks how a text search is answered. A fragment matching few rooms
+// is best answered from the trigram index (SQLite's FTS5, PostgreSQL's
+// pg_trgm): its matches looked up, then sorted. For one matching many
+// rooms that reads long lists and sorts thousands of rows for one page,
+// while walking the sort order's index with LIKE fills the page within a
+// few hundred entries. Neither database estimates a substring's matches
+// well, so the first probeRooms entries of the order are tried: if they
+// hold a page of matches the fragment is common and the index is walked
+// (the page is then surely found within them). On SQLite a fragment of
+// one or two characters has no trigram and always walks the index, whose
+// entries carry name_fold.
+func (s *Store) plan(ctx context.Context, q Query, index, order string) (walk bool, err error) {
+	if q.Text == "" {
 		return false, nil
 	}
 	fold := Fold(q.Text)
-	if utf8.RuneCountInString(fold) < 3 {
-		return true, nil
+	hint := ""
+	if s.db.Dialect == db.SQLite {
+		if utf8.RuneCountInString(fold) < 3 {
+			return true, nil
+		}
+		hint = " INDEXED BY " + index
 	}
 	var n int
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT c.name_fold FROM catalogue_rooms c INDEXED BY `+index+
-		` WHERE c.app = $1 ORDER BY `+order+` LIMIT $2) WHERE name_fold LIKE $3 ESCAPE '\'`,
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT c.name_fold FROM catalogue_rooms c`+hint+
+		` WHERE c.app = $1 ORDER BY `+order+` LIMIT $2) p WHERE p.name_fold LIKE $3 ESCAPE '\'`,
 		q.App, probeRooms, "%"+escapeLike(fold)+"%").Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("catalogue: search: %w", err)
 	}
 	return n > q.Limit, nil
+}
+
+// fencedOrder is the sort's ORDER BY in a form no index serves.
+func fencedOrder(sort string) string {
+	switch sort {
+	case SortName:
+		return "c.name_fold || '' ASC, c.room_id ASC"
+	case SortCreated:
+		return "c.create_time + 0 DESC, c.room_id ASC"
+	}
+	return "c.view_count + 0 DESC, c.room_id ASC"
 }
 
 // sortOf is a sort's ORDER BY and the index that serves it.

@@ -31,6 +31,7 @@ func (s Status) Swept() bool { return !s.LastSweep.IsZero() }
 
 // Status reads an app's sync state.
 func (s *Store) Status(ctx context.Context, app string) (Status, error) {
+	s.Flush()
 	st := Status{App: app}
 	var started, finished int64
 	err := s.db.QueryRowContext(ctx, `SELECT started_at_us, pages, seen, finished_at_us, last_seen, last_missing, last_error

@@ -173,7 +173,7 @@ func (y *Syncer) page(ctx context.Context, list tencent.RoomList) error {
 		return fmt.Errorf("catalogue: sweep: %w", err)
 	}
 	defer tx.Rollback()
-	if err := st.put(ctx, tx, y.opts.App, list.Rooms, rooms.SeenList); err != nil {
+	if err := st.put(ctx, tx, y.opts.App, list.Rooms, rooms.SeenList, st.opts.Now()); err != nil {
 		return err
 	}
 	// A room Tencent listed in a shape roomdesk cannot read is still there:
