@@ -201,6 +201,7 @@ func (y *Syncer) page(ctx context.Context, list tencent.RoomList) error {
 // and records the sweep.
 func (y *Syncer) finish(ctx context.Context, started int64) error {
 	st := y.store
+	st.Flush() // rooms read during the sweep count as seen
 	tx, err := st.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("catalogue: sweep: %w", err)
