@@ -80,6 +80,10 @@ type seen struct {
 // dropped, as the next read or sweep brings them back.
 const maxPending = 10_000
 
+// maxBatch bounds one write transaction, so the catalogue never holds
+// SQLite's single write lock long enough to keep an audit append waiting.
+const maxBatch = 50
+
 // New returns the catalogue on d.
 func New(d *db.DB, opts Options) *Store {
 	if opts.Now == nil {
@@ -117,8 +121,8 @@ func (s *Store) RoomSeen(_ context.Context, app string, r tencent.RoomInfo, how 
 func (s *Store) drain() {
 	for {
 		s.mu.Lock()
-		batch := s.pending
-		s.pending = nil
+		batch := s.pending[:min(len(s.pending), maxBatch)]
+		s.pending = s.pending[len(batch):]
 		if len(batch) == 0 {
 			s.draining = false
 			s.idle.Broadcast()
