@@ -15,6 +15,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/catalogue"
 	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/history"
 	"github.com/roomdesk/roomdesk/internal/labels"
@@ -34,6 +35,9 @@ type Deps struct {
 	// Approvals keeps the approval policies and change requests (issue
 	// 15); nil: no change needs approval.
 	Approvals *approval.Service
+	// Catalogue is the searchable copy of every app's rooms (issue 13);
+	// nil: /rooms pages Tencent's own list.
+	Catalogue *catalogue.Store
 	// History is each room's history and reverts (issue 14).
 	History  *history.Service
 	Labels   *labels.Store     // names of category and ActivityStatus codes (issue 13)

@@ -13,9 +13,11 @@ import (
 	"github.com/roomdesk/roomdesk/views/roomsview"
 )
 
-// RoomsList is GET /rooms: one page of get_room_list (?cursor=, with the
-// earlier pages' cursors in ?back= for "Previous"), or, with ?open=ID,
-// a jump to that room.
+// RoomsList is GET /rooms: one page of the catalogue's search (see
+// searchCatalogue) or, until the catalogue holds the app's list, of
+// get_room_list (?cursor=, with the earlier pages' cursors in ?back= for
+// "Previous"), or, with ?open=ID, a jump to that room, which reads it
+// fresh from Tencent.
 func (h *Handlers) RoomsList(c echo.Context) error {
 	q := c.QueryParams()
 	p := roomsview.ListProps{Layout: h.page(c, "Rooms", "rooms"), Cursor: q.Get("cursor"), Back: q["back"]}
@@ -25,6 +27,11 @@ func (h *Handlers) RoomsList(c echo.Context) error {
 			return redirect(c, components.RoomURL(id))
 		}
 		p.OpenID = id
+	}
+	if status, done, err := h.searchCatalogue(c, &p); err != nil {
+		return err
+	} else if done {
+		return h.renderList(c, p, status)
 	}
 	status := http.StatusOK
 	list, err := tencent.RoomList{}, error(nil)
@@ -46,6 +53,10 @@ func (h *Handlers) RoomsList(c echo.Context) error {
 	for _, u := range list.Unreadable {
 		p.Unreadable = append(p.Unreadable, roomsview.NewUnreadableRoom(u.RoomId, u.Raw, u.Reason))
 	}
+	return h.renderList(c, p, status)
+}
+
+func (h *Handlers) renderList(c echo.Context, p roomsview.ListProps, status int) error {
 	if p.OpenError != "" {
 		status = http.StatusUnprocessableEntity
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/catalogue"
 	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/emulator"
@@ -54,6 +55,9 @@ type App struct {
 	Approvals *approval.Service
 	SSO       *sso.Service     // nil unless ROOMDESK_OIDC_ISSUER is set
 	History   *history.Service // rooms' history, changes made outside roomdesk, reverts
+	// Catalogue is roomdesk's copy of every app's rooms (search), kept
+	// by the rooms services' reads and a sweep per app (catalogue.go).
+	Catalogue *catalogue.Store
 	Metrics   *metrics.Metrics
 	Handler   http.Handler
 	Emulator  *emulator.Emulator // demo mode only: the first (default) app's
@@ -71,6 +75,8 @@ type App struct {
 	stopBulk     func()
 	stopSweeper  func()
 	stopSchedule func()
+	stopSync     func()
+	syncers      map[string]*catalogue.Syncer
 	stopAnchor   func()
 	stopQuota    func()
 	instanceID   string         // this instance's heartbeat row (PostgreSQL)
@@ -132,9 +138,10 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		hopts.DefaultApp = appList[0].ID
 	}
 	a.History = history.New(a.DB, hopts)
+	a.Catalogue = catalogue.New(a.DB, catalogue.Options{Now: opts.Now, Logger: a.Logger})
 	if a.Apps, err = apps.New(appList, apps.Options{
 		Audit: a.Audit, Logger: a.Logger, Now: opts.Now, Observe: a.Metrics.ObserveTencent,
-		Observers: []rooms.Observer{a.History},
+		Observers: a.roomObservers(),
 		Tencent: func(_ config.App, tc *tencent.Config) {
 			if opts.Tencent != nil {
 				opts.Tencent(tc)
@@ -156,6 +163,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	a.shareQuota()
 	a.startBulkRunner()
 	a.startApprovals(opts.Now)
+	a.startCatalogueSync()
 
 	keys := cfg.SessionKeys
 	if len(keys) == 0 {
@@ -175,7 +183,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	}
 	h := handlers.New(handlers.Deps{
 		SSO: a.SSO, LocalLogin: cfg.LocalLogin,
-		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals, History: a.History,
+		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals, History: a.History, Catalogue: a.Catalogue,
 		Labels: labels.New(a.DB, a.Audit, opts.Now), Activity: activity.New(a.DB),
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie, RequireMFA: cfg.EffectiveMFA(),
@@ -300,6 +308,10 @@ func (a *App) Close() error {
 		a.stopSweeper()
 		a.stopSweeper = nil
 	}
+	if a.stopSync != nil {
+		a.stopSync()
+		a.stopSync = nil
+	}
 	if a.stopBulk != nil {
 		a.stopBulk()
 		a.stopBulk = nil
@@ -320,6 +332,9 @@ func (a *App) Close() error {
 		a.stops[i]()
 	}
 	a.stops = nil
+	if a.Catalogue != nil {
+		a.Catalogue.Flush() // rooms seen last, before the database closes
+	}
 	if a.DB != nil {
 		return a.DB.Close()
 	}

@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Defaults from the configuration table in PRODUCT.md.
@@ -87,6 +88,9 @@ type Config struct {
 	Apps []App
 	// Audit is where the audit log's checkpoints and their key live.
 	Audit AuditConfig
+	// CatalogueSync is the pause between sweeps of each app's room list
+	// into the catalogue (0: no background sweep).
+	CatalogueSync time.Duration
 	// MetricsAddr is where /metrics is served, on a listener of its own
 	// (empty: not served). It is never on Addr, so the console's users and
 	// whoever can reach the console cannot read it.
@@ -262,6 +266,7 @@ var flagVars = []struct{ env, usage string }{
 	{EnvAuditCheckpointInterval, "how often to sign an audit checkpoint when the log grew (default 5m; 0: never)"},
 	{EnvAuditCheckpointDir, "directory for audit checkpoints (default <data dir>/checkpoints)"},
 	{EnvAuditWitnessURL, "URL each audit checkpoint is POSTed to"},
+	{EnvCatalogueSync, "pause between sweeps of each app's room list into the catalogue (default 5m; off: none)"},
 	{EnvMetricsAddr, "host:port for /metrics on a listener of its own; empty: no metrics"},
 	{EnvRequireMFA, "who must use a second factor: admins (default), all or none; demo mode exempts everyone"},
 	{EnvOIDCIssuer, "OpenID Connect issuer URL; empty: no sign-in with a provider"},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string {
@@ -157,6 +158,8 @@ func TestBadConfig(t *testing.T) {
 		{"database url scheme", map[string]string{EnvDatabaseURL: "mysql://u:pw@h/db"}, nil, `ROOMDESK_DATABASE_URL: scheme "mysql"`},
 		{"database url no host", map[string]string{EnvDatabaseURL: "postgres:///db"}, nil, "ROOMDESK_DATABASE_URL: postgres URL has no host"},
 		{"region", map[string]string{EnvRegion: "mars"}, nil, `ROOMDESK_REGION: "mars" is not one of china, singapore`},
+		{"catalogue sync too often", map[string]string{EnvCatalogueSync: "1s"}, nil, `ROOMDESK_CATALOGUE_SYNC: "1s" is not a duration of at least 10s`},
+		{"catalogue sync not a duration", map[string]string{EnvCatalogueSync: "hourly"}, nil, `ROOMDESK_CATALOGUE_SYNC: "hourly" is not a duration`},
 		{"endpoint relative", map[string]string{EnvTencentEndpoint: "127.0.0.1:9090"}, nil, "ROOMDESK_TENCENT_ENDPOINT: "},
 		{"endpoint ftp", map[string]string{EnvTencentEndpoint: "ftp://h"}, nil, `ROOMDESK_TENCENT_ENDPOINT: "ftp://h" is not an absolute http`},
 		{"endpoint no host", map[string]string{EnvTencentEndpoint: "https://"}, nil, "is not an absolute http"},
@@ -347,6 +350,20 @@ func TestEffectiveMFA(t *testing.T) {
 		}
 		if got := c.EffectiveMFA(); got != tc.want {
 			t.Errorf("%v: %s, want %s", tc.env, got, tc.want)
+		}
+	}
+}
+
+func TestCatalogueSync(t *testing.T) {
+	for v, want := range map[string]time.Duration{"": DefaultCatalogueSync, "off": 0, "0": 0, "90s": 90 * time.Second} {
+		c, err := Load(func(k string) string {
+			if k == EnvCatalogueSync {
+				return v
+			}
+			return ""
+		}, nil)
+		if err != nil || c.CatalogueSync != want {
+			t.Errorf("%s=%q: %v, %v; want %v", EnvCatalogueSync, v, c.CatalogueSync, err, want)
 		}
 	}
 }

@@ -95,6 +95,7 @@ func (l *loader) load() Config {
 	c.Audit = l.auditConfig(c.DataDir)
 	c.OIDC = l.oidc()
 	c.LocalLogin = l.localLogin(c.OIDC.Enabled())
+	c.CatalogueSync = l.catalogueSync()
 	switch c.SecureCookies {
 	case CookiesAuto, CookiesAlways, CookiesNever:
 	default:

@@ -129,4 +129,17 @@
     var t = ev.detail.target;
     if (t && t.hasAttribute("data-focus-after-swap")) t.focus();
   });
+
+  // "/" focuses the page's search box (<input data-slash-focus>), as on
+  // GitHub and many consoles, unless the key is typed into a field.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey || ev.defaultPrevented) return;
+    var t = ev.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var box = document.querySelector("[data-slash-focus]");
+    if (!box) return;
+    ev.preventDefault();
+    box.focus();
+    box.select();
+  });
 })();

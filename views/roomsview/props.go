@@ -32,6 +32,9 @@ type Room struct {
 	Categories            []int
 	ActivityStatus        int
 	CoverURL, Notice      string
+	// Presence is the catalogue's word on the room ("listed", "private",
+	// "missing": absent from the last full sweep); "" on Tencent's own list.
+	Presence string
 }
 
 // Title is the room's heading: its name, or its id when it has none.
@@ -55,6 +58,37 @@ type ListProps struct {
 	// Unreadable are rooms of this page Tencent sent in a shape roomdesk
 	// cannot read; the rest of the page still shows.
 	Unreadable []UnreadableRoom
+	// Search is the catalogue's search form and freshness; nil when the
+	// console keeps no catalogue.
+	Search *SearchProps
+	// Query is the search the pages belong to: page links keep it.
+	Query url.Values
+}
+
+// SearchProps fills the search form (a GET form: the search lives in the
+// URL) and the catalogue's freshness line. The values are as the operator
+// gave them, so a bad one is shown back with its message.
+type SearchProps struct {
+	// Active says the rooms shown come from the catalogue (otherwise from
+	// Tencent's own list: the catalogue has no full sweep yet).
+	Active bool
+	Text   string
+	// Category and Status are category and ActivityStatus numbers as typed
+	// ("" = any).
+	Category, Status string
+	// Muted, Listed: "", "yes" or "no". Seat: "", "FreeToTake" or
+	// "ApplyToTake". Presence: "", "listed", "private" or "missing".
+	Muted, Listed, Seat, Presence string
+	Sort                          string // "views", "name" or "created"
+	Errors                        map[string]string
+	Filtered                      bool // anything narrows the list
+	// AsOf is when the last full sweep of Tencent's list ended (zero:
+	// none yet), Age how long ago that was.
+	AsOf time.Time
+	Age  time.Duration
+	// Sweeping: a sweep is under way, Seen rooms read so far.
+	Sweeping bool
+	Seen     int
 }
 
 // UnreadableRoom is one list item that could not be read.
@@ -92,7 +126,7 @@ func (p ListProps) NextURL() string {
 	if p.Next == "" {
 		return ""
 	}
-	return listURL(p.Next, append(append([]string(nil), p.Back...), p.Cursor))
+	return listURL(p.Query, p.Next, append(append([]string(nil), p.Back...), p.Cursor))
 }
 
 // PrevURL is the URL of the preceding page, "" on the first.
@@ -100,21 +134,28 @@ func (p ListProps) PrevURL() string {
 	if len(p.Back) == 0 {
 		return ""
 	}
-	return listURL(p.Back[len(p.Back)-1], p.Back[:len(p.Back)-1])
+	return listURL(p.Query, p.Back[len(p.Back)-1], p.Back[:len(p.Back)-1])
 }
 
-// listURL encodes a page as ?cursor=…&back=…&back=…: cursors are opaque
-// to us, so each is its own parameter rather than a joined list.
-func listURL(cursor string, back []string) string {
-	if cursor == "" && len(back) == 0 {
-		return "/rooms"
+// listURL encodes a page of a search as ?…&cursor=…&back=…&back=…:
+// cursors are opaque to us, so each is its own parameter rather than a
+// joined list.
+func listURL(search url.Values, cursor string, back []string) string {
+	v := url.Values{}
+	for k, vs := range search {
+		v[k] = vs
 	}
 	if len(back) > MaxTrail {
 		back = back[len(back)-MaxTrail:]
 	}
-	v := url.Values{"cursor": {cursor}}
+	if cursor != "" || len(back) > 0 {
+		v.Set("cursor", cursor)
+	}
 	if len(back) > 0 {
 		v["back"] = back
+	}
+	if len(v) == 0 {
+		return "/rooms"
 	}
 	return "/rooms?" + v.Encode()
 }
