@@ -64,7 +64,7 @@ func (h *Handlers) RevertForm(c echo.Context) error {
 		form[f], orig[f] = rv.Before[f], rv.After[f]
 	}
 	edit := roomsview.EditProps{RoomID: room.RoomId, CanEdit: true, CSRF: csrfToken(c),
-		Fields: editFields(form, orig, nil), Action: revertURL(rv.Record),
+		Fields: editFields(c.Request().Context(), form, orig, nil), Action: revertURL(rv.Record),
 		Banner: historyview.Banner(revertBanner(rv, rooms.Values(room)))}
 	pol, err := h.policy(c)
 	if err != nil {

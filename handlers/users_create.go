@@ -29,7 +29,7 @@ func (h *Handlers) UsersCreate(c echo.Context) error {
 		// Report the name and length too, rather than one error per submit.
 		var ve *auth.ValidationError
 		if errors.As(auth.ValidateUsername(strings.ToLower(f.Username)), &ve) {
-			f.Errors[ve.Field] = fieldMessage(ve)
+			f.Errors[ve.Field] = fieldMessage(c, ve)
 		}
 		if utf8.RuneCountInString(password) < auth.MinPasswordLen {
 			f.Errors["password"] = fmt.Sprintf("Password must be at least %d characters.", auth.MinPasswordLen)
@@ -39,7 +39,7 @@ func (h *Handlers) UsersCreate(c echo.Context) error {
 		var ve *auth.ValidationError
 		switch {
 		case errors.As(err, &ve):
-			f.Errors[ve.Field] = fieldMessage(ve)
+			f.Errors[ve.Field] = fieldMessage(c, ve)
 		case err != nil:
 			return err
 		default:

@@ -50,8 +50,8 @@ func (h *Handlers) usersFailed(c echo.Context, err error, id int64) error {
 	switch {
 	case errors.As(err, &ve):
 		return h.usersPage(c, http.StatusUnprocessableEntity, usersview.Props{
-			Reset: usersview.Reset{UserID: id, Error: fieldMessage(ve)},
-			Flash: usersview.Flash{Text: "The password was not changed. " + fieldMessage(ve)}})
+			Reset: usersview.Reset{UserID: id, Error: fieldMessage(c, ve)},
+			Flash: usersview.Flash{Text: "The password was not changed. " + fieldMessage(c, ve)}})
 	case errors.Is(err, auth.ErrNotFound):
 		return h.usersPage(c, http.StatusNotFound, usersview.Props{Flash: usersview.Flash{
 			Text: "That user doesn't exist (any more). The list below is current."}})
@@ -92,7 +92,10 @@ func usersOK(format string, args ...any) usersview.Flash {
 }
 
 // fieldMessage turns "must be 3 to 32 characters" into a sentence.
-func fieldMessage(ve *auth.ValidationError) string {
+func fieldMessage(c echo.Context, ve *auth.ValidationError) string {
+	if ve.ID != "" {
+		return trf(c, ve.ID, ve.Data)
+	}
 	label := map[string]string{"username": "Username", "password": "Password", "role": "Role"}[ve.Field]
 	if label == "" {
 		label = ve.Field

@@ -1,9 +1,11 @@
 package roomsview
 
 import (
+	"context"
 	"strings"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/components"
 )
 
@@ -22,19 +24,19 @@ const (
 	nameNotice         = "Notice"
 )
 
-func yesNo(b bool) string {
+func yesNo(ctx context.Context, b bool) string {
 	if b {
-		return "Yes"
+		return i18n.T(ctx, "rooms.Yes")
 	}
-	return "No"
+	return i18n.T(ctx, "rooms.No")
 }
 
-func seatModeText(m string) string {
+func seatModeText(ctx context.Context, m string) string {
 	switch m {
 	case "FreeToTake":
-		return "Free to take"
+		return i18n.T(ctx, "rooms.FreeToTake")
 	case "ApplyToTake":
-		return "Apply to take"
+		return i18n.T(ctx, "rooms.ApplyToTake")
 	case "":
 		return "—"
 	}
@@ -60,23 +62,16 @@ func outcomeClass(outcome string) string {
 	return "alert result alert-info"
 }
 
-func outcomeTitle(outcome string) string {
+func outcomeTitle(ctx context.Context, outcome string) string {
 	switch outcome {
 	case audit.OutcomeOK:
-		return "Saved: Tencent applied the change"
+		return i18n.T(ctx, "rooms.OutcomeOK")
 	case audit.OutcomeFailed:
-		return "Tencent refused the update"
+		return i18n.T(ctx, "rooms.OutcomeFailed")
 	case audit.OutcomeUnknown:
-		return "Outcome unknown"
+		return i18n.T(ctx, "rooms.OutcomeUnknown")
 	}
-	return "Nothing to update"
-}
-
-func errorCount(n int) string {
-	if n == 1 {
-		return "1 field"
-	}
-	return itoa(n) + " fields"
+	return i18n.T(ctx, "rooms.OutcomeNothing")
 }
 
 // class is the field's wrapper class.
@@ -108,14 +103,14 @@ func (f Field) origValues() []string {
 }
 
 // text is the field's value as the read-only list shows it.
-func (f Field) text() string {
+func (f Field) text(ctx context.Context) string {
 	switch f.Name {
 	case nameCategory:
 		return strings.Join(nonEmpty(f.Slots), ", ")
 	case nameMuted, nameListed:
-		return yesNo(f.Checked)
+		return yesNo(ctx, f.Checked)
 	case nameSeatMode:
-		return seatModeText(f.Value)
+		return seatModeText(ctx, f.Value)
 	}
 	return f.Value
 }
