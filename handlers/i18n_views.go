@@ -3,7 +3,9 @@ package handlers
 import (
 	"context"
 	"maps"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/i18n"
@@ -95,4 +97,31 @@ func resultMessage(ctx context.Context, r rooms.Result) string {
 		return i18n.T(ctx, "rooms.ResultNothingToUpdate")
 	}
 	return r.Message
+}
+
+// auditFilterErrors puts audit.ParseFilter's messages (English, shared
+// with the CLI) into the reader's language: one message per filter key,
+// apart from the time keys, which say either that a value is not a time
+// or that "to" is not after "from".
+func auditFilterErrors(ctx context.Context, q url.Values, errs map[string]string) map[string]string {
+	out := make(map[string]string, len(errs))
+	for k, msg := range errs {
+		switch {
+		case k == "from" || k == "to":
+			if strings.HasPrefix(msg, `"`) {
+				v := strings.TrimSpace(q.Get(k))
+				if len(v) > 40 {
+					v = v[:40] + "…"
+				}
+				out[k] = i18n.Tf(ctx, "audit.ErrTime", map[string]any{"Value": strconv.Quote(v)})
+			} else {
+				out[k] = i18n.T(ctx, "audit.ErrOrder")
+			}
+		case i18n.Default().Has(i18n.English, "audit.Err_"+k):
+			out[k] = i18n.T(ctx, "audit.Err_"+k)
+		default:
+			out[k] = msg
+		}
+	}
+	return out
 }

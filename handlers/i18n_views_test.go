@@ -86,3 +86,39 @@ func TestValidationProblemsTranslated(t *testing.T) {
 		}
 	}
 }
+
+// TestBulkMessagesTranslated: each sentence internal/bulk writes is
+// recognised, reads exactly the same from the English catalogue, and is
+// Chinese in Chinese.
+func TestBulkMessagesTranslated(t *testing.T) {
+	msgs := []string{
+		"Choose the rooms: tick them on the room list, paste RoomIds, or upload a CSV with a RoomId column.",
+		"20001 rooms is more than one job takes (20000); split the list.",
+		`Tick "change this field" for at least one field (or give per-room values in CSV columns).`,
+		"Nothing to change for this room: no field is ticked above and it has no CSV values.",
+		"The list of rooms is over 2 MB; split it into several jobs.",
+		`The file is not UTF-8 text; save it as "CSV UTF-8".`,
+		"The file has no header line: the file is empty",
+		"CSV syntax error: bare \" in non-quoted-field; the rest of the file was not read.",
+		"This line has 3 cells; the header has 2.",
+		"RoomId live_1 is already on line 2.",
+		"The column Notice appears twice in the header.",
+		`Unknown column "Foo" in the header; columns are RoomId and the API field names: RoomName, Notice.`,
+		"Updated.",
+		"Already applied by an earlier attempt; not sent again.",
+		"Nothing to update: the room already has these values.",
+		"No such room (or it was dismissed).",
+		"Not sent: Tencent answered 60007 (" + tencent.Describe(60007).Meaning + ") after roomdesk's retries. Retry the failed rooms when the job has ended.",
+	}
+	for _, m := range msgs {
+		if got := bulkText(langCtx(i18n.English), m, 0); got != m {
+			t.Errorf("English:\n got %q\nwant %q", got, m)
+		}
+		if got := bulkText(langCtx(i18n.Chinese), m, 0); got == m || strings.Contains(got, "⟦") {
+			t.Errorf("not translated into Chinese: %q", m)
+		}
+	}
+	if got := bulkText(langCtx(i18n.Japanese), tencent.Describe(100004).Meaning, 100004); got != meaningText(langCtx(i18n.Japanese), 100004) {
+		t.Errorf("a failed item's meaning in Japanese: %q", got)
+	}
+}

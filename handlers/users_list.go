@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -51,13 +50,13 @@ func (h *Handlers) usersFailed(c echo.Context, err error, id int64) error {
 	case errors.As(err, &ve):
 		return h.usersPage(c, http.StatusUnprocessableEntity, usersview.Props{
 			Reset: usersview.Reset{UserID: id, Error: fieldMessage(c, ve)},
-			Flash: usersview.Flash{Text: "The password was not changed. " + fieldMessage(c, ve)}})
+			Flash: usersview.Flash{Text: trf(c, "users.PasswordNotChanged", map[string]any{"Reason": fieldMessage(c, ve)})}})
 	case errors.Is(err, auth.ErrNotFound):
 		return h.usersPage(c, http.StatusNotFound, usersview.Props{Flash: usersview.Flash{
-			Text: "That user doesn't exist (any more). The list below is current."}})
+			Text: tr(c, "users.NoSuchUser")}})
 	case errors.Is(err, auth.ErrLastAdmin):
 		return h.usersPage(c, http.StatusConflict, usersview.Props{Flash: usersview.Flash{
-			Text: "That is the last enabled admin: without them nobody could manage users. Add or enable another admin first."}})
+			Text: tr(c, "users.LastAdmin")}})
 	case errors.Is(err, auth.ErrForbidden):
 		return echo.ErrForbidden
 	case errors.Is(err, auth.ErrProviderUser):
@@ -87,8 +86,8 @@ func (h *Handlers) signedOut(c echo.Context) error {
 	return redirect(c, "/login?signed_out=1")
 }
 
-func usersOK(format string, args ...any) usersview.Flash {
-	return usersview.Flash{OK: true, Text: fmt.Sprintf(format, args...)}
+func usersOK(c echo.Context, id string, data map[string]any) usersview.Flash {
+	return usersview.Flash{OK: true, Text: trf(c, id, data)}
 }
 
 // fieldMessage turns "must be 3 to 32 characters" into a sentence.

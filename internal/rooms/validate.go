@@ -177,7 +177,7 @@ func parseCategories(v []string) ([]int, Problem) {
 		cats = append(cats, int(n))
 	}
 	if len(cats) > MaxCategories {
-		return nil, problem("CategoryTooMany", "A room takes at most %d categories (got %d).", map[string]any{"Max": MaxCategories, "Count": len(cats)}, MaxCategories, len(cats))
+		return nil, problem("CategoryTooMany", "A room takes at most %d categories (got %d).", map[string]any{"Max": MaxCategories, "Got": len(cats)}, MaxCategories, len(cats))
 	}
 	return cats, Problem{}
 }

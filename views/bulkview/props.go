@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
@@ -187,7 +188,7 @@ func (p ProgressProps) Percent() int {
 }
 
 // shownValue is a form value as the operator reads it.
-func shownValue(s Setting) string {
+func shownValue(ctx context.Context, s Setting) string {
 	var kept []string
 	for _, v := range s.Values {
 		if v = strings.TrimSpace(v); v != "" {
@@ -196,34 +197,43 @@ func shownValue(s Setting) string {
 	}
 	if len(kept) == 0 {
 		if s.Field == "Category" {
-			return "(no categories)"
+			return i18n.T(ctx, "bulk.NoCategories")
 		}
-		return "(empty)"
+		return i18n.T(ctx, "bulk.Empty")
 	}
 	return strings.Join(kept, ", ")
 }
 
-func summary(settings []Setting) string {
+func summary(ctx context.Context, settings []Setting) string {
 	if len(settings) == 0 {
-		return "per-room values from the CSV"
+		return i18n.T(ctx, "bulk.PerRoomValues")
 	}
 	parts := make([]string, len(settings))
 	for i, s := range settings {
-		parts[i] = s.Label + " = " + shownValue(s)
+		parts[i] = s.Label + " = " + shownValue(ctx, s)
 	}
 	return strings.Join(parts, "; ")
 }
 
-func duration(d time.Duration) string {
+func duration(ctx context.Context, d time.Duration) string {
 	switch {
 	case d < time.Second:
-		return "under a second"
+		return i18n.T(ctx, "bulk.UnderASecond")
 	case d < time.Minute:
-		return fmt.Sprintf("%d s", int(d.Seconds()))
+		return i18n.Tf(ctx, "bulk.Seconds", map[string]any{"S": int(d.Seconds())})
 	case d < time.Hour:
-		return fmt.Sprintf("%d min %02d s", int(d.Minutes()), int(d.Seconds())%60)
+		return i18n.Tf(ctx, "bulk.MinSec", map[string]any{"M": int(d.Minutes()), "S": fmt.Sprintf("%02d", int(d.Seconds())%60)})
 	}
-	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
+	return i18n.Tf(ctx, "bulk.HourMin", map[string]any{"H": int(d.Hours()), "M": fmt.Sprintf("%02d", int(d.Minutes())%60)})
+}
+
+// statusText is a job's or an item's status as stored ("running",
+// "done"…) in the reader's language.
+func statusText(ctx context.Context, status string) string {
+	if id := "bulk.Status_" + status; i18n.Default().Has(i18n.English, id) {
+		return i18n.T(ctx, id)
+	}
+	return status
 }
 
 func rate(r float64) string { return strconv.FormatFloat(r, 'f', 1, 64) }
