@@ -26,6 +26,7 @@ func TestNoEnglishInTranslatedPages(t *testing.T) {
 			// Data shown outside translate="no": the room's name in the
 			// page title.
 			check.IgnoreData(w.room.RoomName)
+			check.IgnoreData("Test IdP") // the identity provider's configured name (the walk's OIDC provider)
 			for _, a := range w.env.Apps.All() {
 				check.IgnoreData(a.Name) // in the page title too
 			}
