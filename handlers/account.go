@@ -46,7 +46,7 @@ func (h *Handlers) accountPage(c echo.Context, status int, p accountview.Props) 
 	if err != nil {
 		return err
 	}
-	p.Layout, p.Enrolling, p.MFA = h.page(c, "Your account", ""), enrolling, u.MFA
+	p.Layout, p.Enrolling, p.MFA = h.page(c, tr(c, "account.Title"), ""), enrolling, u.MFA
 	if u.FromProvider() {
 		p.Provider = h.ssoName()
 		if p.Provider == "" {
@@ -78,7 +78,7 @@ func (h *Handlers) AccountMFA(c echo.Context) error {
 		var ve *auth.ValidationError
 		if errors.As(err, &ve) {
 			return h.accountPage(c, http.StatusUnprocessableEntity, accountview.Props{
-				CodeError: "Your password is not right; enter it to turn on the second factor."})
+				CodeError: tr(c, "account.WrongPasswordForMFA")})
 		}
 		if err != nil {
 			return err
@@ -87,7 +87,7 @@ func (h *Handlers) AccountMFA(c echo.Context) error {
 	codes, err := h.Auth.ConfirmEnrol(c.Request().Context(), u, c.FormValue("code"), actorFrom(c))
 	if errors.Is(err, auth.ErrBadCode) {
 		return h.accountPage(c, http.StatusUnprocessableEntity, accountview.Props{
-			CodeError: "That code does not match. Check the app shows roomdesk, and enter the current code."})
+			CodeError: tr(c, "account.CodeMismatch")})
 	}
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ func (h *Handlers) AccountMFA(c echo.Context) error {
 		c.Set(ctxPending, nil)
 	}
 	return h.accountPage(c, http.StatusOK, accountview.Props{RecoveryCodes: codes,
-		Notice: "Second factor turned on. Signing in now asks for a code from your app."})
+		Notice: tr(c, "account.MFATurnedOn")})
 }
 
 // AccountPassword is POST /account/password: the user's own password,
@@ -110,14 +110,14 @@ func (h *Handlers) AccountPassword(c echo.Context) error {
 	next := c.FormValue("password")
 	if next != c.FormValue("confirm") {
 		return h.accountPage(c, http.StatusUnprocessableEntity, accountview.Props{
-			PasswordErrors: map[string]string{"confirm": "The two new passwords differ."}})
+			PasswordErrors: map[string]string{"confirm": tr(c, "account.PasswordsDiffer")}})
 	}
 	sid, err := h.Auth.ChangeOwnPassword(c.Request().Context(), u, c.FormValue("current"), next, actorFrom(c))
 	var ve *auth.ValidationError
 	switch {
 	case errors.As(err, &ve):
 		return h.accountPage(c, http.StatusUnprocessableEntity, accountview.Props{
-			PasswordErrors: map[string]string{ve.Field: fieldMessage(ve)}})
+			PasswordErrors: map[string]string{ve.Field: fieldMessage(c, ve)}})
 	case err != nil:
 		return err
 	}
@@ -126,5 +126,5 @@ func (h *Handlers) AccountPassword(c echo.Context) error {
 	}
 	c.Set(ctxSessionID, sid)
 	c.Set(ctxCSRF, deriveCSRF(sid))
-	return h.accountPage(c, http.StatusOK, accountview.Props{Notice: "Password changed. Your other sessions have ended."})
+	return h.accountPage(c, http.StatusOK, accountview.Props{Notice: tr(c, "account.PasswordChanged")})
 }

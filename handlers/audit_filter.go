@@ -1,12 +1,12 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
-	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
 // auditPageSize is how many records one page of /audit shows.
@@ -26,11 +26,11 @@ func parseCursor(s string) (int64, error) {
 }
 
 // codeMeanings explains the Tencent ErrorCodes on a page (shown as tooltips).
-func codeMeanings(recs []audit.Record) map[int]string {
+func codeMeanings(ctx context.Context, recs []audit.Record) map[int]string {
 	m := map[int]string{}
 	for _, r := range recs {
 		if r.Result != nil && (r.Result.ErrorCode != 0 || r.Result.ActionStatus != "") {
-			m[r.Result.ErrorCode] = tencent.Describe(r.Result.ErrorCode).Meaning
+			m[r.Result.ErrorCode] = meaningText(ctx, r.Result.ErrorCode)
 		}
 	}
 	return m

@@ -38,10 +38,12 @@ func (h *Handlers) chainStatus(c echo.Context) *audit.Status {
 // view is a link that can be shared or bookmarked.
 func (h *Handlers) AuditList(c echo.Context) error {
 	q := c.QueryParams()
+	ctx := c.Request().Context()
 	f, errs := audit.ParseFilter(q)
+	errs = auditFilterErrors(ctx, q, errs)
 	before, err := parseCursor(q.Get("before"))
 	if err != nil {
-		errs["before"] = "That page link is damaged. Start again from the newest entries."
+		errs["before"] = tr(c, "audit.ErrCursor")
 	}
 	p := auditview.ListProps{
 		Values: auditview.FilterValues(q),
@@ -60,7 +62,7 @@ func (h *Handlers) AuditList(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		p.Records, p.Next, p.Codes = page.Records, page.NextCursor, codeMeanings(page.Records)
+		p.Records, p.Next, p.Codes = page.Records, page.NextCursor, codeMeanings(ctx, page.Records)
 	}
 	c.Response().Header().Add("Vary", "HX-Request")
 	if isHTMX(c) {
@@ -69,7 +71,7 @@ func (h *Handlers) AuditList(c echo.Context) error {
 		c.Response().Header().Set("HX-Push-Url", auditview.PageURL(p.Query, before))
 		return render(c, status, auditview.Results(p))
 	}
-	p.Layout = h.page(c, "Audit log", "audit")
+	p.Layout = h.page(c, tr(c, "audit.Title"), "audit")
 	p.Chain = h.chainStatus(c)
 	return render(c, status, auditview.List(p))
 }

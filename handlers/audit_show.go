@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
-	"github.com/roomdesk/roomdesk/internal/tencent"
 	"github.com/roomdesk/roomdesk/views/auditview"
 )
 
@@ -28,7 +27,7 @@ func (h *Handlers) AuditShow(c echo.Context) error {
 		return err
 	}
 	p := auditview.ShowProps{
-		Layout: h.page(c, "Audit entry #"+strconv.FormatInt(rec.Entry.Seq, 10), "audit"),
+		Layout: h.page(c, trf(c, "audit.PageTitle", map[string]any{"Seq": rec.Entry.Seq}), "audit"),
 		Record: rec,
 		Chain:  h.chainStatus(c),
 		Links:  h.entryLinks(c, rec),
@@ -37,7 +36,7 @@ func (h *Handlers) AuditShow(c echo.Context) error {
 		return err
 	}
 	if r := rec.Result; r != nil && (r.ErrorCode != 0 || r.ActionStatus != "") {
-		p.CodeMeaning = tencent.Describe(r.ErrorCode).Meaning
+		p.CodeMeaning = meaningText(c.Request().Context(), r.ErrorCode)
 	}
 	return render(c, http.StatusOK, auditview.Show(p))
 }

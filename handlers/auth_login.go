@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -25,7 +24,7 @@ func (h *Handlers) LoginForm(c echo.Context) error {
 	}
 	p := h.loginProps(c, c.QueryParam("next"))
 	if c.QueryParam("signed_out") == "1" {
-		p.Notice = "You have been signed out."
+		p.Notice = tr(c, "auth.SignedOut")
 	}
 	return render(c, http.StatusOK, authview.Login(p))
 }
@@ -46,11 +45,11 @@ func (h *Handlers) Login(c echo.Context) error {
 	var locked *auth.LockedError
 	switch {
 	case errors.As(err, &locked):
-		p.Error = "Too many failed sign-ins. Try again in " + waitText(locked.RetryAfter) + "."
+		p.Error = trf(c, "auth.TooManySignIns", map[string]any{"Wait": waitText(c, locked.RetryAfter)})
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(locked.RetryAfter.Seconds()))))
 		return render(c, http.StatusTooManyRequests, authview.Login(p))
 	case errors.Is(err, auth.ErrInvalidCredentials):
-		p.Error = "Wrong username or password."
+		p.Error = tr(c, "auth.WrongPassword")
 		return render(c, http.StatusUnauthorized, authview.Login(p))
 	case err != nil:
 		return err
@@ -103,13 +102,14 @@ func (h *Handlers) ssoName() string {
 }
 
 // waitText says how long to wait in words a person reads.
-func waitText(d time.Duration) string {
+func waitText(c echo.Context, d time.Duration) string {
+	ctx := c.Request().Context()
 	if s := int(math.Ceil(d.Seconds())); s < 60 {
-		return fmt.Sprintf("%d seconds", s)
+		return i18n.Tn(ctx, "auth.WaitSeconds", s, nil)
 	}
 	m := int(math.Ceil(d.Minutes()))
 	if m == 1 {
-		return "a minute"
+		return i18n.T(ctx, "auth.WaitMinute")
 	}
-	return fmt.Sprintf("%d minutes", m)
+	return i18n.Tn(ctx, "auth.WaitMinutes", m, nil)
 }

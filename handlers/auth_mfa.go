@@ -74,11 +74,11 @@ func (h *Handlers) MFAVerify(c echo.Context) error {
 	var locked *auth.LockedError
 	switch {
 	case errors.As(err, &locked):
-		p.Error = "Too many wrong codes. Try again in " + waitText(locked.RetryAfter) + "."
+		p.Error = trf(c, "auth.TooManyCodes", map[string]any{"Wait": waitText(c, locked.RetryAfter)})
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(locked.RetryAfter.Seconds()))))
 		return render(c, http.StatusTooManyRequests, authview.MFA(p))
 	case errors.Is(err, auth.ErrBadCode):
-		p.Error = "That code is not right, or was already used. Codes change every 30 seconds."
+		p.Error = tr(c, "auth.BadCode")
 		return render(c, http.StatusUnauthorized, authview.MFA(p))
 	case err != nil:
 		return err

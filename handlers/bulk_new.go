@@ -18,7 +18,7 @@ const recentJobs = 20
 // BulkNew is GET /bulk (operators): the form, pre-filled with the rooms
 // ticked on the room list (?room=a&room=b), and the recent jobs.
 func (h *Handlers) BulkNew(c echo.Context) error {
-	p := bulkview.NewProps{Layout: h.page(c, "Bulk edit", "bulk"), MaxRooms: bulk.MaxRooms, Inputs: bulkInputs(rooms.Form{}, nil)}
+	p := bulkview.NewProps{Layout: h.page(c, tr(c, "bulk.Title"), "bulk"), MaxRooms: bulk.MaxRooms, Inputs: bulkInputs(c.Request().Context(), rooms.Form{}, nil)}
 	p.RoomIDs = strings.Join(c.QueryParams()["room"], "\n")
 	if p.RoomIDs != "" {
 		p.RoomIDs += "\n"
@@ -27,7 +27,7 @@ func (h *Handlers) BulkNew(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Recent = jobViews(recent)
+	p.Recent = jobViews(c.Request().Context(), recent)
 	return render(c, http.StatusOK, bulkview.NewPage(p))
 }
 
@@ -58,7 +58,7 @@ func bulkInput(c echo.Context) (bulk.Input, error) {
 // bulkPreview checks the input and describes what would run.
 func (h *Handlers) bulkPreview(c echo.Context, in bulk.Input) (bulk.Plan, bulkview.PreviewProps) {
 	plan, probs := bulk.Parse(in)
-	pv := previewView(plan, probs)
+	pv := previewView(c.Request().Context(), plan, probs)
 	pv.Estimate, pv.Rate, pv.Digest = h.bulk(c).Estimate(len(plan.Rows)), h.bulk(c).Rate(), plan.Digest()
 	h.bulkApproval(c, len(plan.Rows), &pv)
 	return plan, pv
@@ -70,12 +70,12 @@ func (h *Handlers) renderPreview(c echo.Context, status int, in bulk.Input, pv b
 	if isHTMX(c) {
 		return render(c, status, bulkview.Preview(pv))
 	}
-	p := bulkview.NewProps{Layout: h.page(c, "Bulk edit", "bulk"), RoomIDs: in.RoomIDs, MaxRooms: bulk.MaxRooms,
-		Inputs: bulkInputs(in.Values, in.Change), Preview: &pv}
+	p := bulkview.NewProps{Layout: h.page(c, tr(c, "bulk.Title"), "bulk"), RoomIDs: in.RoomIDs, MaxRooms: bulk.MaxRooms,
+		Inputs: bulkInputs(c.Request().Context(), in.Values, in.Change), Preview: &pv}
 	recent, err := h.bulk(c).Recent(c.Request().Context(), recentJobs)
 	if err != nil {
 		return err
 	}
-	p.Recent = jobViews(recent)
+	p.Recent = jobViews(c.Request().Context(), recent)
 	return render(c, status, bulkview.NewPage(p))
 }

@@ -20,7 +20,7 @@ func (h *Handlers) BulkShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	title := "Bulk job #" + strconv.FormatInt(pp.Job.ID, 10)
+	title := trf(c, "bulk.JobTitle", map[string]any{"ID": pp.Job.ID})
 	return render(c, http.StatusOK, bulkview.JobPage(bulkview.JobProps{Layout: h.page(c, title, "bulk"), Progress: pp}))
 }
 
@@ -51,7 +51,7 @@ func (h *Handlers) bulkProgress(c echo.Context) (bulkview.ProgressProps, error) 
 	if err != nil {
 		return bulkview.ProgressProps{}, err
 	}
-	job, rows := progressView(p, items)
+	job, rows := progressView(c.Request().Context(), p, items)
 	return bulkview.ProgressProps{Job: job, Items: rows, CanCancel: true, CSRF: csrfToken(c), Revert: h.jobRevert(c, job)}, nil
 }
 

@@ -22,7 +22,7 @@ func (h *Handlers) BulkStart(c echo.Context) error {
 		return h.renderPreview(c, http.StatusUnprocessableEntity, in, pv)
 	}
 	if c.FormValue("digest") != pv.Digest {
-		pv.Notice = "The form changed after the preview (or there was none). Check the preview below, then start again."
+		pv.Notice = tr(c, "bulk.FormChanged")
 		return h.renderPreview(c, http.StatusConflict, in, pv)
 	}
 	if pv.NeedsApproval { // the job waits for a second person

@@ -64,8 +64,8 @@ func (h *Handlers) RevertForm(c echo.Context) error {
 		form[f], orig[f] = rv.Before[f], rv.After[f]
 	}
 	edit := roomsview.EditProps{RoomID: room.RoomId, CanEdit: true, CSRF: csrfToken(c),
-		Fields: editFields(form, orig, nil), Action: revertURL(rv.Record),
-		Banner: historyview.Banner(revertBanner(rv, rooms.Values(room)))}
+		Fields: editFields(c.Request().Context(), form, orig, nil), Action: revertURL(rv.Record),
+		Banner: historyview.Banner(revertBanner(c.Request().Context(), rv, rooms.Values(room)))}
 	pol, err := h.policy(c)
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ func (h *Handlers) RevertSave(c echo.Context) error {
 	p := roomsview.EditProps{RoomID: rv.Record.Entry.RoomID}
 	if err != nil || res.Outcome != audit.OutcomeOK {
 		// Not done yet: the form still reverts, under its banner.
-		p.Action, p.Banner = revertURL(rv.Record), historyview.Banner(revertBanner(rv, nil))
+		p.Action, p.Banner = revertURL(rv.Record), historyview.Banner(revertBanner(c.Request().Context(), rv, nil))
 	}
 	return h.editAnswer(c, p, submitted, original, res, err)
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -21,7 +22,7 @@ func (h *Handlers) historyRows(c echo.Context, pg history.Page) []historyview.Ro
 	canRevert := h.canEdit(c)
 	out := make([]historyview.Row, 0, len(pg.Records))
 	for _, r := range pg.Records {
-		row := historyRow(r, pg.Links)
+		row := historyRow(c.Request().Context(), r, pg.Links)
 		if canRevert && history.Revertable(r) {
 			row.RevertURL = revertURL(r)
 		}
@@ -30,7 +31,7 @@ func (h *Handlers) historyRows(c echo.Context, pg history.Page) []historyview.Ro
 	return out
 }
 
-func historyRow(r audit.Record, l history.Links) historyview.Row {
+func historyRow(ctx context.Context, r audit.Record, l history.Links) historyview.Row {
 	e, ans := r.Entry, r.Entry
 	if r.Result != nil {
 		ans = *r.Result
@@ -44,18 +45,18 @@ func historyRow(r audit.Record, l history.Links) historyview.Row {
 	if row.Note == "" && ans.ErrorInfo != "" {
 		row.Note = ans.ErrorInfo
 	}
-	row.Kind, row.Label = historyKind(e, row.Reverts)
+	row.Kind, row.Label = historyKind(ctx, e, row.Reverts)
 	row.Changes = historyChanges(e.Changes)
 	return row
 }
 
 // historyKind says what kind of change a record is, for people.
-func historyKind(e audit.Entry, reverts int64) (kind, label string) {
+func historyKind(ctx context.Context, e audit.Entry, reverts int64) (kind, label string) {
 	switch {
 	case e.Action == audit.ActionChangedOutside:
 		return historyview.KindOutside, ""
 	case e.Action != audit.ActionRoomUpdate:
-		return historyview.KindOther, auditview.ActionLabel(e.Action)
+		return historyview.KindOther, auditview.ActionLabel(ctx, e.Action)
 	case reverts != 0 || strings.HasPrefix(e.Detail, "reverts #"):
 		return historyview.KindRevert, ""
 	case strings.HasPrefix(e.Detail, "schedule "):
@@ -90,9 +91,9 @@ func revertURL(r audit.Record) string {
 
 // revertBanner names the change being reverted; now (the room's values,
 // nil when not read) marks the touched fields changed since.
-func revertBanner(rv history.Revert, now map[string]string) historyview.RevertBanner {
+func revertBanner(ctx context.Context, rv history.Revert, now map[string]string) historyview.RevertBanner {
 	b := historyview.RevertBanner{Seq: rv.Record.Entry.Seq, Actor: rv.Record.Entry.Actor, Time: rv.Record.Entry.Time}
-	b.Kind, b.Label = historyKind(rv.Record.Entry, 0)
+	b.Kind, b.Label = historyKind(ctx, rv.Record.Entry, 0)
 	set := map[string]audit.Change{}
 	for _, c := range rv.Record.Entry.Changes {
 		set[c.Field] = c

@@ -77,3 +77,11 @@ func (h *Handlers) Language(c echo.Context) error {
 	}
 	return redirect(c, next)
 }
+
+// tr is the message id in the request's language.
+func tr(c echo.Context, id string) string { return i18n.T(c.Request().Context(), id) }
+
+// trf is the message id in the request's language, with data.
+func trf(c echo.Context, id string, data map[string]any) string {
+	return i18n.Tf(c.Request().Context(), id, data)
+}

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
@@ -115,5 +116,51 @@ func TestLanguageSwitchRefusesUnknown(t *testing.T) {
 	}
 	if got := htmlLang(t, c.Get("/rooms")); got != "en" {
 		t.Errorf("<html lang=%q>", got)
+	}
+}
+
+// TestLanguageAcceptance is issue 21's acceptance, page by page: zh-CN
+// gives <html lang="zh-CN">, 登录 on the sign-in page, 房间 on the room
+// list and Chinese validation messages; ja gives Japanese pages; en-US
+// stays English.
+func TestLanguageAcceptance(t *testing.T) {
+	env := apptest.New(t, apptest.Options{})
+	env.CreateUser(t, "olivia", auth.RoleOperator)
+	signedIn := env.Login(t, "olivia")
+	room := browserForm(t, signedIn, seedRoom)
+	tests := []struct {
+		accept, lang             string
+		signIn, rooms, emptyName string
+	}{
+		{"zh-CN,zh;q=0.9", "zh-CN", "登录", "房间", "请输入房间名称：腾讯云文档没有说明空名称会产生什么效果。"},
+		{"ja", "ja", "ログイン", "ルーム", "ルーム名を入力してください。空の名前がどう扱われるかは Tencent のドキュメントに記載がありません。"},
+		{"en-US,en;q=0.9", "en", "Sign in", "Rooms", "Enter a room name: Tencent does not document what an empty name does."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.lang, func(t *testing.T) {
+			login := env.Client(t).Get("/login", "Accept-Language", tc.accept)
+			if got := htmlLang(t, login); got != tc.lang {
+				t.Errorf("/login: <html lang=%q>", got)
+			}
+			if got := strings.TrimSpace(doc(t, login).Find("h1").Text()); got != tc.signIn {
+				t.Errorf("/login heading %q, want %q", got, tc.signIn)
+			}
+			list := signedIn.Get("/rooms", "Accept-Language", tc.accept)
+			if got := strings.TrimSpace(doc(t, list).Find("h1").Text()); got != tc.rooms || htmlLang(t, list) != tc.lang {
+				t.Errorf("/rooms heading %q in <html lang=%q>, want %q", got, htmlLang(t, list), tc.rooms)
+			}
+			bad := url.Values{}
+			for k, v := range room {
+				bad[k] = v
+			}
+			bad.Set("RoomName", "")
+			r := signedIn.PostForm("/rooms/"+seedRoom, bad, "Accept-Language", tc.accept)
+			if r.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("empty name: %v", r)
+			}
+			if got := testidText(t, r, "field-error-RoomName"); got != tc.emptyName {
+				t.Errorf("validation message %q, want %q", got, tc.emptyName)
+			}
+		})
 	}
 }

@@ -45,13 +45,13 @@ func (h *Handlers) requestInstead(c echo.Context, id string, form url.Values, su
 	var ie *approval.InputError
 	switch {
 	case errors.As(err, &ie):
-		p.ReasonError, p.Fields = approvalMessage(ctx, ie), editFields(submitted, original, nil)
+		p.ReasonError, p.Fields = approvalMessage(ctx, ie), editFields(ctx, submitted, original, nil)
 		return true, h.renderEdit(c, http.StatusUnprocessableEntity, p, nil)
 	case err != nil:
 		return true, err
 	}
 	// Nothing was sent: the form goes back to the room as it was.
-	p.Requested, p.Reason, p.Fields = requestedView(ctx, req), "", editFields(original, original, nil)
+	p.Requested, p.Reason, p.Fields = requestedView(ctx, req), "", editFields(c.Request().Context(), original, original, nil)
 	return true, h.renderEdit(c, http.StatusOK, p, nil)
 }
 

@@ -20,10 +20,11 @@ import (
 // fresh from Tencent.
 func (h *Handlers) RoomsList(c echo.Context) error {
 	q := c.QueryParams()
-	p := roomsview.ListProps{Layout: h.page(c, "Rooms", "rooms"), Cursor: q.Get("cursor"), Back: q["back"]}
+	ctx := c.Request().Context()
+	p := roomsview.ListProps{Layout: h.page(c, tr(c, "rooms.ListTitle"), "rooms"), Cursor: q.Get("cursor"), Back: q["back"]}
 	if _, ok := q["open"]; ok {
 		id := strings.TrimSpace(q.Get("open"))
-		if p.OpenError = rooms.ValidateRoomID(id); p.OpenError == "" {
+		if p.OpenError = problemText(ctx, rooms.CheckRoomID(id)); p.OpenError == "" {
 			return redirect(c, components.RoomURL(id))
 		}
 		p.OpenID = id
@@ -38,16 +39,16 @@ func (h *Handlers) RoomsList(c echo.Context) error {
 	if badCursor(p.Cursor) {
 		// The cursor comes back in the URL: attacker text that would be
 		// sent, signed, to Tencent. Tencent's look like "1693271355-1231".
-		status, p.Error, p.Cursor = http.StatusBadRequest, "This page link is not valid. Start again from the first page.", ""
+		status, p.Error, p.Cursor = http.StatusBadRequest, tr(c, "rooms.BadCursor"), ""
 	} else {
-		list, err = h.rooms(c).List(c.Request().Context(), p.Cursor)
+		list, err = h.rooms(c).List(ctx, p.Cursor)
 	}
 	if err != nil {
-		prob, ok := problemFor(err, "")
+		prob, ok := problemFor(ctx, err, "")
 		if !ok {
 			return err
 		}
-		status, p.Error = prob.Status, problemLine(prob)
+		status, p.Error = prob.Status, problemLine(ctx, prob)
 	}
 	p.Rooms, p.Next = roomViews(list.Rooms), list.Next
 	for _, u := range list.Unreadable {

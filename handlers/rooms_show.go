@@ -21,7 +21,7 @@ func (h *Handlers) RoomsShow(c echo.Context) error {
 	}
 	form := rooms.FormFromRoom(room)
 	edit := roomsview.EditProps{RoomID: room.RoomId, CanEdit: h.canEdit(c), CSRF: csrfToken(c),
-		Fields: editFields(form, form, nil)}
+		Fields: editFields(c.Request().Context(), form, form, nil)}
 	pol, err := h.policy(c)
 	if err != nil {
 		return err
@@ -53,7 +53,7 @@ func roomIDParam(c echo.Context) string {
 
 // roomProblemPage shows a room that could not be read as a product page.
 func (h *Handlers) roomProblemPage(c echo.Context, id string, err error) error {
-	prob, ok := problemFor(err, id)
+	prob, ok := problemFor(c.Request().Context(), err, id)
 	if !ok {
 		return err
 	}

@@ -31,21 +31,21 @@ func (h *Handlers) RoomsUpdate(c echo.Context) error {
 // editAnswer shows what an edit came to (p's RoomID, Action and Banner
 // kept): the outcome above a form holding the values to edit next.
 func (h *Handlers) editAnswer(c echo.Context, p roomsview.EditProps, submitted, original rooms.Form, res rooms.Result, err error) error {
-	id := p.RoomID
-	p.CanEdit, p.CSRF, p.Fields = true, csrfToken(c), editFields(submitted, original, nil)
+	id, ctx := p.RoomID, c.Request().Context()
+	p.CanEdit, p.CSRF, p.Fields = true, csrfToken(c), editFields(ctx, submitted, original, nil)
 	status, room := http.StatusOK, res.Room
 	var ve *rooms.ValidationError
 	var ce *rooms.ConflictError
 	switch {
 	case err == nil:
-		p.Result, p.Fields = resultView(res), editFields(res.Form, res.Original, nil)
+		p.Result, p.Fields = resultView(ctx, res), editFields(ctx, res.Form, res.Original, nil)
 	case errors.As(err, &ve) && ve.Fields[rooms.FieldRoomID] == "":
-		status, p.Fields = http.StatusUnprocessableEntity, editFields(submitted, original, ve.Fields)
+		status, p.Fields = http.StatusUnprocessableEntity, editFields(ctx, submitted, original, ve.Problems)
 	case errors.As(err, &ce):
-		status, p.Conflict, p.Fields, room = http.StatusConflict, conflictView(ce), editFields(ce.Form, ce.Original, nil), &ce.Room
+		status, p.Conflict, p.Fields, room = http.StatusConflict, conflictView(ctx, ce), editFields(ctx, ce.Form, ce.Original, nil), &ce.Room
 		h.attributeConflict(c, ce, p.Conflict)
 	default:
-		prob, ok := problemFor(err, id)
+		prob, ok := problemFor(ctx, err, id)
 		if !ok {
 			return err
 		}

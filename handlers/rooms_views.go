@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/rooms"
@@ -33,10 +34,11 @@ func roomViews(rs []tencent.RoomInfo) []roomsview.Room {
 
 // editFields is the edit form: every field of the table, showing values,
 // carrying original as its orig_* inputs, with its error if any.
-func editFields(values, original rooms.Form, errs rooms.FieldErrors) []roomsview.Field {
+func editFields(ctx context.Context, values, original rooms.Form, probs rooms.Problems) []roomsview.Field {
+	errs := problemTexts(ctx, probs)
 	out := make([]roomsview.Field, 0, len(rooms.Fields))
 	for _, name := range rooms.Fields {
-		f := roomsview.Field{Name: name, Label: rooms.Label(name), Value: values.Get(name), Checked: values.Bool(name),
+		f := roomsview.Field{Name: name, Label: fieldLabel(ctx, name), Value: values.Get(name), Checked: values.Bool(name),
 			Original: original[name], OrigName: rooms.OriginalPrefix + name, Error: errs[name], Limit: rooms.Limit(name)}
 		if name == rooms.FieldCategory {
 			slots := values.Category()
@@ -47,20 +49,20 @@ func editFields(values, original rooms.Form, errs rooms.FieldErrors) []roomsview
 	return out
 }
 
-func resultView(r rooms.Result) *roomsview.Result {
-	v := &roomsview.Result{Outcome: r.Outcome, Message: r.Message, Warning: r.Warning, ErrorCode: r.ErrorCode,
-		Meaning: r.Meaning, ErrorInfo: r.ErrorInfo, RequestID: r.RequestID, Attempts: r.Attempts,
+func resultView(ctx context.Context, r rooms.Result) *roomsview.Result {
+	v := &roomsview.Result{Outcome: r.Outcome, Message: resultMessage(ctx, r), Warning: r.Warning, ErrorCode: r.ErrorCode,
+		Meaning: meaningText(ctx, r.ErrorCode), ErrorInfo: r.ErrorInfo, RequestID: r.RequestID, Attempts: r.Attempts,
 		Latency: r.Latency, AuditSeq: r.IntentSeq}
 	for _, c := range r.Changes {
-		v.Changes = append(v.Changes, roomsview.Change{Field: c.Field, Label: rooms.Label(c.Field), Before: c.Before, After: c.After})
+		v.Changes = append(v.Changes, roomsview.Change{Field: c.Field, Label: fieldLabel(ctx, c.Field), Before: c.Before, After: c.After})
 	}
 	return v
 }
 
-func conflictView(e *rooms.ConflictError) *roomsview.Conflict {
+func conflictView(ctx context.Context, e *rooms.ConflictError) *roomsview.Conflict {
 	v := &roomsview.Conflict{RoomID: e.RoomID}
 	for _, c := range e.Conflicts {
-		v.Fields = append(v.Fields, roomsview.ConflictField{Field: c.Field, Label: rooms.Label(c.Field),
+		v.Fields = append(v.Fields, roomsview.ConflictField{Field: c.Field, Label: fieldLabel(ctx, c.Field),
 			Original: c.Original, Theirs: c.Theirs, Yours: c.Yours})
 	}
 	return v

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/usersview"
 )
 
@@ -23,7 +24,7 @@ func (h *Handlers) UsersAppRole(c echo.Context) error {
 	}
 	if _, ok := h.Apps.Get(app); !ok {
 		return h.usersPage(c, http.StatusUnprocessableEntity, usersview.Props{Flash: usersview.Flash{
-			Text: "There is no app " + app + ". Pick one from the list."}})
+			Text: trf(c, "users.NoSuchApp", map[string]any{"App": app})}})
 	}
 	role, err := auth.ParseAppRole(c.FormValue("role"))
 	if err == nil {
@@ -32,11 +33,14 @@ func (h *Handlers) UsersAppRole(c echo.Context) error {
 	if err != nil {
 		return h.usersFailed(c, err, 0)
 	}
-	what := "the global role (" + string(u.Role) + ")"
-	if role != "" {
-		what = string(role)
+	ctx := c.Request().Context()
+	what := trf(c, "users.AppRoleGlobal", map[string]any{"Role": components.RoleName(ctx, string(u.Role))})
+	if role == auth.RoleNone {
+		what = tr(c, "users.NoAccess")
+	} else if role != "" {
+		what = components.RoleName(ctx, string(role))
 	}
-	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK("%s now has %s in %s.", u.Username, what, app)})
+	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(c, "users.AppRoleSet", map[string]any{"User": u.Username, "Role": what, "App": app})})
 }
 
 // appRoleRows are a user's per-app overrides for the users page.

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -56,14 +55,14 @@ func (h *Handlers) usersFailed(c echo.Context, err error, id int64) error {
 	switch {
 	case errors.As(err, &ve):
 		return h.usersPage(c, http.StatusUnprocessableEntity, usersview.Props{
-			Reset: usersview.Reset{UserID: id, Error: fieldMessage(ve)},
-			Flash: usersview.Flash{Text: "The password was not changed. " + fieldMessage(ve)}})
+			Reset: usersview.Reset{UserID: id, Error: fieldMessage(c, ve)},
+			Flash: usersview.Flash{Text: trf(c, "users.PasswordNotChanged", map[string]any{"Reason": fieldMessage(c, ve)})}})
 	case errors.Is(err, auth.ErrNotFound):
 		return h.usersPage(c, http.StatusNotFound, usersview.Props{Flash: usersview.Flash{
-			Text: "That user doesn't exist (any more). The list below is current."}})
+			Text: tr(c, "users.NoSuchUser")}})
 	case errors.Is(err, auth.ErrLastAdmin):
 		return h.usersPage(c, http.StatusConflict, usersview.Props{Flash: usersview.Flash{
-			Text: "That is the last enabled admin: without them nobody could manage users. Add or enable another admin first."}})
+			Text: tr(c, "users.LastAdmin")}})
 	case errors.Is(err, auth.ErrForbidden):
 		return echo.ErrForbidden
 	case errors.Is(err, auth.ErrProviderUser):
@@ -93,12 +92,15 @@ func (h *Handlers) signedOut(c echo.Context) error {
 	return redirect(c, "/login?signed_out=1")
 }
 
-func usersOK(format string, args ...any) usersview.Flash {
-	return usersview.Flash{OK: true, Text: fmt.Sprintf(format, args...)}
+func usersOK(c echo.Context, id string, data map[string]any) usersview.Flash {
+	return usersview.Flash{OK: true, Text: trf(c, id, data)}
 }
 
 // fieldMessage turns "must be 3 to 32 characters" into a sentence.
-func fieldMessage(ve *auth.ValidationError) string {
+func fieldMessage(c echo.Context, ve *auth.ValidationError) string {
+	if ve.ID != "" {
+		return trf(c, ve.ID, ve.Data)
+	}
 	label := map[string]string{"username": "Username", "password": "Password", "role": "Role"}[ve.Field]
 	if label == "" {
 		label = ve.Field

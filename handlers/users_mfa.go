@@ -20,6 +20,5 @@ func (h *Handlers) UsersResetMFA(c echo.Context) error {
 	if h.isSelf(c, u) {
 		return h.signedOut(c)
 	}
-	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(
-		"Removed %s's second factor and ended their sessions. They set it up again at their next sign-in.", u.Username)})
+	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(c, "users.MFARemoved", map[string]any{"User": u.Username})})
 }

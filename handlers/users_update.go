@@ -1,11 +1,11 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/usersview"
 )
 
@@ -17,13 +17,12 @@ func (h *Handlers) UsersDisable(c echo.Context) error {
 	}
 	if h.isSelf(c, u) {
 		return h.usersPage(c, http.StatusConflict, usersview.Props{Flash: usersview.Flash{
-			Text: "You can't disable your own account. Another admin can do it."}})
+			Text: tr(c, "users.CantDisableSelfFlash")}})
 	}
 	if err := h.Auth.SetDisabled(c.Request().Context(), actorFrom(c), u.ID, true); err != nil {
 		return h.usersFailed(c, err, u.ID)
 	}
-	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(
-		"Disabled %s. Their sessions have ended and they can't sign in until enabled again.", u.Username)})
+	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(c, "users.DisabledFlash", map[string]any{"User": u.Username})})
 }
 
 // UsersEnable is POST /admin/users/:id/enable.
@@ -35,7 +34,7 @@ func (h *Handlers) UsersEnable(c echo.Context) error {
 	if err != nil {
 		return h.usersFailed(c, err, u.ID)
 	}
-	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK("Enabled %s. They can sign in again.", u.Username)})
+	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(c, "users.EnabledFlash", map[string]any{"User": u.Username})})
 }
 
 // UsersPassword is POST /admin/users/:id/password: a new password, and every
@@ -51,8 +50,7 @@ func (h *Handlers) UsersPassword(c echo.Context) error {
 	if h.isSelf(c, u) {
 		return h.signedOut(c)
 	}
-	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(
-		"Set a new password for %s. Their open sessions have ended.", u.Username)})
+	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersOK(c, "users.PasswordSet", map[string]any{"User": u.Username})})
 }
 
 // UsersEndSessions is POST /admin/users/:id/sessions/end: "sign out everywhere".
@@ -68,12 +66,9 @@ func (h *Handlers) UsersEndSessions(c echo.Context) error {
 	if h.isSelf(c, u) {
 		return h.signedOut(c)
 	}
-	msg := fmt.Sprintf("Ended %d sessions of %s.", n, u.Username)
-	switch n {
-	case 0:
-		msg = u.Username + " had no open sessions."
-	case 1:
-		msg = "Ended 1 session of " + u.Username + "."
+	msg := i18n.Tn(c.Request().Context(), "users.SessionsEnded", int(n), map[string]any{"User": u.Username})
+	if n == 0 {
+		msg = trf(c, "users.NoSessions", map[string]any{"User": u.Username})
 	}
 	return h.usersPage(c, http.StatusOK, usersview.Props{Flash: usersview.Flash{OK: true, Text: msg}})
 }

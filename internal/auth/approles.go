@@ -22,7 +22,7 @@ func ParseAppRole(s string) (Role, error) {
 	case "", RoleNone, RoleViewer, RoleOperator:
 		return r, nil
 	}
-	return "", &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not none, viewer or operator", s)}
+	return "", &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not none, viewer or operator", s), ID: "auth.ErrAppRole", Data: map[string]any{"Role": s}}
 }
 
 // RoleIn is u's role in app: admin everywhere for admins, else the app's

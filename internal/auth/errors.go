@@ -54,6 +54,11 @@ func (e *LockedError) Unwrap() error { return e.Err }
 type ValidationError struct {
 	Field   string // "username", "password" or "role"
 	Message string // e.g. "must be at least 12 characters"
+	// ID names the message in the console's catalogue (internal/i18n,
+	// area "auth"), and Data fills its placeholders: the console shows it in
+	// the reader's language, the CLI shows Message.
+	ID   string
+	Data map[string]any
 }
 
 func (e *ValidationError) Error() string { return e.Field + " " + e.Message }

@@ -90,16 +90,16 @@ func verifyPassword(password, phc string, want HashParams) (ok, stale bool, err 
 // composition rules, since they push people to worse passwords.
 func ValidatePassword(password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordLen {
-		return &ValidationError{Field: "password", Message: fmt.Sprintf("must be at least %d characters", MinPasswordLen)}
+		return &ValidationError{Field: "password", Message: fmt.Sprintf("must be at least %d characters", MinPasswordLen), ID: "auth.ErrPasswordShort", Data: map[string]any{"Min": MinPasswordLen}}
 	}
 	if len(password) > MaxPasswordLen {
-		return &ValidationError{Field: "password", Message: fmt.Sprintf("must be at most %d bytes", MaxPasswordLen)}
+		return &ValidationError{Field: "password", Message: fmt.Sprintf("must be at most %d bytes", MaxPasswordLen), ID: "auth.ErrPasswordLong", Data: map[string]any{"Max": MaxPasswordLen}}
 	}
 	if !utf8.ValidString(password) {
-		return &ValidationError{Field: "password", Message: "is not valid UTF-8"}
+		return &ValidationError{Field: "password", Message: "is not valid UTF-8", ID: "auth.ErrPasswordUTF8"}
 	}
 	if isCommonPassword(password) {
-		return &ValidationError{Field: "password", Message: "is one of the most common passwords, which attackers try first; choose another"}
+		return &ValidationError{Field: "password", Message: "is one of the most common passwords, which attackers try first; choose another", ID: "auth.ErrPasswordCommon"}
 	}
 	return nil
 }
@@ -117,7 +117,7 @@ func validatePasswordFor(password, username string) error {
 	lower := strings.ToLower(password)
 	for _, w := range append([]string{strings.ToLower(username)}, contextWords...) {
 		if len(w) >= 3 && strings.Contains(lower, w) {
-			return &ValidationError{Field: "password", Message: fmt.Sprintf("must not contain %q, which an attacker would try first", w)}
+			return &ValidationError{Field: "password", Message: fmt.Sprintf("must not contain %q, which an attacker would try first", w), ID: "auth.ErrPasswordContains", Data: map[string]any{"Word": w}}
 		}
 	}
 	return nil

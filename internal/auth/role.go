@@ -37,7 +37,7 @@ func (r Role) Allows(min Role) bool {
 func ParseRole(s string) (Role, error) {
 	r := Role(s)
 	if !r.Valid() {
-		return "", &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not viewer, operator or admin", s)}
+		return "", &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not viewer, operator or admin", s), ID: "auth.ErrRole", Data: map[string]any{"Role": s}}
 	}
 	return r, nil
 }

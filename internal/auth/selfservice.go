@@ -23,7 +23,7 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, u User, current, next s
 		return "", err
 	}
 	if next == current {
-		return "", &ValidationError{Field: "password", Message: "must differ from the current one"}
+		return "", &ValidationError{Field: "password", Message: "must differ from the current one", ID: "auth.ErrPasswordSame"}
 	}
 	newHash, err := s.hasher.hash(wctx, next)
 	if err != nil {
@@ -72,7 +72,7 @@ func (s *Service) CheckPassword(ctx context.Context, u User, password string, cl
 		entry.SetActor(ActorFor(u, client))
 		err := s.failed(wctx, entry, ids, keys, "wrong current password when "+why)
 		if errors.Is(err, ErrInvalidCredentials) {
-			return &ValidationError{Field: "current", Message: "is not your current password"}
+			return &ValidationError{Field: "current", Message: "is not your current password", ID: "auth.ErrPasswordWrong"}
 		}
 		return err
 	}

@@ -20,11 +20,11 @@ func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpa
 // a-z 0-9 . _ -, so names are safe in URLs, logs and CSV without escaping.
 func ValidateUsername(name string) error {
 	if len(name) < 3 || len(name) > 32 {
-		return &ValidationError{Field: "username", Message: "must be 3 to 32 characters"}
+		return &ValidationError{Field: "username", Message: "must be 3 to 32 characters", ID: "auth.ErrUsernameLength"}
 	}
 	for _, c := range name {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return &ValidationError{Field: "username", Message: "may contain only letters a-z, digits and . _ -"}
+			return &ValidationError{Field: "username", Message: "may contain only letters a-z, digits and . _ -", ID: "auth.ErrUsernameChars"}
 		}
 	}
 	return nil
@@ -98,7 +98,7 @@ func (s *Service) insertUser(ctx context.Context, username, password string, rol
 		return User{}, err
 	}
 	if !role.Valid() {
-		return User{}, &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not viewer, operator or admin", role)}
+		return User{}, &ValidationError{Field: "role", Message: fmt.Sprintf("%q is not viewer, operator or admin", role), ID: "auth.ErrRole", Data: map[string]any{"Role": string(role)}}
 	}
 	if err := validatePasswordFor(password, name); err != nil {
 		return User{}, err
@@ -113,7 +113,7 @@ func (s *Service) insertUser(ctx context.Context, username, password string, rol
 		(username, password_hash, role, disabled, created_at_us, updated_at_us, password_changed_at_us)
 		VALUES ($1, $2, $3, $4, $5, $5, $5) RETURNING id`, name, hash, string(role), false, us(now)).Scan(&u.ID)
 	if db.IsUniqueViolation(err) {
-		return User{}, &ValidationError{Field: "username", Message: "is already taken"}
+		return User{}, &ValidationError{Field: "username", Message: "is already taken", ID: "auth.ErrUsernameTaken"}
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("auth: create user: %w", err)

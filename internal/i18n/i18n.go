@@ -56,6 +56,9 @@ type Catalog struct {
 	bundle *goi18n.Bundle
 	// ids[lang] is the set of message ids defined in that language.
 	ids map[string]map[string]*goi18n.Message
+	// names maps a message's name (the id without its area) to the ids
+	// with that name, in English.
+	names map[string][]string
 }
 
 // Load parses every locales/*.toml file in fsys (each named
@@ -92,7 +95,23 @@ func Load(fsys fs.FS) (*Catalog, error) {
 			c.ids[lang][m.ID] = m
 		}
 	}
+	c.names = map[string][]string{}
+	for id := range c.ids[English] {
+		_, name, _ := strings.Cut(id, ".")
+		c.names[name] = append(c.names[name], id)
+	}
 	return c, nil
+}
+
+// Named is the id of the message called name in any area (the id without
+// its "<area>." prefix), for labels several helpers' areas contribute to,
+// such as the audit log's action names (Action_<code>). ok is false when
+// no area, or more than one, has it.
+func (c *Catalog) Named(name string) (id string, ok bool) {
+	if ids := c.names[name]; len(ids) == 1 {
+		return ids[0], true
+	}
+	return "", false
 }
 
 // defaultCatalog is the embedded catalogue, parsed once; it never changes

@@ -165,7 +165,7 @@ func cleanName(s string) (string, error) {
 	}
 	if n := utf8.RuneCountInString(s); n > MaxName {
 		return "", &ValidationError{Message: fmt.Sprintf("A name takes at most %d characters (this one has %d).", MaxName, n),
-			ID: "ErrNameLong", Data: map[string]any{"Max": MaxName, "Count": n}}
+			ID: "ErrNameLong", Data: map[string]any{"Max": MaxName, "Length": n}}
 	}
 	return s, nil
 }

@@ -6,7 +6,8 @@ package rooms
 // before an edit whether it may go ahead (the approval policy) ask this, so
 // they and Update never disagree about what an edit touches.
 func Changed(submitted, original Form) ([]string, FieldErrors) {
-	return diff(submitted, original)
+	changed, probs := diff(submitted, original)
+	return changed, probs.english()
 }
 
 // DisplayValues is a field's value as the operator reads it ("Yes", "7, 11").

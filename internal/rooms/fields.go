@@ -69,7 +69,7 @@ var table = []field{
 		set:   func(r *tencent.RoomInfo, v string) { r.TakeSeatMode = tencent.SeatMode(v) },
 		slot:  func(u *tencent.RoomUpdate) **string { return &u.TakeSeatMode }}.field(),
 	spec[string]{name: FieldNotice, label: "Notice", limit: MaxNoticeBytes,
-		parse: one(func(s string) (string, string) { return parseText(s, "Notice", MaxNoticeBytes, true) }),
+		parse: one(func(s string) (string, Problem) { return parseText(s, FieldNotice, "Notice", MaxNoticeBytes, true) }),
 		read:  func(r tencent.RoomInfo) string { return r.Notice },
 		set:   func(r *tencent.RoomInfo, v string) { r.Notice = v },
 		slot:  func(u *tencent.RoomUpdate) **string { return &u.Notice }}.field(),
@@ -88,18 +88,18 @@ var Fields = func() []string {
 // itself needs no type assertions.
 type spec[T any] struct {
 	name, label string
-	limit       int                             // bytes, for a text field's counter; 0 if none
-	parse       func(vals []string) (T, string) // the rule: the value, or why the input is wrong
-	read        func(r tencent.RoomInfo) T      // the value as Tencent holds it
-	set         func(r *tencent.RoomInfo, v T)  // the room after Tencent applied v
-	slot        func(u *tencent.RoomUpdate) **T // where update_room_info carries it
+	limit       int                              // bytes, for a text field's counter; 0 if none
+	parse       func(vals []string) (T, Problem) // the rule: the value, or why the input is wrong
+	read        func(r tencent.RoomInfo) T       // the value as Tencent holds it
+	set         func(r *tencent.RoomInfo, v T)   // the room after Tencent applied v
+	slot        func(u *tencent.RoomUpdate) **T  // where update_room_info carries it
 }
 
 // field is a spec with T erased, so fields of every type share one slice.
 type field struct {
 	name, label string
 	limit       int
-	parse       func(vals []string) (any, string)
+	parse       func(vals []string) (any, Problem)
 	read        func(r tencent.RoomInfo) any
 	put         func(u *tencent.RoomUpdate, v any)              // v from parse
 	apply       func(r *tencent.RoomInfo, u tencent.RoomUpdate) // if u carries the field
@@ -107,12 +107,12 @@ type field struct {
 
 func (s spec[T]) field() field {
 	return field{name: s.name, label: s.label, limit: s.limit,
-		parse: func(vals []string) (any, string) {
-			v, msg := s.parse(vals)
-			if msg != "" {
-				return nil, msg
+		parse: func(vals []string) (any, Problem) {
+			v, p := s.parse(vals)
+			if !p.OK() {
+				return nil, p
 			}
-			return v, ""
+			return v, Problem{}
 		},
 		read: func(r tencent.RoomInfo) any { return s.read(r) },
 		put: func(u *tencent.RoomUpdate, v any) {
@@ -129,8 +129,8 @@ func (s spec[T]) field() field {
 
 // one applies a single-valued rule to the last submitted value: a
 // checkbox's "true" follows its hidden "false".
-func one[T any](parse func(string) (T, string)) func([]string) (T, string) {
-	return func(vals []string) (T, string) { return parse(last(vals)) }
+func one[T any](parse func(string) (T, Problem)) func([]string) (T, Problem) {
+	return func(vals []string) (T, Problem) { return parse(last(vals)) }
 }
 
 // lookup finds a field by name; ok is false for names not in the table.

@@ -87,7 +87,13 @@ var ErrAuditUnavailable = errors.New("rooms: audit log unavailable; nothing was 
 
 // ValidationError is bad input; nothing was sent.
 type ValidationError struct {
-	Fields FieldErrors
+	Fields FieldErrors // in English
+	// Problems are the same with message ids, for the console.
+	Problems Problems
+}
+
+func newValidationError(ps Problems) *ValidationError {
+	return &ValidationError{Fields: ps.english(), Problems: ps}
 }
 
 func (e *ValidationError) Error() string {
@@ -140,8 +146,8 @@ func notFound(err error) error {
 
 // Get reads one room.
 func (s *Service) Get(ctx context.Context, id string) (tencent.RoomInfo, error) {
-	if msg := ValidateRoomID(id); msg != "" {
-		return tencent.RoomInfo{}, &ValidationError{Fields: FieldErrors{FieldRoomID: msg}}
+	if p := CheckRoomID(id); !p.OK() {
+		return tencent.RoomInfo{}, newValidationError(Problems{FieldRoomID: p})
 	}
 	r, _, err := s.tc.GetRoomInfo(ctx, id)
 	if err != nil {

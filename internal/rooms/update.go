@@ -51,12 +51,12 @@ type Result struct {
 // ErrAuditUnavailable (intent not recorded, nothing sent). Once Tencent is
 // called, every outcome, refusals and timeouts included, is a Result.
 func (s *Service) Update(ctx context.Context, actor audit.Actor, roomID string, submitted, original Form) (Result, error) {
-	if msg := ValidateRoomID(roomID); msg != "" {
-		return Result{}, &ValidationError{Fields: FieldErrors{FieldRoomID: msg}}
+	if p := CheckRoomID(roomID); !p.OK() {
+		return Result{}, newValidationError(Problems{FieldRoomID: p})
 	}
 	changed, errs := diff(submitted, original)
 	if len(errs) > 0 {
-		return Result{}, &ValidationError{Fields: errs}
+		return Result{}, newValidationError(errs)
 	}
 	if len(changed) == 0 {
 		return Result{Outcome: OutcomeNothing, Form: submitted, Original: original,
@@ -88,8 +88,8 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, roomID string, 
 // rendered is never an error: a value set elsewhere that breaks our rules
 // (duplicate categories, say) must not block editing the other fields, and
 // it is not sent.
-func diff(submitted, original Form) ([]string, FieldErrors) {
-	_, errs := Validate(submitted)
+func diff(submitted, original Form) ([]string, Problems) {
+	_, errs := ValidateProblems(submitted)
 	var changed []string
 	for _, f := range Fields {
 		if !submitted.Has(f) {
@@ -243,8 +243,8 @@ func changes(fields []string, before, after Form) []Change {
 
 // display is a field's value as the operator reads it.
 func display(name string, vals []string) string {
-	v, msg := parse(name, vals)
-	if msg != "" {
+	v, p := parse(name, vals)
+	if !p.OK() {
 		return strings.Join(vals, ", ")
 	}
 	return strings.Join(formValues(v), ", ")

@@ -2,7 +2,6 @@ package rooms
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"net/url"
 	"strconv"
@@ -23,22 +22,30 @@ const (
 )
 
 // FieldErrors maps a field name to what is wrong with its value, written
-// for the operator who typed it.
+// (in English) for the operator who typed it; Problems holds the same
+// with message ids.
 type FieldErrors map[string]string
 
 // Validate checks every submitted field against its rule. The result is
 // the update_room_info body for the valid fields (without RoomId); fields
 // absent from the form stay nil and are not checked.
 func Validate(f Form) (tencent.RoomUpdate, FieldErrors) {
+	u, probs := ValidateProblems(f)
+	return u, probs.english()
+}
+
+// ValidateProblems is Validate with each field's problem as a Problem, for
+// a console that shows it in the reader's language.
+func ValidateProblems(f Form) (tencent.RoomUpdate, Problems) {
 	var u tencent.RoomUpdate
-	errs := FieldErrors{}
+	errs := Problems{}
 	for _, fd := range table {
 		if !f.Has(fd.name) {
 			continue
 		}
-		v, msg := fd.parse(f[fd.name])
-		if msg != "" {
-			errs[fd.name] = msg
+		v, p := fd.parse(f[fd.name])
+		if !p.OK() {
+			errs[fd.name] = p
 			continue
 		}
 		fd.put(&u, v)
@@ -53,25 +60,30 @@ func last(v []string) string {
 	return v[len(v)-1]
 }
 
-// ValidateRoomID returns what is wrong with a RoomId, "" if nothing. The
-// character rule is IM's custom group ID rule (live rooms are IM groups).
-func ValidateRoomID(id string) string {
+// ValidateRoomID returns what is wrong with a RoomId, "" if nothing.
+func ValidateRoomID(id string) string { return CheckRoomID(id).Text }
+
+// CheckRoomID is what is wrong with a RoomId. The character rule is IM's
+// custom group ID rule (live rooms are IM groups).
+func CheckRoomID(id string) Problem {
 	switch {
 	case id == "":
-		return "Enter a RoomId."
+		return problem("RoomIDEmpty", "Enter a RoomId.", nil)
 	case len(id) > MaxRoomIDBytes:
-		return fmt.Sprintf("RoomId is %d bytes; the limit is %d bytes.", len(id), MaxRoomIDBytes)
+		return problem("RoomIDLong", "RoomId is %d bytes; the limit is %d bytes.",
+			map[string]any{"Bytes": len(id), "Limit": MaxRoomIDBytes}, len(id), MaxRoomIDBytes)
 	case id == "." || id == "..":
 		// A browser normalises /rooms/. and /rooms/.. away before sending
 		// the request, so such a room could never be opened or edited.
-		return fmt.Sprintf("RoomId %q is not allowed: browsers treat it as a path step, so the room could not be opened.", id)
+		return problem("RoomIDDots", "RoomId %q is not allowed: browsers treat it as a path step, so the room could not be opened.",
+			map[string]any{"Value": strconv.Quote(id)}, id)
 	}
 	for _, r := range id {
 		if r < 0x20 || r > 0x7e {
-			return "RoomId may only contain printable ASCII characters (letters, digits, spaces and symbols; no accents, emoji or control characters)."
+			return problem("RoomIDChars", "RoomId may only contain printable ASCII characters (letters, digits, spaces and symbols; no accents, emoji or control characters).", nil)
 		}
 	}
-	return ""
+	return Problem{}
 }
 
 // parseText normalises line endings (browsers submit CRLF) and surrounding
@@ -79,72 +91,74 @@ func ValidateRoomID(id string) string {
 // and operators think in characters, so the message explains the gap.
 // Control characters and bidi overrides are refused (a multiline field may
 // keep newlines and tabs): they would reach every viewer's app unseen.
-func parseText(raw, label string, limit int, multiline bool) (string, string) {
+func parseText(raw, name, label string, limit int, multiline bool) (string, Problem) {
 	s := strings.TrimSpace(strings.ReplaceAll(raw, "\r\n", "\n"))
 	if !utf8.ValidString(s) {
-		return "", label + " is not valid UTF-8 text."
+		return "", problem("TextUTF8", "%s is not valid UTF-8 text.", map[string]any{"Field": name}, label)
 	}
-	if msg := safetext.Check(s, label, multiline); msg != "" {
-		return "", msg
+	if r, pos := safetext.FirstControl(s, multiline); pos > 0 {
+		return "", Problem{ID: "valid.TextControl", Data: map[string]any{"Field": name, "Char": safetext.Name(r), "Pos": pos},
+			Text: safetext.Check(s, label, multiline)}
 	}
 	if n := len(s); n > limit {
-		msg := fmt.Sprintf("%s is %d bytes; the limit is %d bytes", label, n, limit)
 		if chars := utf8.RuneCountInString(s); chars != n {
-			msg += fmt.Sprintf(" (it has %d characters, but multi-byte characters count 2–4 bytes each: most Chinese characters 3, emoji 4)", chars)
+			return "", problem("TextLongMultibyte", "%s is %d bytes; the limit is %d bytes (it has %d characters, but multi-byte characters count 2–4 bytes each: most Chinese characters 3, emoji 4).",
+				map[string]any{"Field": name, "Bytes": n, "Limit": limit, "Chars": chars}, label, n, limit, chars)
 		}
-		return "", msg + "."
+		return "", problem("TextLong", "%s is %d bytes; the limit is %d bytes.",
+			map[string]any{"Field": name, "Bytes": n, "Limit": limit}, label, n, limit)
 	}
-	return s, ""
+	return s, Problem{}
 }
 
 // parseRoomName refuses an empty name: what update_room_info does with
 // "RoomName":"" is not documented (create_room would use the RoomId), and a
 // blank name shows as nothing in every app (docs/TENCENT.md).
-func parseRoomName(raw string) (string, string) {
-	s, msg := parseText(raw, "Room name", MaxRoomNameBytes, false)
-	if msg == "" && s == "" {
-		return "", "Enter a room name: Tencent does not document what an empty name does."
+func parseRoomName(raw string) (string, Problem) {
+	s, p := parseText(raw, FieldRoomName, "Room name", MaxRoomNameBytes, false)
+	if p.OK() && s == "" {
+		return "", problem("RoomNameEmpty", "Enter a room name: Tencent does not document what an empty name does.", nil)
 	}
-	return s, msg
+	return s, p
 }
 
-func parseMaxMembers(raw string) (int, string) {
+func parseMaxMembers(raw string) (int, Problem) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return 0, "Enter the maximum number of members: a whole number from 1 to 2147483647."
+		return 0, problem("MaxMembersEmpty", "Enter the maximum number of members: a whole number from 1 to 2147483647.", nil)
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	switch {
 	case err != nil && isDigits(s):
-		return 0, "Max members can be at most 2147483647."
+		return 0, problem("MaxMembersHuge", "Max members can be at most 2147483647.", nil)
 	case err != nil:
-		return 0, fmt.Sprintf("Max members must be a whole number (got %q).", clip(s))
+		return 0, problem("MaxMembersNotNumber", "Max members must be a whole number (got %q).", map[string]any{"Value": strconv.Quote(clip(s))}, clip(s))
 	case n < 1:
-		return 0, fmt.Sprintf("Max members must be at least 1 (got %d).", n)
+		return 0, problem("MaxMembersSmall", "Max members must be at least 1 (got %d).", map[string]any{"Value": n}, n)
 	case n > math.MaxInt32:
-		return 0, fmt.Sprintf("Max members can be at most 2147483647 (got %d).", n)
+		return 0, problem("MaxMembersLarge", "Max members can be at most 2147483647 (got %d).", map[string]any{"Value": n}, n)
 	}
-	return int(n), ""
+	return int(n), Problem{}
 }
 
-func parseActivityStatus(raw string) (int, string) {
+func parseActivityStatus(raw string) (int, Problem) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return 0, "Enter an activity status: a whole number (0 if your app does not use it)."
+		return 0, problem("ActivityEmpty", "Enter an activity status: a whole number (0 if your app does not use it).", nil)
 	}
 	n, err := strconv.ParseInt(s, 10, 32)
 	if err != nil {
 		if isDigits(strings.TrimPrefix(s, "-")) {
-			return 0, "Activity status must be between -2147483648 and 2147483647 (a 32-bit integer)."
+			return 0, problem("ActivityRange", "Activity status must be between -2147483648 and 2147483647 (a 32-bit integer).", nil)
 		}
-		return 0, fmt.Sprintf("Activity status must be a whole number (got %q).", clip(s))
+		return 0, problem("ActivityNotNumber", "Activity status must be a whole number (got %q).", map[string]any{"Value": strconv.Quote(clip(s))}, clip(s))
 	}
-	return int(n), ""
+	return int(n), Problem{}
 }
 
 // parseCategories ignores empty inputs: the form always has three, and a
 // room with one category leaves two blank.
-func parseCategories(v []string) ([]int, string) {
+func parseCategories(v []string) ([]int, Problem) {
 	cats := []int{}
 	seen := map[int64]bool{}
 	for _, raw := range v {
@@ -154,58 +168,59 @@ func parseCategories(v []string) ([]int, string) {
 		}
 		n, err := strconv.ParseInt(s, 10, 32)
 		if err != nil {
-			return nil, fmt.Sprintf("Each category must be a whole number between -2147483648 and 2147483647 (got %q).", clip(s))
+			return nil, problem("CategoryNotNumber", "Each category must be a whole number between -2147483648 and 2147483647 (got %q).", map[string]any{"Value": strconv.Quote(clip(s))}, clip(s))
 		}
 		if seen[n] {
-			return nil, fmt.Sprintf("Category %d is listed twice; each category may appear only once.", n)
+			return nil, problem("CategoryTwice", "Category %d is listed twice; each category may appear only once.", map[string]any{"Value": n}, n)
 		}
 		seen[n] = true
 		cats = append(cats, int(n))
 	}
 	if len(cats) > MaxCategories {
-		return nil, fmt.Sprintf("A room takes at most %d categories (got %d).", MaxCategories, len(cats))
+		return nil, problem("CategoryTooMany", "A room takes at most %d categories (got %d).", map[string]any{"Max": MaxCategories, "Got": len(cats)}, MaxCategories, len(cats))
 	}
-	return cats, ""
+	return cats, Problem{}
 }
 
 // parseCoverURL accepts only absolute http(s) URLs with a host, so a
 // javascript:, data: or relative URL can never reach the apps that show it.
-func parseCoverURL(raw string) (string, string) {
+func parseCoverURL(raw string) (string, Problem) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return "", ""
+		return "", Problem{}
 	}
 	if n := len(s); n > MaxCoverURLBytes {
-		return "", fmt.Sprintf("Cover URL is %d bytes; the limit is %d bytes.", n, MaxCoverURLBytes)
+		return "", problem("TextLong", "%s is %d bytes; the limit is %d bytes.",
+			map[string]any{"Field": FieldCoverURL, "Bytes": n, "Limit": MaxCoverURLBytes}, "Cover URL", n, MaxCoverURLBytes)
 	}
 	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return "", "Cover URL must not contain spaces or control characters (encode a space as %20)."
+		return "", problem("CoverSpaces", "Cover URL must not contain spaces or control characters (encode a space as %%20).", nil)
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", "Cover URL must be an absolute web address starting with https:// or http://."
+		return "", problem("CoverScheme", "Cover URL must be an absolute web address starting with https:// or http://.", nil)
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return "", "Cover URL has no host name (expected something like https://cdn.example.com/cover.jpg)."
+		return "", problem("CoverHost", "Cover URL has no host name (expected something like https://cdn.example.com/cover.jpg).", nil)
 	}
-	return s, ""
+	return s, Problem{}
 }
 
-func parseSeatMode(raw string) (string, string) {
+func parseSeatMode(raw string) (string, Problem) {
 	switch s := strings.TrimSpace(raw); s {
 	case string(tencent.SeatFreeToTake), string(tencent.SeatApplyToTake):
-		return s, ""
+		return s, Problem{}
 	default:
-		return "", "Seat mode must be FreeToTake (anyone may take a seat) or ApplyToTake (the host approves)."
+		return "", problem("SeatMode", "Seat mode must be FreeToTake (anyone may take a seat) or ApplyToTake (the host approves).", nil)
 	}
 }
 
-func parseBoolField(raw string) (bool, string) {
+func parseBoolField(raw string) (bool, Problem) {
 	b, ok := parseBool(raw)
 	if !ok {
-		return false, fmt.Sprintf("Must be true or false (got %q).", clip(raw))
+		return false, problem("NotBool", "Must be true or false (got %q).", map[string]any{"Value": strconv.Quote(clip(raw))}, clip(raw))
 	}
-	return b, ""
+	return b, Problem{}
 }
 
 // parseBool accepts what a checkbox can send ("on" when it has no value)
@@ -236,8 +251,8 @@ func clip(s string) string {
 // or, when the values do not parse, the raw text marked so it can never
 // equal a parsed value. Two forms agree on a field iff their canonicals do.
 func canonical(name string, vals []string) (string, bool) {
-	v, msg := parse(name, vals)
-	if msg != "" {
+	v, p := parse(name, vals)
+	if !p.OK() {
 		var kept []string // blank Category inputs are not values
 		for _, s := range vals {
 			if s = strings.TrimSpace(s); s != "" {
@@ -250,10 +265,10 @@ func canonical(name string, vals []string) (string, bool) {
 }
 
 // parse applies a field's rule; a name outside the table never parses.
-func parse(name string, vals []string) (any, string) {
+func parse(name string, vals []string) (any, Problem) {
 	f, ok := lookup(name)
 	if !ok {
-		return nil, "Unknown field " + name + "."
+		return nil, problem("UnknownField", "Unknown field %s.", map[string]any{"Value": name}, name)
 	}
 	return f.parse(vals)
 }

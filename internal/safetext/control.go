@@ -29,16 +29,24 @@ func allowedIn(r rune, multiline bool) bool { return multiline && (r == '\n' || 
 // forbidden character and where it is, or "" when s is clean. A multiline
 // field may hold newlines and tabs.
 func Check(s, label string, multiline bool) string {
-	pos := 0
+	if r, pos := FirstControl(s, multiline); pos > 0 {
+		return fmt.Sprintf("%s contains an invisible control character (%s at character %d); remove it. "+
+			"Control characters and text-direction overrides are refused because they hide or reorder text.",
+			label, Name(r), pos)
+	}
+	return ""
+}
+
+// FirstControl is the first character Check refuses and its position
+// (counted in characters from 1); pos is 0 when s is clean.
+func FirstControl(s string, multiline bool) (r rune, pos int) {
 	for _, r := range s {
 		pos++
 		if r == utf8.RuneError || IsControl(r) && !allowedIn(r, multiline) {
-			return fmt.Sprintf("%s contains an invisible control character (%s at character %d); remove it. "+
-				"Control characters and text-direction overrides are refused because they hide or reorder text.",
-				label, Name(r), pos)
+			return r, pos
 		}
 	}
-	return ""
+	return 0, 0
 }
 
 // Name is how a message names a character: U+001B, U+202E…

@@ -11,7 +11,7 @@
     var text = btn.getAttribute("data-copy");
     var done = function () {
       var old = btn.textContent;
-      btn.textContent = "Copied";
+      btn.textContent = btn.getAttribute("data-copied") || "Copied";
       btn.classList.add("copied");
       setTimeout(function () { btn.textContent = old; btn.classList.remove("copied"); }, 1500);
     };
@@ -51,7 +51,7 @@
       var out = document.getElementById(input.id + "-count");
       if (out) {
         var n = new TextEncoder().encode(input.value).length;
-        out.textContent = n + " / " + max + " bytes";
+        out.textContent = (out.getAttribute("data-format") || "{n} / {max} bytes").replace("{n}", n).replace("{max}", max);
         out.classList.toggle("over", n > +max);
       }
     }

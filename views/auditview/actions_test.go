@@ -1,12 +1,15 @@
 package auditview
 
 import (
+	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/roomdesk/roomdesk/internal/i18n"
 )
 
 // TestEveryActionHasALabel reads the Action constants from the audit
@@ -38,8 +41,14 @@ func TestEveryActionHasALabel(t *testing.T) {
 					t.Fatal(err)
 				}
 				n++
-				if ActionLabel(v) == v {
+				if ActionLabel(context.Background(), v) == v {
 					t.Errorf("audit.%s (%q) has no label in Actions", name.Name, v)
+				}
+				// Shown in the reader's language: a message named
+				// Action_<code> in some area of the catalogue (which then
+				// has it in every language, or the catalogue test fails).
+				if _, ok := i18n.Default().Named(actionName(v)); !ok {
+					t.Errorf("audit.%s (%q) has no message %s in internal/i18n/locales", name.Name, v, actionName(v))
 				}
 			}
 		}

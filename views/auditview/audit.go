@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
@@ -142,13 +143,27 @@ var Actions = []Action{
 
 // ActionLabel names an action for people. An action this build does not
 // know (written by a newer version) shows as stored rather than vanishing.
-func ActionLabel(a string) string {
+func ActionLabel(ctx context.Context, a string) string {
+	if id, ok := i18n.Default().Named(actionName(a)); ok {
+		return i18n.T(ctx, id)
+	}
 	for _, x := range Actions {
 		if x.Value == a {
 			return x.Label
 		}
 	}
 	return a
+}
+
+// actionName is the message name of an action code's label: Action_ and
+// the code with '_' for '.' ("room.update" → Action_room_update), in any
+// area (audit.Action_room_update; a feature's own actions in its own area).
+func actionName(a string) string { return "Action_" + strings.ReplaceAll(a, ".", "_") }
+
+// outcomeText is an outcome's name in the reader's language.
+func outcomeText(ctx context.Context, o string) string {
+	_, text := outcomeBadge(ctx, o)
+	return text
 }
 
 // outcomeChoices are the outcome filter's options.
@@ -160,20 +175,21 @@ var outcomeChoices = []Action{
 }
 
 // outcomeBadge is the badge tone and text for an outcome.
-func outcomeBadge(o string) (components.Tone, string) {
+func outcomeBadge(ctx context.Context, o string) (components.Tone, string) {
+	t := func(id string) string { return i18n.T(ctx, "audit."+id) }
 	switch o {
 	case audit.OutcomeOK:
-		return components.OK, "OK"
+		return components.OK, t("OutcomeOK")
 	case audit.OutcomeFailed:
-		return components.Bad, "Failed"
+		return components.Bad, t("OutcomeFailed")
 	case audit.OutcomeUnknown:
-		return components.Warn, "Outcome unknown"
+		return components.Warn, t("OutcomeUnknown")
 	case audit.OutcomeDenied:
-		return components.Bad, "Denied"
+		return components.Bad, t("OutcomeDenied")
 	case audit.OutcomePending:
-		return components.Info, "Pending"
+		return components.Info, t("OutcomePending")
 	case "":
-		return components.Neutral, "Recorded"
+		return components.Neutral, t("OutcomeRecorded")
 	}
 	return components.Neutral, o
 }
@@ -271,24 +287,21 @@ func pretty(body string) (string, bool) {
 	return buf.String(), true
 }
 
-func bytesLabel(s string) string {
-	if len(s) == 1 {
-		return "1 byte"
-	}
-	return strconv.Itoa(len(s)) + " bytes"
+func bytesLabel(ctx context.Context, s string) string {
+	return i18n.Tn(ctx, "audit.Bytes", len(s), nil)
 }
 
 // latency is a recorded call's duration, formatted like the result panel's.
 func latency(ms int64) string { return components.Latency(time.Duration(ms) * time.Millisecond) }
 
-func kindLabel(k audit.Kind) string {
+func kindLabel(ctx context.Context, k audit.Kind) string {
 	switch k {
 	case audit.KindIntent:
-		return "Intent (before the call)"
+		return i18n.T(ctx, "audit.KindIntent")
 	case audit.KindResult:
-		return "Result (after the call)"
+		return i18n.T(ctx, "audit.KindResult")
 	case audit.KindEvent:
-		return "Event"
+		return i18n.T(ctx, "audit.KindEvent")
 	}
 	return string(k)
 }
@@ -302,13 +315,13 @@ func jobURL(app, job string) string {
 }
 
 // pager goes to the newest page and to older ones, keeping the filter.
-func (p ListProps) pager() components.Pager {
-	pg := components.Pager{Label: "Pages", Target: "#audit-results", Indicator: "#audit-spinner", Class: "btn-sm"}
+func (p ListProps) pager(ctx context.Context) components.Pager {
+	pg := components.Pager{Label: i18n.T(ctx, "audit.Pages"), Target: "#audit-results", Indicator: "#audit-spinner", Class: "btn-sm"}
 	if p.Before > 0 {
-		pg.Prev = components.PageLink{URL: PageURL(p.Query, 0), Text: "← Newest", Rel: "first"}
+		pg.Prev = components.PageLink{URL: PageURL(p.Query, 0), Text: i18n.T(ctx, "audit.Newest"), Rel: "first"}
 	}
 	if p.Next > 0 {
-		pg.Next = components.PageLink{URL: PageURL(p.Query, p.Next), Text: "Older →", Rel: "next"}
+		pg.Next = components.PageLink{URL: PageURL(p.Query, p.Next), Text: i18n.T(ctx, "audit.Older"), Rel: "next"}
 	}
 	return pg
 }
@@ -324,7 +337,15 @@ func (p ListProps) fieldClass(k string) string { return components.FieldClass(p.
 // if not, the select gets an extra option so the form shows what the URL says.
 func (p ListProps) knownAction() bool {
 	a := p.Values["action"]
-	return a == "" || ActionLabel(a) != a
+	if _, ok := i18n.Default().Named(actionName(a)); a == "" || ok {
+		return true
+	}
+	for _, x := range Actions {
+		if x.Value == a {
+			return true
+		}
+	}
+	return false
 }
 
 func errID(k string) string { return "audit-err-" + strings.ReplaceAll(k, "_", "-") }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
@@ -196,16 +197,16 @@ func shownValue(ctx context.Context, s Setting) string {
 	}
 	if len(kept) == 0 {
 		if s.Field == "Category" {
-			return "(no categories)"
+			return i18n.T(ctx, "bulk.NoCategories")
 		}
-		return "(empty)"
+		return i18n.T(ctx, "bulk.Empty")
 	}
 	return components.ValueText(ctx, s.Field, strings.Join(kept, ", "))
 }
 
 func summary(ctx context.Context, settings []Setting) string {
 	if len(settings) == 0 {
-		return "per-room values from the CSV"
+		return i18n.T(ctx, "bulk.PerRoomValues")
 	}
 	parts := make([]string, len(settings))
 	for i, s := range settings {
@@ -214,16 +215,25 @@ func summary(ctx context.Context, settings []Setting) string {
 	return strings.Join(parts, "; ")
 }
 
-func duration(d time.Duration) string {
+func duration(ctx context.Context, d time.Duration) string {
 	switch {
 	case d < time.Second:
-		return "under a second"
+		return i18n.T(ctx, "bulk.UnderASecond")
 	case d < time.Minute:
-		return fmt.Sprintf("%d s", int(d.Seconds()))
+		return i18n.Tf(ctx, "bulk.Seconds", map[string]any{"S": int(d.Seconds())})
 	case d < time.Hour:
-		return fmt.Sprintf("%d min %02d s", int(d.Minutes()), int(d.Seconds())%60)
+		return i18n.Tf(ctx, "bulk.MinSec", map[string]any{"M": int(d.Minutes()), "S": fmt.Sprintf("%02d", int(d.Seconds())%60)})
 	}
-	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
+	return i18n.Tf(ctx, "bulk.HourMin", map[string]any{"H": int(d.Hours()), "M": fmt.Sprintf("%02d", int(d.Minutes())%60)})
+}
+
+// statusText is a job's or an item's status as stored ("running",
+// "done"…) in the reader's language.
+func statusText(ctx context.Context, status string) string {
+	if id := "bulk.Status_" + status; i18n.Default().Has(i18n.English, id) {
+		return i18n.T(ctx, id)
+	}
+	return status
 }
 
 func rate(r float64) string { return strconv.FormatFloat(r, 'f', 1, 64) }

@@ -72,9 +72,9 @@ func Count(n int64) string {
 }
 
 // Shown makes an empty value visible in before/after tables.
-func Shown(s string) string {
+func Shown(ctx context.Context, s string) string {
 	if s == "" {
-		return "(empty)"
+		return i18n.T(ctx, "rooms.Empty")
 	}
 	return s
 }

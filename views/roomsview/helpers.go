@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/components"
 )
 
@@ -24,19 +25,19 @@ const (
 	nameNotice         = "Notice"
 )
 
-func yesNo(b bool) string {
+func yesNo(ctx context.Context, b bool) string {
 	if b {
-		return "Yes"
+		return i18n.T(ctx, "rooms.Yes")
 	}
-	return "No"
+	return i18n.T(ctx, "rooms.No")
 }
 
-func seatModeText(m string) string {
+func seatModeText(ctx context.Context, m string) string {
 	switch m {
 	case "FreeToTake":
-		return "Free to take"
+		return i18n.T(ctx, "rooms.FreeToTake")
 	case "ApplyToTake":
-		return "Apply to take"
+		return i18n.T(ctx, "rooms.ApplyToTake")
 	case "":
 		return "—"
 	}
@@ -62,23 +63,16 @@ func outcomeClass(outcome string) string {
 	return "alert result alert-info"
 }
 
-func outcomeTitle(outcome string) string {
+func outcomeTitle(ctx context.Context, outcome string) string {
 	switch outcome {
 	case audit.OutcomeOK:
-		return "Saved: Tencent applied the change"
+		return i18n.T(ctx, "rooms.OutcomeOK")
 	case audit.OutcomeFailed:
-		return "Tencent refused the update"
+		return i18n.T(ctx, "rooms.OutcomeFailed")
 	case audit.OutcomeUnknown:
-		return "Outcome unknown"
+		return i18n.T(ctx, "rooms.OutcomeUnknown")
 	}
-	return "Nothing to update"
-}
-
-func errorCount(n int) string {
-	if n == 1 {
-		return "1 field"
-	}
-	return itoa(n) + " fields"
+	return i18n.T(ctx, "rooms.OutcomeNothing")
 }
 
 // class is the field's wrapper class.
@@ -126,9 +120,9 @@ func (f Field) text(ctx context.Context) string {
 			return components.ActivityText(ctx, n)
 		}
 	case nameMuted, nameListed:
-		return yesNo(f.Checked)
+		return yesNo(ctx, f.Checked)
 	case nameSeatMode:
-		return seatModeText(f.Value)
+		return seatModeText(ctx, f.Value)
 	}
 	return f.Value
 }

@@ -4,9 +4,11 @@
 package usersview
 
 import (
+	"context"
 	"strconv"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
@@ -69,7 +71,7 @@ type Reset struct {
 
 // Roles are the choices of the role select, least privileged first.
 var Roles = []struct{ Value, Label string }{
-	{"viewer", "Viewer"}, {"operator", "Operator"}, {"admin", "Admin"},
+	{"viewer", "users.RoleViewer"}, {"operator", "users.RoleOperator"}, {"admin", "users.RoleAdmin"},
 }
 
 func (r Row) path(action string) string {
@@ -98,20 +100,28 @@ func (p Props) counts() (active, disabled int) {
 	return active, disabled
 }
 
-func summary(p Props) string {
+func summary(ctx context.Context, p Props) string {
 	a, d := p.counts()
-	s := strconv.Itoa(a) + " active"
 	if d > 0 {
-		s += ", " + strconv.Itoa(d) + " disabled"
+		return i18n.Tf(ctx, "users.SummaryDisabled", map[string]any{"Active": a, "Disabled": d})
 	}
-	return s
+	return i18n.Tf(ctx, "users.Summary", map[string]any{"Active": a})
+}
+
+// appRoleName is a per-app role (none, viewer, operator) as the reader's
+// language names it.
+func appRoleName(ctx context.Context, role string) string {
+	if role == "none" {
+		return i18n.T(ctx, "users.NoAccess")
+	}
+	return components.RoleName(ctx, role)
 }
 
 func resetID(r Row) string { return "reset-" + strconv.FormatInt(r.ID, 10) }
 
-func endConfirm(r Row) string {
+func endConfirm(ctx context.Context, r Row) string {
 	if r.Self {
-		return "End all your sessions? This signs you out here too."
+		return i18n.T(ctx, "users.ConfirmEndSelf")
 	}
-	return "End all of " + r.Username + "'s sessions? They are signed out everywhere at once."
+	return i18n.Tf(ctx, "users.ConfirmEnd", map[string]any{"User": r.Username})
 }
