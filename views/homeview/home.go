@@ -4,9 +4,11 @@
 package homeview
 
 import (
+	"context"
 	"strconv"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
 
@@ -127,3 +129,12 @@ func viewBox() string { return "0 0 " + itoa(chartW) + " " + itoa(chartH) }
 func axisY() string { return itoa(chartH - 4) }
 
 func baseY() string { return itoa(chartH - axisH) }
+
+// jobStatus is a bulk job's status as stored ("running", "done"…) in the
+// reader's language, by the bulk area's messages.
+func jobStatus(ctx context.Context, status string) string {
+	if id := "bulk.Status_" + status; i18n.Default().Has(i18n.English, id) {
+		return i18n.T(ctx, id)
+	}
+	return status
+}
