@@ -46,7 +46,7 @@ func historyRow(ctx context.Context, r audit.Record, l history.Links) historyvie
 		row.Note = ans.ErrorInfo
 	}
 	row.Kind, row.Label = historyKind(ctx, e, row.Reverts)
-	row.Changes = historyChanges(e.Changes)
+	row.Changes = historyChanges(ctx, e.Changes)
 	return row
 }
 
@@ -67,10 +67,10 @@ func historyKind(ctx context.Context, e audit.Entry, reverts int64) (kind, label
 	return historyview.KindEdit, ""
 }
 
-func historyChanges(cs []audit.Change) []historyview.Change {
+func historyChanges(ctx context.Context, cs []audit.Change) []historyview.Change {
 	out := make([]historyview.Change, 0, len(cs))
 	for _, c := range cs {
-		ch := historyview.Change{Field: c.Field, Label: rooms.Label(c.Field), After: rooms.Display(c.Field, c.After)}
+		ch := historyview.Change{Field: c.Field, Label: fieldLabel(ctx, c.Field), After: rooms.Display(c.Field, c.After)}
 		if c.Before != "" {
 			ch.Before = rooms.Display(c.Field, c.Before)
 		}
@@ -99,10 +99,10 @@ func revertBanner(ctx context.Context, rv history.Revert, now map[string]string)
 		set[c.Field] = c
 	}
 	for _, f := range rv.Fields {
-		b.Changes = append(b.Changes, historyview.Change{Field: f, Label: rooms.Label(f),
+		b.Changes = append(b.Changes, historyview.Change{Field: f, Label: fieldLabel(ctx, f),
 			Before: rooms.Display(f, set[f].Before), After: rooms.Display(f, set[f].After)})
 		if v, ok := now[f]; ok && v != set[f].After {
-			b.Changed = append(b.Changed, rooms.Label(f))
+			b.Changed = append(b.Changed, fieldLabel(ctx, f))
 		}
 	}
 	return b

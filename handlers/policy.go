@@ -90,7 +90,7 @@ func (h *Handlers) policyPage(c echo.Context, status int, pol approval.Policy, f
 		}
 	}
 	for _, f := range rooms.Fields {
-		p.Fields = append(p.Fields, approvalview.PolicyField{Name: f, Label: rooms.Label(f), Checked: pol.Guards(f)})
+		p.Fields = append(p.Fields, approvalview.PolicyField{Name: f, Label: fieldLabel(c.Request().Context(), f), Checked: pol.Guards(f)})
 	}
 	return render(c, status, approvalview.PolicyPage(p))
 }

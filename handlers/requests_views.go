@@ -85,7 +85,7 @@ func requestView(ctx context.Context, r approval.Request) approvalview.Request {
 		v.JobURL = base + "/bulk/" + strconv.FormatInt(r.JobID, 10)
 	}
 	for _, c := range r.Changes {
-		ch := approvalview.Change{Field: c.Field, Label: rooms.Label(c.Field), After: rooms.DisplayValues(c.Field, c.After)}
+		ch := approvalview.Change{Field: c.Field, Label: fieldLabel(ctx, c.Field), After: rooms.DisplayValues(c.Field, c.After)}
 		if r.Kind == approval.KindRoom {
 			ch.Before = rooms.DisplayValues(c.Field, c.Before)
 		}
@@ -173,7 +173,7 @@ func guard(p *roomsview.EditProps, pol approval.Policy) {
 func requestedView(ctx context.Context, r approval.Request) *roomsview.Requested {
 	v := &roomsview.Requested{Ref: r.Ref(), URL: requestURL(components.AppBase(ctx), r.ID)}
 	for _, c := range r.Changes {
-		v.Changes = append(v.Changes, roomsview.Change{Field: c.Field, Label: rooms.Label(c.Field),
+		v.Changes = append(v.Changes, roomsview.Change{Field: c.Field, Label: fieldLabel(ctx, c.Field),
 			Before: rooms.DisplayValues(c.Field, c.Before), After: rooms.DisplayValues(c.Field, c.After)})
 	}
 	return v

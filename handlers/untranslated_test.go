@@ -86,12 +86,6 @@ func isFragment(r *apptest.Response) bool { return !strings.Contains(r.Body, "<h
 // being translated, with who translates them. The list is meant to be
 // empty: an entry exempts a page only until its owner translates it (their
 // own locales/<area>.<lang>.toml) and deletes the entry.
-var pendingTranslation = map[string]string{
-	"GET /admin/policy":                "approvals (issue 15): field labels (rooms.Label), the reason as data",
-	"GET /requests/:rid":               "approvals (issue 15): field labels (rooms.Label), the reason as data",
-	"GET /apps/:app/requests/:rid":     "approvals (issue 15): field labels (rooms.Label), the reason as data",
-	"GET /rooms/:id/history":           "history (issue 14): outcome badge, field labels",
-	"GET /apps/:app/rooms/:id/history": "history (issue 14): outcome badge, field labels",
-}
+var pendingTranslation = map[string]string{}
 
 func pendingOwner(route string) string { return pendingTranslation[route] }

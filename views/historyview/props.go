@@ -59,18 +59,18 @@ type Change struct {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func outcomeBadge(o string) (components.Tone, string) {
+func outcomeBadge(ctx context.Context, o string) (components.Tone, string) {
 	switch o {
 	case "ok":
-		return components.OK, "OK"
+		return components.OK, i18n.T(ctx, "audit.OutcomeOK")
 	case "failed":
-		return components.Bad, "Failed"
+		return components.Bad, i18n.T(ctx, "audit.OutcomeFailed")
 	case "unknown":
-		return components.Warn, "Outcome unknown"
+		return components.Warn, i18n.T(ctx, "audit.OutcomeUnknown")
 	case "denied":
-		return components.Bad, "Denied"
+		return components.Bad, i18n.T(ctx, "audit.OutcomeDenied")
 	case "pending":
-		return components.Info, "Pending"
+		return components.Info, i18n.T(ctx, "audit.OutcomePending")
 	}
 	return components.Neutral, o
 }
