@@ -98,6 +98,9 @@ type Config struct {
 	OIDC OIDC
 	// LocalLogin is who may still sign in with a local password.
 	LocalLogin LocalLogin
+	// Timezone is ROOMDESK_TIMEZONE, the IANA zone times are entered and
+	// shown in for users who chose none ("": UTC).
+	Timezone string
 	// Args are the positional arguments left after the flags.
 	Args []string
 	// Warnings are non-fatal oddities (e.g. both secret key forms set) for
@@ -230,6 +233,7 @@ const (
 	EnvSecureCookies   = "ROOMDESK_SECURE_COOKIES"
 	EnvMetricsAddr     = "ROOMDESK_METRICS_ADDR"
 	EnvRequireMFA      = "ROOMDESK_REQUIRE_MFA"
+	EnvTimezone        = "ROOMDESK_TIMEZONE"
 )
 
 // MFAPolicy is ROOMDESK_REQUIRE_MFA: who must sign in with a second factor.
@@ -263,6 +267,7 @@ var flagVars = []struct{ env, usage string }{
 	{EnvAuditCheckpointDir, "directory for audit checkpoints (default <data dir>/checkpoints)"},
 	{EnvAuditWitnessURL, "URL each audit checkpoint is POSTed to"},
 	{EnvMetricsAddr, "host:port for /metrics on a listener of its own; empty: no metrics"},
+	{EnvTimezone, "IANA time zone for users who chose none, e.g. Asia/Shanghai (default UTC)"},
 	{EnvRequireMFA, "who must use a second factor: admins (default), all or none; demo mode exempts everyone"},
 	{EnvOIDCIssuer, "OpenID Connect issuer URL; empty: no sign-in with a provider"},
 	{EnvOIDCClientID, "OpenID Connect client id"},
