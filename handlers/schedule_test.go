@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -66,5 +68,37 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	}
 	if r := c.PostForm("/schedule/"+id+"/cancel", nil); r.StatusCode != http.StatusConflict {
 		t.Fatalf("second cancel: %s", r)
+	}
+}
+
+// TestScheduleABulkChange: the bulk preview offers "start later"; its
+// button schedules the change for every room instead of starting a job;
+// a bad time sends it back to the preview with the reason.
+func TestScheduleABulkChange(t *testing.T) {
+	env, op := newRoomsEnv(t)
+	form := url.Values{"rooms": {"live_1003\nlive_1004"}, "change": {"Notice"}, "Notice": {"Campaign"}}
+	d := doc(t, postMultipart(t, op, "/bulk/preview", form, ""))
+	if testid(d, "bulk-schedule-submit").Length() != 1 {
+		t.Fatal("the preview offers no schedule button")
+	}
+	form.Set("digest", testid(d, "bulk-start").AttrOr("value", ""))
+	form.Set("schedule", "1")
+	form.Set("apply_at", "soon")
+	if r := postMultipart(t, op, "/bulk", form, ""); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(testidText(t, r, "bulk-schedule-error"), "2026-11-26T20:00") {
+		t.Fatalf("bad time: %s", r)
+	}
+	form.Set("apply_at", schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC))
+	form.Set("revert_at", schedule.FormatLocal(time.Now().Add(2*time.Hour), time.UTC))
+	r := postMultipart(t, op, "/bulk", form, "")
+	if r.StatusCode != http.StatusNoContent || r.Header.Get("HX-Redirect") != "/schedule" {
+		t.Fatalf("schedule: %s", r)
+	}
+	list, err := env.Apps.Default().Schedule.List(context.Background(), 10)
+	if err != nil || len(list) != 1 || len(list[0].Steps) != 4 || strings.Join(list[0].Rooms(), ",") != "live_1003,live_1004" {
+		t.Fatalf("scheduled: %+v %v", list, err)
+	}
+	if jobs, _ := env.Bulk.Recent(context.Background(), 10); len(jobs) != 0 {
+		t.Fatalf("a job started as well: %+v", jobs)
 	}
 }
