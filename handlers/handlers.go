@@ -21,6 +21,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/labels"
 	"github.com/roomdesk/roomdesk/internal/metrics"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/schedule"
 	"github.com/roomdesk/roomdesk/internal/sso"
 )
 
@@ -32,6 +33,12 @@ type Deps struct {
 	// Apps are the Tencent apps served; nil means the single app of Rooms.
 	Apps *apps.Registry
 	Bulk *bulk.Service // bulk edits (issue 8)
+	// Schedule is the default app's scheduled changes (issue 14); nil:
+	// the room form offers no "apply later".
+	Schedule *schedule.Service
+	// Timezone is ROOMDESK_TIMEZONE: where users who chose no zone enter
+	// times ("" is UTC).
+	Timezone string
 	// Approvals keeps the approval policies and change requests (issue
 	// 15); nil: no change needs approval.
 	Approvals *approval.Service

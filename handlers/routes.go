@@ -78,6 +78,9 @@ func (h *Handlers) Register(e *echo.Echo) {
 		inEdit.GET("/audit/:id/revert", h.RevertForm)
 		inEdit.POST("/audit/:id/revert", h.RevertSave)
 		inEdit.POST("/bulk/:id/revert", h.BulkRevert, h.jobInApp)
+		// Scheduled changes (issue 14): viewers see them, operators cancel.
+		inView.GET("/schedule", h.ScheduleList)
+		inEdit.POST("/schedule/:sid/cancel", h.ScheduleCancel)
 	}
 
 	// The audit log is one log across the apps (?app= filters it).

@@ -26,6 +26,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/resilience"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/schedule"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
@@ -124,6 +125,11 @@ var authorization = map[string]auth.Role{
 	"GET /admin/labels":          auth.RoleAdmin,
 	"POST /admin/labels":         auth.RoleAdmin,
 	"POST /admin/users/:id/role": auth.RoleAdmin,
+	// Scheduled changes (issue 14).
+	"GET /schedule":                        auth.RoleViewer,
+	"GET /apps/:app/schedule":              auth.RoleViewer,
+	"POST /schedule/:sid/cancel":           auth.RoleOperator,
+	"POST /apps/:app/schedule/:sid/cancel": auth.RoleOperator,
 }
 
 // backToSignIn are routes whose own answer, without a password step
@@ -137,6 +143,7 @@ type walk struct {
 	room   tencent.RoomInfo
 	job    int64
 	req    int64     // a pending change request, by someone not walking
+	sched  int64     // an upcoming scheduled change, by someone not walking
 	victim auth.User // the user the /admin/users/:id routes act on
 	users  map[auth.Role]string
 }
@@ -194,6 +201,13 @@ func newWalk(t *testing.T) *walk {
 		t.Fatal(err)
 	}
 	w.req = req.ID
+	sc, err := env.Apps.Default().Schedule.Create(context.Background(), audit.Actor{Name: "rita", Role: string(auth.RoleOperator)},
+		schedule.Request{Rooms: []string{seedRoom}, Submitted: rooms.Form{rooms.FieldNotice: {"later"}},
+			Original: rooms.Form{rooms.FieldNotice: {"before the walk"}}, ApplyAt: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.sched = sc.ID
 	select {
 	case <-gate.Held():
 	case <-time.After(time.Minute): // a hang guard, not a measurement
@@ -238,6 +252,8 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 		id = strconv.FormatInt(w.victim.ID, 10)
 	case strings.HasPrefix(rest, "/requests/:rid"):
 		path = strings.Replace(path, ":rid", strconv.FormatInt(w.req, 10), 1)
+	case strings.HasPrefix(rest, "/schedule/:sid"):
+		path = strings.Replace(path, ":sid", strconv.FormatInt(w.sched, 10), 1)
 	case strings.Contains(path, ":"):
 		t.Fatalf("no value for the parameter of %s: add one to target", route)
 	}

@@ -185,6 +185,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		SSO: a.SSO, LocalLogin: cfg.LocalLogin,
 		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals, History: a.History, Catalogue: a.Catalogue,
 		Labels: labels.New(a.DB, a.Audit, opts.Now), Activity: activity.New(a.DB),
+		Schedule: a.Apps.Default().Schedule, Timezone: cfg.Timezone,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie, RequireMFA: cfg.EffectiveMFA(),
 		Ready: a.ready, Now: opts.Now, Anchor: a.Checkpoints,
