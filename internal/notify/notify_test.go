@@ -93,7 +93,8 @@ type rig struct {
 
 func newRig(t *testing.T, d db.Dialect) *rig {
 	conn := dbtest.Open(t, d)
-	return &rig{db: conn, store: sqlstore.New(conn), clock: &clock{now: time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)},
+	// The clock starts at the real time: the store stamps rows with it.
+	return &rig{db: conn, store: sqlstore.New(conn), clock: &clock{now: time.Now().UTC()},
 		attempts: make(chan notify.Attempt, 100), logs: &bytes.Buffer{}, logMu: &sync.Mutex{}}
 }
 
@@ -102,7 +103,11 @@ type lockedWriter struct {
 	w  io.Writer
 }
 
-func (l lockedWriter) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.w.Write(p) }
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
 
 // service builds a Service on the rig. Its timer never fires: it runs when
 // woken (an append, a finished delivery, the test), so nothing depends on
