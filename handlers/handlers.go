@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"github.com/roomdesk/roomdesk/internal/activity"
+	"github.com/roomdesk/roomdesk/internal/apitoken"
 	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/apps"
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -20,6 +21,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/history"
 	"github.com/roomdesk/roomdesk/internal/labels"
 	"github.com/roomdesk/roomdesk/internal/metrics"
+	"github.com/roomdesk/roomdesk/internal/notify"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/schedule"
 	"github.com/roomdesk/roomdesk/internal/sso"
@@ -70,6 +72,10 @@ type Deps struct {
 	Anchor interface {
 		Status(ctx context.Context) audit.Status
 	}
+	// Notify is the webhooks (admin pages) and the log follower behind
+	// /audit/stream; Tokens are the API tokens that stream accepts.
+	Notify *notify.Service
+	Tokens *apitoken.Service
 }
 
 // Handlers carries the dependencies into every handler method.

@@ -105,6 +105,9 @@ type Config struct {
 	// Timezone is ROOMDESK_TIMEZONE, the IANA zone times are entered and
 	// shown in for users who chose none ("": UTC).
 	Timezone string
+	// WebhookAllowLoopback lets webhook URLs point at loopback addresses
+	// (a receiver on the same host; tests). Off by default: docs/SECURITY.md.
+	WebhookAllowLoopback bool
 	// Args are the positional arguments left after the flags.
 	Args []string
 	// Warnings are non-fatal oddities (e.g. both secret key forms set) for
@@ -238,6 +241,8 @@ const (
 	EnvMetricsAddr     = "ROOMDESK_METRICS_ADDR"
 	EnvRequireMFA      = "ROOMDESK_REQUIRE_MFA"
 	EnvTimezone        = "ROOMDESK_TIMEZONE"
+	// EnvWebhookAllowLoopback: true lets webhooks go to loopback addresses.
+	EnvWebhookAllowLoopback = "ROOMDESK_WEBHOOK_ALLOW_LOOPBACK"
 )
 
 // MFAPolicy is ROOMDESK_REQUIRE_MFA: who must sign in with a second factor.
@@ -283,6 +288,7 @@ var flagVars = []struct{ env, usage string }{
 	{EnvOIDCName, "the provider's name on the sign-in button (default: SSO)"},
 	{EnvOIDCRolesFile, "JSON file mapping provider groups to roles, globally and per app"},
 	{EnvLocalLogin, "local passwords: on (default), off, or breakglass:<username>"},
+	{EnvWebhookAllowLoopback, "true: webhook URLs may point at loopback addresses (default false)"},
 }
 
 func flagName(env string) string {

@@ -100,6 +100,13 @@ func (l *loader) load() Config {
 	}
 	c.TrustedProxies = l.proxies()
 	c.TencentRate = l.tencentRate()
+	switch v := strings.ToLower(l.get(EnvWebhookAllowLoopback)); v {
+	case "", "false", "0":
+	case "true", "1":
+		c.WebhookAllowLoopback = true
+	default:
+		l.fail(EnvWebhookAllowLoopback, "%q is not true or false", v)
+	}
 	c.Audit = l.auditConfig(c.DataDir)
 	c.OIDC = l.oidc()
 	c.LocalLogin = l.localLogin(c.OIDC.Enabled())

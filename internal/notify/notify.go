@@ -83,6 +83,7 @@ type Service struct {
 	mu       sync.Mutex
 	inFlight map[int64]bool // webhooks being delivered by this instance
 	cursor   int64          // dispatched up to here (the DB has it when it matters)
+	changed  chan struct{}  // closed by Appended (see follow.go)
 }
 
 // New returns a Service on d.
