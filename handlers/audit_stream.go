@@ -173,6 +173,7 @@ func (h *Handlers) bearer(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		h.Logger.Info("API token refused", "ip", c.RealIP(), "path", c.Request().URL.Path)
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="roomdesk", error="invalid_token"`)
-		return echo.NewHTTPError(http.StatusUnauthorized, "invalid or revoked API token")
+		// Answered here: the error pages would offer a sign-in form to a log shipper.
+		return c.String(http.StatusUnauthorized, "invalid or revoked API token\n")
 	}
 }
