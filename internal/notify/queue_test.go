@@ -164,14 +164,14 @@ func TestFormats(t *testing.T) {
 		!strings.Contains(wecom, `\\*bold\\*`) || strings.Contains(wecom, "<@all>") {
 		t.Errorf("wecom body %s", wecom)
 	}
-	r.createWebhook(t, s, srv.URL+"/slack/T0/B0/XXXX", notify.FormatSlack)
+	slackHook, _ := r.createWebhook(t, s, srv.URL+"/slack/T0/B0/XXXX", notify.FormatSlack)
 	e2 := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionBulkFinish, JobID: "J-8", Outcome: audit.OutcomeOK, Detail: "<!channel>"}
 	if err := r.store.Append(context.Background(), &e2); err != nil {
 		t.Fatal(err)
 	}
 	s.Wake()
 	for {
-		if a := r.await(t); a.OK {
+		if a := r.await(t); a.OK && a.Webhook == slackHook.ID {
 			break
 		}
 	}
