@@ -9,6 +9,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/apitoken"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/notifyview"
 )
 
@@ -34,7 +35,7 @@ func (h *Handlers) AdminTokenCreate(c echo.Context) error {
 	u, err := h.Auth.ByID(c.Request().Context(), id)
 	if errors.Is(err, auth.ErrNotFound) {
 		return h.tokensPage(c, http.StatusUnprocessableEntity, true, notifyview.TokensProps{
-			Flash: notifyview.Flash{Text: "That user doesn't exist (any more). No token was created."}})
+			Flash: notifyview.Flash{Text: i18n.T(c.Request().Context(), "notify.TokenUserGone")}})
 	}
 	if err != nil {
 		return err
@@ -43,12 +44,12 @@ func (h *Handlers) AdminTokenCreate(c echo.Context) error {
 }
 
 func (h *Handlers) tokenCreate(c echo.Context, admin bool, for_ auth.User) error {
-	plain, _, err := h.Tokens.Create(c.Request().Context(), actorFrom(c), for_, c.FormValue("name"))
+	ctx := c.Request().Context()
+	plain, _, err := h.Tokens.Create(ctx, actorFrom(c), for_, c.FormValue("name"))
 	switch {
 	case errors.Is(err, apitoken.ErrBadName):
 		return h.tokensPage(c, http.StatusUnprocessableEntity, admin, notifyview.TokensProps{
-			NameError: "Name must be 1 to 60 characters, without control characters.",
-			Flash:     notifyview.Flash{Text: "No token was created. Check the name."}})
+			NameError: i18n.T(ctx, "notify.TokenNameError"), Flash: notifyview.Flash{Text: i18n.T(ctx, "notify.TokenNotCreated")}})
 	case errors.Is(err, apitoken.ErrForbidden):
 		return echo.ErrForbidden
 	case err != nil:
@@ -80,7 +81,8 @@ func (h *Handlers) tokenRevoke(c echo.Context, admin bool) error {
 	case err != nil:
 		return err
 	}
-	return h.tokensPage(c, http.StatusOK, admin, notifyview.TokensProps{Flash: notifyview.Flash{OK: true, Text: "Token revoked."}})
+	return h.tokensPage(c, http.StatusOK, admin, notifyview.TokensProps{
+		Flash: notifyview.Flash{OK: true, Text: i18n.T(c.Request().Context(), "notify.TokenRevokedFlash")}})
 }
 
 func (h *Handlers) tokensPage(c echo.Context, status int, admin bool, p notifyview.TokensProps) error {
@@ -111,6 +113,6 @@ func (h *Handlers) tokensPage(c echo.Context, status int, admin bool, p notifyvi
 	if admin {
 		active = "webhooks"
 	}
-	p.Layout = h.page(c, "API tokens", active)
+	p.Layout = h.page(c, i18n.T(c.Request().Context(), "notify.TokensTitle"), active)
 	return render(c, status, notifyview.Tokens(p))
 }

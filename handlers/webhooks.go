@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/internal/notify"
 	"github.com/roomdesk/roomdesk/views/notifyview"
 )
@@ -19,13 +20,14 @@ func (h *Handlers) WebhooksList(c echo.Context) error {
 // WebhooksCreate is POST /admin/webhooks. The signing secret is shown on
 // the page this answer draws, and never again.
 func (h *Handlers) WebhooksCreate(c echo.Context) error {
+	ctx := c.Request().Context()
 	in, f := hookInput(c)
-	w, secret, err := h.Notify.Create(c.Request().Context(), actorFrom(c), in)
+	w, secret, err := h.Notify.Create(ctx, actorFrom(c), in)
 	var ve *notify.ValidationError
 	if errors.As(err, &ve) {
-		f.Errors = hookErrors(ve)
+		f.Errors = hookErrors(ctx, ve)
 		return h.webhooksPage(c, http.StatusUnprocessableEntity, notifyview.WebhooksProps{Form: f,
-			Flash: notifyview.Flash{Text: "The webhook was not added. Check the fields marked below."}})
+			Flash: notifyview.Flash{Text: i18n.T(ctx, "notify.NotAdded")}})
 	}
 	if err != nil {
 		return err
@@ -49,19 +51,19 @@ func (h *Handlers) WebhookUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ctx := c.Request().Context()
 	in, f := hookInput(c)
 	f.URL = "" // never echoed back
-	updated, err := h.Notify.Update(c.Request().Context(), actorFrom(c), w.ID, in)
+	updated, err := h.Notify.Update(ctx, actorFrom(c), w.ID, in)
 	var ve *notify.ValidationError
 	if errors.As(err, &ve) {
-		f.Errors = hookErrors(ve)
-		return h.webhookPage(c, http.StatusUnprocessableEntity, w, f,
-			notifyview.Flash{Text: "Nothing was changed. Check the fields marked below."})
+		f.Errors = hookErrors(ctx, ve)
+		return h.webhookPage(c, http.StatusUnprocessableEntity, w, f, notifyview.Flash{Text: i18n.T(ctx, "notify.NotSaved")})
 	}
 	if err != nil {
 		return err
 	}
-	return h.webhookPage(c, http.StatusOK, updated, formOf(updated), notifyview.Flash{OK: true, Text: "Saved."})
+	return h.webhookPage(c, http.StatusOK, updated, formOf(updated), notifyview.Flash{OK: true, Text: i18n.T(ctx, "notify.Saved")})
 }
 
 // WebhookDelete is POST /admin/webhooks/:id/delete.
@@ -83,12 +85,13 @@ func (h *Handlers) WebhookTest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Notify.SendTest(c.Request().Context(), actorFrom(c), w.ID); err != nil {
+	ctx := c.Request().Context()
+	if err := h.Notify.SendTest(ctx, actorFrom(c), w.ID); err != nil {
 		return err
 	}
-	flash := notifyview.Flash{OK: true, Text: "A test event is queued. Reload this page to see how it went."}
+	flash := notifyview.Flash{OK: true, Text: i18n.T(ctx, "notify.TestQueued")}
 	if !w.Enabled {
-		flash = notifyview.Flash{Text: "A test event is queued, but the webhook is paused: enable it to send."}
+		flash = notifyview.Flash{Text: i18n.T(ctx, "notify.TestQueuedPaused")}
 	}
 	return h.webhookPage(c, http.StatusOK, w, formOf(w), flash)
 }

@@ -1,44 +1,66 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/internal/notify"
 	"github.com/roomdesk/roomdesk/views/notifyview"
 )
 
-var formatLabels = map[notify.Format]string{
-	notify.FormatGeneric: "Generic JSON (signed)",
-	notify.FormatWeCom:   "WeCom group robot",
-	notify.FormatSlack:   "Slack incoming webhook",
+// The words for formats, events and refusals, by message id.
+var formatIDs = map[notify.Format]string{
+	notify.FormatGeneric: "notify.FormatGeneric",
+	notify.FormatWeCom:   "notify.FormatWeCom",
+	notify.FormatSlack:   "notify.FormatSlack",
 }
 
-var eventLabels = map[notify.Event]string{
-	notify.EventRequestCreated: "Change requested",
-	notify.EventRequestDecided: "Change request approved, rejected, expired or cancelled",
-	notify.EventUpdateProblem:  "Update failed, or its outcome unknown",
-	notify.EventBulkFinished:   "Bulk job finished",
-	notify.EventChangedOutside: "Room changed outside roomdesk",
-	notify.EventTest:           "Test event",
+var eventIDs = map[notify.Event]string{
+	notify.EventRequestCreated: "notify.EventRequestCreated",
+	notify.EventRequestDecided: "notify.EventRequestDecided",
+	notify.EventUpdateProblem:  "notify.EventUpdateProblem",
+	notify.EventBulkFinished:   "notify.EventBulkFinished",
+	notify.EventChangedOutside: "notify.EventChangedOutside",
+	notify.EventTest:           "notify.EventTest",
 }
 
-var hookFieldLabels = map[string]string{"name": "Name", "url": "URL", "format": "Format", "events": "Events"}
+var reasonIDs = map[string]string{
+	notify.ReasonName:        "notify.ErrName",
+	notify.ReasonURLRequired: "notify.ErrURLRequired",
+	notify.ReasonURLForm:     "notify.ErrURLForm",
+	notify.ReasonURLUserInfo: "notify.ErrURLUserInfo",
+	notify.ReasonURLHTTP:     "notify.ErrURLHTTP",
+	notify.ReasonURLLoopback: "notify.ErrURLLoopback",
+	notify.ReasonURLAddress:  "notify.ErrURLAddress",
+	notify.ReasonFormat:      "notify.ErrFormat",
+	notify.ReasonEvents:      "notify.ErrEvents",
+}
 
-func formatChoices() []notifyview.Choice {
+func formatLabel(ctx context.Context, f notify.Format) string { return i18n.T(ctx, formatIDs[f]) }
+
+func eventLabel(ctx context.Context, e notify.Event) string {
+	if id, ok := eventIDs[e]; ok {
+		return i18n.T(ctx, id)
+	}
+	return string(e)
+}
+
+func formatChoices(ctx context.Context) []notifyview.Choice {
 	var out []notifyview.Choice
 	for _, f := range notify.Formats {
-		out = append(out, notifyview.Choice{Value: string(f), Label: formatLabels[f]})
+		out = append(out, notifyview.Choice{Value: string(f), Label: formatLabel(ctx, f)})
 	}
 	return out
 }
 
-func eventChoices() []notifyview.Choice {
+func eventChoices(ctx context.Context) []notifyview.Choice {
 	var out []notifyview.Choice
 	for _, e := range notify.Events {
-		out = append(out, notifyview.Choice{Value: string(e), Label: eventLabels[e]})
+		out = append(out, notifyview.Choice{Value: string(e), Label: eventLabel(ctx, e)})
 	}
 	return out
 }
@@ -60,10 +82,10 @@ func hookInput(c echo.Context) (notify.Input, notifyview.HookForm) {
 	return in, f
 }
 
-func hookErrors(ve *notify.ValidationError) map[string]string {
+func hookErrors(ctx context.Context, ve *notify.ValidationError) map[string]string {
 	out := map[string]string{}
-	for k, msg := range ve.Fields {
-		out[k] = hookFieldLabels[k] + " " + msg + "."
+	for field, reason := range ve.Fields {
+		out[field] = i18n.T(ctx, reasonIDs[reason])
 	}
 	return out
 }
@@ -76,24 +98,26 @@ func formOf(w notify.Webhook) notifyview.HookForm {
 	return f
 }
 
-func hookRow(w notify.Webhook) notifyview.HookRow {
-	r := notifyview.HookRow{ID: w.ID, Name: w.Name, URLHint: w.URLHint, Format: formatLabels[w.Format],
+func hookRow(ctx context.Context, w notify.Webhook) notifyview.HookRow {
+	r := notifyview.HookRow{ID: w.ID, Name: w.Name, URLHint: w.URLHint, Format: formatLabel(ctx, w.Format),
 		Enabled: w.Enabled, Pending: w.Pending, Failed: w.Failed, Updated: w.UpdatedAt}
 	for _, e := range w.Events {
-		r.Events = append(r.Events, eventLabels[e])
+		r.Events = append(r.Events, eventLabel(ctx, e))
 	}
 	return r
 }
 
 func (h *Handlers) webhooksPage(c echo.Context, status int, p notifyview.WebhooksProps) error {
-	list, err := h.Notify.List(c.Request().Context())
+	ctx := c.Request().Context()
+	list, err := h.Notify.List(ctx)
 	if err != nil {
 		return err
 	}
 	for _, w := range list {
-		p.Hooks = append(p.Hooks, hookRow(w))
+		p.Hooks = append(p.Hooks, hookRow(ctx, w))
 	}
-	p.Layout, p.Formats, p.Events = h.page(c, "Webhooks", "webhooks"), formatChoices(), eventChoices()
+	p.Layout = h.page(c, i18n.T(ctx, "notify.WebhooksTitle"), "webhooks")
+	p.Formats, p.Events = formatChoices(ctx), eventChoices(ctx)
 	return render(c, status, notifyview.Webhooks(p))
 }
 
@@ -101,19 +125,20 @@ func (h *Handlers) webhooksPage(c echo.Context, status int, p notifyview.Webhook
 const deliveriesPerPage = 50
 
 func (h *Handlers) webhookPage(c echo.Context, status int, w notify.Webhook, f notifyview.HookForm, flash notifyview.Flash) error {
+	ctx := c.Request().Context()
 	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
-	ds, err := h.Notify.Deliveries(c.Request().Context(), w.ID, before, deliveriesPerPage+1)
+	ds, err := h.Notify.Deliveries(ctx, w.ID, before, deliveriesPerPage+1)
 	if err != nil {
 		return err
 	}
-	p := notifyview.WebhookProps{Layout: h.page(c, w.Name, "webhooks"), Hook: hookRow(w), Form: f, Flash: flash,
-		Formats: formatChoices(), Events: eventChoices()}
+	p := notifyview.WebhookProps{Layout: h.page(c, w.Name, "webhooks"), Hook: hookRow(ctx, w), Form: f, Flash: flash,
+		Formats: formatChoices(ctx), Events: eventChoices(ctx)}
 	if len(ds) > deliveriesPerPage {
 		ds = ds[:deliveriesPerPage]
 		p.Older = ds[len(ds)-1].ID
 	}
 	for _, d := range ds {
-		p.Deliveries = append(p.Deliveries, notifyview.DeliveryRow{ID: d.ID, Seq: d.Seq, Event: eventLabels[d.Event],
+		p.Deliveries = append(p.Deliveries, notifyview.DeliveryRow{ID: d.ID, Seq: d.Seq, Event: eventLabel(ctx, d.Event),
 			Status: d.Status, Attempts: d.Attempts, Code: d.LastCode, Error: d.LastError, Created: d.CreatedAt,
 			Next: d.NextAt, Done: d.DoneAt})
 	}

@@ -54,13 +54,28 @@ type Input struct {
 	Enabled bool
 }
 
-// ValidationError is bad input, by field (name, url, format, events).
+// ValidationError is bad input: for each refused field (name, url,
+// format, events), the reason, one of the Reason constants, which pages
+// word in the reader's language. It never repeats the URL.
 type ValidationError struct{ Fields map[string]string }
+
+// Reasons a field is refused.
+const (
+	ReasonName        = "name"         // 1 to 80 characters, no controls
+	ReasonURLRequired = "url_required" // no URL given
+	ReasonURLForm     = "url_form"     // not an absolute https:// URL of at most 2048 characters
+	ReasonURLUserInfo = "url_userinfo" // user name or password in the URL
+	ReasonURLHTTP     = "url_http"     // plain http to anything but an allowed loopback host
+	ReasonURLLoopback = "url_loopback" // loopback, not allowed here
+	ReasonURLAddress  = "url_address"  // link-local, unspecified or multicast
+	ReasonFormat      = "format"
+	ReasonEvents      = "events"
+)
 
 func (e *ValidationError) Error() string {
 	keys := make([]string, 0, len(e.Fields))
-	for k := range e.Fields {
-		keys = append(keys, k)
+	for k, v := range e.Fields {
+		keys = append(keys, k+" ("+v+")")
 	}
 	slices.Sort(keys)
 	return "notify: invalid webhook: " + strings.Join(keys, ", ")
@@ -74,23 +89,23 @@ func (s *Service) validate(in *Input, creating bool) error {
 	bad := map[string]string{}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 80 || safetext.Check(in.Name, "name", false) != "" {
-		bad["name"] = "must be 1 to 80 characters, without control characters"
+		bad["name"] = ReasonName
 	}
 	in.URL = strings.TrimSpace(in.URL)
 	if in.URL != "" || creating {
-		if err := s.checkURL(in.URL); err != nil {
-			bad["url"] = err.Error()
+		if reason := s.checkURL(in.URL); reason != "" {
+			bad["url"] = reason
 		}
 	}
 	if !slices.Contains(Formats, in.Format) {
-		bad["format"] = "choose generic JSON, WeCom or Slack"
+		bad["format"] = ReasonFormat
 	}
 	if len(in.Events) == 0 {
-		bad["events"] = "choose at least one event"
+		bad["events"] = ReasonEvents
 	}
 	for _, e := range in.Events {
 		if !slices.Contains(Events, e) {
-			bad["events"] = "unknown event"
+			bad["events"] = ReasonEvents
 		}
 	}
 	if len(bad) > 0 {
@@ -100,35 +115,38 @@ func (s *Service) validate(in *Input, creating bool) error {
 }
 
 // checkURL accepts an absolute https URL with a host (http only to a
-// loopback host, when loopback is allowed). Where it resolves is checked
-// again at every connection (see guard.go). Messages never repeat the URL.
-func (s *Service) checkURL(raw string) error {
+// loopback host, when loopback is allowed), or says why not. Where it
+// resolves is checked again at every connection (see guard.go).
+func (s *Service) checkURL(raw string) string {
 	if raw == "" {
-		return errors.New("is required")
+		return ReasonURLRequired
 	}
 	if len(raw) > 2048 || safetext.Check(raw, "url", false) != "" {
-		return errors.New("must be a URL of at most 2048 characters")
+		return ReasonURLForm
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Opaque != "" {
-		return errors.New("must be an absolute https:// URL")
+		return ReasonURLForm
 	}
 	if u.User != nil {
-		return errors.New("must not contain a user name or password")
+		return ReasonURLUserInfo
 	}
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if !s.opts.AllowLoopback || !isLoopbackHost(u.Hostname()) {
-			return errors.New("must use https:// (plain http only to a loopback receiver, when allowed)")
+			return ReasonURLHTTP
 		}
 	default:
-		return errors.New("must be an absolute https:// URL")
+		return ReasonURLForm
 	}
 	if err := s.hostAllowed(u.Hostname()); err != nil {
-		return err
+		if isLoopbackHost(u.Hostname()) {
+			return ReasonURLLoopback
+		}
+		return ReasonURLAddress
 	}
-	return nil
+	return ""
 }
 
 // Hint is what may be shown of a webhook URL: scheme and host, and the

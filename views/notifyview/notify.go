@@ -4,9 +4,11 @@
 package notifyview
 
 import (
+	"context"
 	"strconv"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/i18n"
 	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
@@ -130,6 +132,16 @@ func statusClass(s string) string {
 		return "badge badge-bad"
 	}
 	return "badge badge-warn"
+}
+
+func statusLabel(ctx context.Context, s string) string {
+	switch s {
+	case "delivered":
+		return i18n.T(ctx, "notify.StatusDelivered")
+	case "failed":
+		return i18n.T(ctx, "notify.StatusFailed")
+	}
+	return i18n.T(ctx, "notify.StatusPending")
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
