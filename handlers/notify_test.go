@@ -212,4 +212,3 @@ func TestWebhookPages(t *testing.T) {
 		t.Errorf("audited %v", actions)
 	}
 }
-
