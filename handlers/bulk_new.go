@@ -67,6 +67,10 @@ func (h *Handlers) bulkPreview(c echo.Context, in bulk.Input) (bulk.Plan, bulkvi
 // renderPreview answers htmx with the preview fragment and a plain form
 // post with the whole page, the form as submitted above the preview.
 func (h *Handlers) renderPreview(c echo.Context, status int, in bulk.Input, pv bulkview.PreviewProps) error {
+	if h.schedules(c) != nil && !pv.Schedule.Enabled {
+		pv.Schedule.Enabled = true
+		_, pv.Schedule.Zone = h.zone(c)
+	}
 	if isHTMX(c) {
 		return render(c, status, bulkview.Preview(pv))
 	}

@@ -25,6 +25,9 @@ func (h *Handlers) BulkStart(c echo.Context) error {
 		pv.Notice = tr(c, "bulk.FormChanged")
 		return h.renderPreview(c, http.StatusConflict, in, pv)
 	}
+	if done, err := h.scheduleBulk(c, in, plan, pv); done {
+		return err // a time to start at: a scheduled change instead of a job
+	}
 	if pv.NeedsApproval { // the job waits for a second person
 		return h.requestJob(c, in, plan, pv)
 	}

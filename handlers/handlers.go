@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"github.com/roomdesk/roomdesk/internal/activity"
+	"github.com/roomdesk/roomdesk/internal/apitoken"
 	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/apps"
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -20,7 +21,9 @@ import (
 	"github.com/roomdesk/roomdesk/internal/history"
 	"github.com/roomdesk/roomdesk/internal/labels"
 	"github.com/roomdesk/roomdesk/internal/metrics"
+	"github.com/roomdesk/roomdesk/internal/notify"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/schedule"
 	"github.com/roomdesk/roomdesk/internal/sso"
 )
 
@@ -32,6 +35,12 @@ type Deps struct {
 	// Apps are the Tencent apps served; nil means the single app of Rooms.
 	Apps *apps.Registry
 	Bulk *bulk.Service // bulk edits (issue 8)
+	// Schedule is the default app's scheduled changes (issue 14); nil:
+	// the room form offers no "apply later".
+	Schedule *schedule.Service
+	// Timezone is ROOMDESK_TIMEZONE: where users who chose no zone enter
+	// times ("" is UTC).
+	Timezone string
 	// Approvals keeps the approval policies and change requests (issue
 	// 15); nil: no change needs approval.
 	Approvals *approval.Service
@@ -63,6 +72,10 @@ type Deps struct {
 	Anchor interface {
 		Status(ctx context.Context) audit.Status
 	}
+	// Notify is the webhooks (admin pages) and the log follower behind
+	// /audit/stream; Tokens are the API tokens that stream accepts.
+	Notify *notify.Service
+	Tokens *apitoken.Service
 }
 
 // Handlers carries the dependencies into every handler method.

@@ -27,6 +27,7 @@ func (h *Handlers) RoomsShow(c echo.Context) error {
 		return err
 	}
 	guard(&edit, pol)
+	h.scheduleForm(c, &edit)
 	return render(c, http.StatusOK, roomsview.ShowPage(h.showProps(c, room, edit)))
 }
 

@@ -24,6 +24,9 @@ func (h *Handlers) RoomsUpdate(c echo.Context) error {
 	if done, err := h.requestInstead(c, id, form, submitted, original); done {
 		return err // a field needs approval: a change request instead of a call
 	}
+	if done, err := h.scheduleInstead(c, id, form, submitted, original); done {
+		return err // a time to apply at: a scheduled change instead of a call
+	}
 	res, err := h.rooms(c).Update(c.Request().Context(), actorFrom(c), id, submitted, original)
 	return h.editAnswer(c, roomsview.EditProps{RoomID: id}, submitted, original, res, err)
 }
@@ -62,6 +65,7 @@ func (h *Handlers) renderEdit(c echo.Context, status int, p roomsview.EditProps,
 		return err
 	}
 	guard(&p, pol)
+	h.scheduleForm(c, &p)
 	if isHTMX(c) {
 		if room != nil {
 			facts := roomView(*room)

@@ -48,6 +48,10 @@ func (h *Handlers) Register(e *echo.Echo) {
 	account.GET("", h.AccountShow)
 	account.POST("/mfa", h.AccountMFA, h.localAccount)
 	account.POST("/password", h.AccountPassword, h.require(auth.RoleViewer), h.localAccount)
+	// Notifications (issue 15): your own API tokens for /audit/stream.
+	account.GET("/tokens", h.AccountTokens, h.require(auth.RoleViewer))
+	account.POST("/tokens", h.AccountTokenCreate, h.require(auth.RoleViewer))
+	account.POST("/tokens/:id/revoke", h.AccountTokenRevoke, h.require(auth.RoleViewer))
 
 	// Rooms belong to a Tencent app, and the role is checked in that app
 	// (inApp). /apps/{app}/rooms… name it; /rooms… are the default app's,
@@ -78,6 +82,9 @@ func (h *Handlers) Register(e *echo.Echo) {
 		inEdit.GET("/audit/:id/revert", h.RevertForm)
 		inEdit.POST("/audit/:id/revert", h.RevertSave)
 		inEdit.POST("/bulk/:id/revert", h.BulkRevert, h.jobInApp)
+		// Scheduled changes (issue 14): viewers see them, operators cancel.
+		inView.GET("/schedule", h.ScheduleList)
+		inEdit.POST("/schedule/:sid/cancel", h.ScheduleCancel)
 	}
 
 	// The audit log is one log across the apps (?app= filters it).
@@ -87,6 +94,9 @@ func (h *Handlers) Register(e *echo.Echo) {
 	viewer.GET("/audit/export.csv", h.AuditExportCSV)
 	viewer.GET("/audit/export.jsonl", h.AuditExportJSONL)
 	viewer.GET("/audit/:id", h.AuditShow, h.names)
+	// Notifications (issue 15): the log as JSON Lines for log shippers,
+	// signed in by an API token (bearer) or a session.
+	app.GET("/audit/stream", h.AuditStream, h.bearer, h.require(auth.RoleViewer))
 
 	admin := app.Group("/admin", h.require(auth.RoleAdmin))
 	admin.GET("/users", h.UsersList)
@@ -100,6 +110,16 @@ func (h *Handlers) Register(e *echo.Echo) {
 	// Approval policy (issue 15): which changes need a second person.
 	admin.GET("/policy", h.PolicyShow)
 	admin.POST("/policy", h.PolicySave)
+	// Notifications (issue 15): webhooks, their delivery log, API tokens.
+	admin.GET("/webhooks", h.WebhooksList)
+	admin.POST("/webhooks", h.WebhooksCreate)
+	admin.GET("/webhooks/:id", h.WebhookShow)
+	admin.POST("/webhooks/:id", h.WebhookUpdate)
+	admin.POST("/webhooks/:id/delete", h.WebhookDelete)
+	admin.POST("/webhooks/:id/test", h.WebhookTest)
+	admin.GET("/tokens", h.AdminTokens)
+	admin.POST("/tokens", h.AdminTokenCreate)
+	admin.POST("/tokens/:id/revoke", h.AdminTokenRevoke)
 
 	// Daily use (issue 13): names for codes.
 	admin.GET("/labels", h.LabelsPage)

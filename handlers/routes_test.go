@@ -24,8 +24,10 @@ import (
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/callgate"
 	"github.com/roomdesk/roomdesk/internal/emulator"
+	"github.com/roomdesk/roomdesk/internal/notify"
 	"github.com/roomdesk/roomdesk/internal/resilience"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/schedule"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
 
@@ -124,6 +126,25 @@ var authorization = map[string]auth.Role{
 	"GET /admin/labels":          auth.RoleAdmin,
 	"POST /admin/labels":         auth.RoleAdmin,
 	"POST /admin/users/:id/role": auth.RoleAdmin,
+	// Scheduled changes (issue 14).
+	"GET /schedule":                        auth.RoleViewer,
+	"GET /apps/:app/schedule":              auth.RoleViewer,
+	"POST /schedule/:sid/cancel":           auth.RoleOperator,
+	"POST /apps/:app/schedule/:sid/cancel": auth.RoleOperator,
+	// Notifications (issue 15): webhooks, API tokens, the audit stream.
+	"GET /audit/stream":               auth.RoleViewer,
+	"GET /account/tokens":             auth.RoleViewer,
+	"POST /account/tokens":            auth.RoleViewer,
+	"POST /account/tokens/:id/revoke": auth.RoleViewer,
+	"GET /admin/webhooks":             auth.RoleAdmin,
+	"POST /admin/webhooks":            auth.RoleAdmin,
+	"GET /admin/webhooks/:id":         auth.RoleAdmin,
+	"POST /admin/webhooks/:id":        auth.RoleAdmin,
+	"POST /admin/webhooks/:id/delete": auth.RoleAdmin,
+	"POST /admin/webhooks/:id/test":   auth.RoleAdmin,
+	"GET /admin/tokens":               auth.RoleAdmin,
+	"POST /admin/tokens":              auth.RoleAdmin,
+	"POST /admin/tokens/:id/revoke":   auth.RoleAdmin,
 }
 
 // backToSignIn are routes whose own answer, without a password step
@@ -137,8 +158,11 @@ type walk struct {
 	room   tencent.RoomInfo
 	job    int64
 	req    int64     // a pending change request, by someone not walking
+	sched  int64     // an upcoming scheduled change, by someone not walking
 	victim auth.User // the user the /admin/users/:id routes act on
 	users  map[auth.Role]string
+	hook   int64 // a webhook (paused: the walk sends nothing anywhere)
+	token  int64 // the victim's API token
 }
 
 func newWalk(t *testing.T) *walk {
@@ -194,6 +218,24 @@ func newWalk(t *testing.T) *walk {
 		t.Fatal(err)
 	}
 	w.req = req.ID
+	sc, err := env.Apps.Default().Schedule.Create(context.Background(), audit.Actor{Name: "rita", Role: string(auth.RoleOperator)},
+		schedule.Request{Rooms: []string{seedRoom}, Submitted: rooms.Form{rooms.FieldNotice: {"later"}},
+			Original: rooms.Form{rooms.FieldNotice: {"before the walk"}}, ApplyAt: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.sched = sc.ID
+	hook, _, err := env.Notify.Create(context.Background(), audit.Actor{Name: "ada", Role: "admin"}, notify.Input{Name: "walk",
+		URL: "https://hooks.example/walk", Format: notify.FormatSlack, Events: []notify.Event{notify.EventChangedOutside}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.hook = hook.ID
+	_, tok, err := env.Tokens.Create(context.Background(), audit.Actor{Name: "ada", Role: "admin"}, w.victim, "walk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.token = tok.ID
 	select {
 	case <-gate.Held():
 	case <-time.After(time.Minute): // a hang guard, not a measurement
@@ -238,6 +280,12 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 		id = strconv.FormatInt(w.victim.ID, 10)
 	case strings.HasPrefix(rest, "/requests/:rid"):
 		path = strings.Replace(path, ":rid", strconv.FormatInt(w.req, 10), 1)
+	case strings.HasPrefix(rest, "/schedule/:sid"):
+		path = strings.Replace(path, ":sid", strconv.FormatInt(w.sched, 10), 1)
+	case strings.HasPrefix(path, "/admin/webhooks/:id"):
+		id = strconv.FormatInt(w.hook, 10)
+	case strings.HasPrefix(path, "/admin/tokens/:id"), strings.HasPrefix(path, "/account/tokens/:id"):
+		id = strconv.FormatInt(w.token, 10)
 	case strings.Contains(path, ":"):
 		t.Fatalf("no value for the parameter of %s: add one to target", route)
 	}
@@ -266,6 +314,10 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 		form = url.Values{"role": {"admin"}}
 	case "POST /admin/labels":
 		form = url.Values{"app": {w.env.Apps.Default().ID}, "kind": {"category"}, "code": {"7"}, "name": {"Hijacked"}}
+	case "POST /admin/webhooks", "POST /admin/webhooks/:id":
+		form = url.Values{"name": {"hijacked"}, "url": {"https://evil.example/x"}, "format": {"generic"}, "events": {"bulk.finished"}}
+	case "POST /admin/tokens", "POST /account/tokens":
+		form = url.Values{"name": {"hijacked"}, "user": {strconv.FormatInt(w.victim.ID, 10)}}
 	default:
 		form = url.Values{}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/handlers"
 	"github.com/roomdesk/roomdesk/internal/activity"
+	"github.com/roomdesk/roomdesk/internal/apitoken"
 	"github.com/roomdesk/roomdesk/internal/approval"
 	"github.com/roomdesk/roomdesk/internal/apps"
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -31,6 +32,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/history"
 	"github.com/roomdesk/roomdesk/internal/labels"
 	"github.com/roomdesk/roomdesk/internal/metrics"
+	"github.com/roomdesk/roomdesk/internal/notify"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/server"
 	"github.com/roomdesk/roomdesk/internal/sso"
@@ -70,6 +72,10 @@ type App struct {
 	MetricsHandler http.Handler
 	// EmulatorURL is where the in-process emulator listens (demo mode).
 	EmulatorURL string
+	// Notify is the webhooks and their deliverer; Tokens the API tokens
+	// of /audit/stream (see notify.go).
+	Notify *notify.Service
+	Tokens *apitoken.Service
 
 	stops        []func() // demo emulators and their rooms files, run in reverse
 	stopBulk     func()
@@ -79,6 +85,8 @@ type App struct {
 	syncers      map[string]*catalogue.Syncer
 	stopAnchor   func()
 	stopQuota    func()
+	stopNotify   func()
+	appended     *appendHook    // wakes the notifier after each audit append
 	instanceID   string         // this instance's heartbeat row (PostgreSQL)
 	instances    map[string]int // per app, the live instances sharing its quota at the last beat
 	now          func() time.Time
@@ -93,11 +101,14 @@ type Options struct {
 	// Auth overrides auth settings (fast password hashing) in tests.
 	Auth func(*auth.Options)
 	Now  func() time.Time
+	// Notify adjusts the webhook deliverer (tests).
+	Notify NotifyOptions
 }
 
 // New assembles roomdesk from cfg. Close releases what it opened.
 func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err error) {
-	a = &App{Config: cfg, Logger: opts.Logger, Metrics: metrics.New(), now: opts.Now, Emulators: map[string]*emulator.Emulator{}}
+	a = &App{Config: cfg, Logger: opts.Logger, Metrics: metrics.New(), now: opts.Now, Emulators: map[string]*emulator.Emulator{},
+		appended: &appendHook{}}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -116,7 +127,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		return nil, err
 	}
 	logStore := sqlstore.New(a.DB)
-	a.Audit = countingStore{Store: logStore, m: a.Metrics}
+	a.Audit = countingStore{Store: logStore, m: a.Metrics, appended: a.appended}
 	if err = a.startCheckpoints(ctx, logStore); err != nil {
 		return nil, err
 	}
@@ -128,6 +139,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		opts.Auth(&aopts)
 	}
 	a.Auth = auth.NewService(a.DB, a.Audit, aopts)
+	a.startNotify(logStore, opts)
 
 	appList, err := a.appList(cfg)
 	if err != nil {
@@ -185,9 +197,10 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		SSO: a.SSO, LocalLogin: cfg.LocalLogin,
 		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals, History: a.History, Catalogue: a.Catalogue,
 		Labels: labels.New(a.DB, a.Audit, opts.Now), Activity: activity.New(a.DB),
+		Schedule: a.Apps.Default().Schedule, Timezone: cfg.Timezone,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie, RequireMFA: cfg.EffectiveMFA(),
-		Ready: a.ready, Now: opts.Now, Anchor: a.Checkpoints,
+		Ready: a.ready, Now: opts.Now, Anchor: a.Checkpoints, Notify: a.Notify, Tokens: a.Tokens,
 	})
 	a.Handler = server.New(h, server.Options{TrustedProxies: cfg.TrustedProxies})
 	mux := http.NewServeMux()
@@ -328,6 +341,10 @@ func (a *App) Close() error {
 		a.stopQuota()
 		a.stopQuota = nil
 	}
+	if a.stopNotify != nil {
+		a.stopNotify()
+		a.stopNotify = nil
+	}
 	for i := len(a.stops) - 1; i >= 0; i-- {
 		a.stops[i]()
 	}
@@ -353,10 +370,33 @@ func cookieStore(keys [][]byte) (*sessions.CookieStore, error) {
 	return s, nil
 }
 
-// countingStore counts audit appends for /metrics.
+// countingStore counts audit appends for /metrics, and tells the
+// notifier about each (the webhooks and /audit/stream follow the log).
 type countingStore struct {
 	audit.Store
-	m *metrics.Metrics
+	m        *metrics.Metrics
+	appended *appendHook
+}
+
+// appendHook is set once the notifier exists (it audits through the
+// store it is woken by).
+type appendHook struct {
+	mu sync.Mutex
+	f  func()
+}
+
+func (h *appendHook) set(f func()) { h.mu.Lock(); h.f = f; h.mu.Unlock() }
+
+func (h *appendHook) call() {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	f := h.f
+	h.mu.Unlock()
+	if f != nil {
+		f()
+	}
 }
 
 func (s countingStore) Append(ctx context.Context, e *audit.Entry) error {
@@ -366,5 +406,8 @@ func (s countingStore) Append(ctx context.Context, e *audit.Entry) error {
 		result = "error"
 	}
 	s.m.AuditWrites.WithLabelValues(string(e.Kind), result).Inc()
+	if err == nil {
+		s.appended.call()
+	}
 	return err
 }

@@ -68,6 +68,12 @@ const (
 	ActionLabelsUpdate = "labels.update" // a category or ActivityStatus code named, renamed or unnamed
 	ActionUserRole     = "user.role"     // a user's global role changed
 	ActionTemplateSave = "template.save" // a bulk change set saved (or removed) as a template
+	// Notifications (issue 15): webhooks and the API tokens of /audit/stream.
+	ActionWebhookCreate = "webhook.create"
+	ActionWebhookUpdate = "webhook.update"
+	ActionWebhookDelete = "webhook.delete"
+	ActionTokenCreate   = "token.create"
+	ActionTokenRevoke   = "token.revoke"
 )
 
 // Outcomes. An intent's outcome is its result's; an intent without a result

@@ -121,6 +121,18 @@ func (j *JSONLWriter) Write(r Record) error {
 		res := toJSON(*r.Result)
 		line.Result = &res
 	}
+	return j.write(line)
+}
+
+// WriteEntry writes one row on its own, as /audit/stream follows the log:
+// the same line shape as Write, with the row as "entry", "result" null and
+// the row's own outcome ("pending" on an intent, whose result row follows
+// later with its intent_seq).
+func (j *JSONLWriter) WriteEntry(e Entry) error {
+	return j.write(jsonRecord{Seq: e.Seq, Outcome: e.Outcome, Entry: toJSON(e)})
+}
+
+func (j *JSONLWriter) write(line jsonRecord) error {
 	j.line.Reset()
 	if err := j.enc.Encode(line); err != nil {
 		return err

@@ -102,6 +102,12 @@ type Config struct {
 	OIDC OIDC
 	// LocalLogin is who may still sign in with a local password.
 	LocalLogin LocalLogin
+	// Timezone is ROOMDESK_TIMEZONE, the IANA zone times are entered and
+	// shown in for users who chose none ("": UTC).
+	Timezone string
+	// WebhookAllowLoopback lets webhook URLs point at loopback addresses
+	// (a receiver on the same host; tests). Off by default: docs/SECURITY.md.
+	WebhookAllowLoopback bool
 	// Args are the positional arguments left after the flags.
 	Args []string
 	// Warnings are non-fatal oddities (e.g. both secret key forms set) for
@@ -234,6 +240,9 @@ const (
 	EnvSecureCookies   = "ROOMDESK_SECURE_COOKIES"
 	EnvMetricsAddr     = "ROOMDESK_METRICS_ADDR"
 	EnvRequireMFA      = "ROOMDESK_REQUIRE_MFA"
+	EnvTimezone        = "ROOMDESK_TIMEZONE"
+	// EnvWebhookAllowLoopback: true lets webhooks go to loopback addresses.
+	EnvWebhookAllowLoopback = "ROOMDESK_WEBHOOK_ALLOW_LOOPBACK"
 )
 
 // MFAPolicy is ROOMDESK_REQUIRE_MFA: who must sign in with a second factor.
@@ -268,6 +277,7 @@ var flagVars = []struct{ env, usage string }{
 	{EnvAuditWitnessURL, "URL each audit checkpoint is POSTed to"},
 	{EnvCatalogueSync, "pause between sweeps of each app's room list into the catalogue (default 5m; off: none)"},
 	{EnvMetricsAddr, "host:port for /metrics on a listener of its own; empty: no metrics"},
+	{EnvTimezone, "IANA time zone for users who chose none, e.g. Asia/Shanghai (default UTC)"},
 	{EnvRequireMFA, "who must use a second factor: admins (default), all or none; demo mode exempts everyone"},
 	{EnvOIDCIssuer, "OpenID Connect issuer URL; empty: no sign-in with a provider"},
 	{EnvOIDCClientID, "OpenID Connect client id"},
@@ -278,6 +288,7 @@ var flagVars = []struct{ env, usage string }{
 	{EnvOIDCName, "the provider's name on the sign-in button (default: SSO)"},
 	{EnvOIDCRolesFile, "JSON file mapping provider groups to roles, globally and per app"},
 	{EnvLocalLogin, "local passwords: on (default), off, or breakglass:<username>"},
+	{EnvWebhookAllowLoopback, "true: webhook URLs may point at loopback addresses (default false)"},
 }
 
 func flagName(env string) string {

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	_ "time/tzdata" // zone names resolve without the system tz database
 
 	"github.com/roomdesk/roomdesk/internal/db"
 )
@@ -56,6 +58,12 @@ func (l *loader) load() Config {
 		// Not trimmed: spaces may be part of a password.
 		AdminPassword: l.raw(EnvAdminPassword),
 		SecureCookies: CookieMode(strings.ToLower(l.or(EnvSecureCookies, string(CookiesAuto)))),
+		Timezone:      l.get(EnvTimezone),
+	}
+	if c.Timezone != "" {
+		if _, err := time.LoadLocation(c.Timezone); err != nil {
+			l.fail(EnvTimezone, "%q is not an IANA time zone name (like Asia/Shanghai)", c.Timezone)
+		}
 	}
 	l.checkAddr(EnvAddr, c.Addr)
 	if c.MetricsAddr = l.get(EnvMetricsAddr); c.MetricsAddr != "" {
@@ -92,6 +100,13 @@ func (l *loader) load() Config {
 	}
 	c.TrustedProxies = l.proxies()
 	c.TencentRate = l.tencentRate()
+	switch v := strings.ToLower(l.get(EnvWebhookAllowLoopback)); v {
+	case "", "false", "0":
+	case "true", "1":
+		c.WebhookAllowLoopback = true
+	default:
+		l.fail(EnvWebhookAllowLoopback, "%q is not true or false", v)
+	}
 	c.Audit = l.auditConfig(c.DataDir)
 	c.OIDC = l.oidc()
 	c.LocalLogin = l.localLogin(c.OIDC.Enabled())

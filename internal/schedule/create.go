@@ -36,6 +36,9 @@ type Request struct {
 // name to a message for the operator.
 type InputError struct {
 	Fields map[string]string
+	// Codes name the problem of "apply_at" ("missing", "past"),
+	// "revert_at" ("order") and "fields" ("nothing"), for translation.
+	Codes map[string]string
 }
 
 func (e *InputError) Error() string {
@@ -109,16 +112,16 @@ func (s *Service) remove(id int64) {
 
 // validate turns a request into a schedule and its steps, or an InputError.
 func (s *Service) validate(req Request) (Schedule, error) {
-	bad := map[string]string{}
+	bad, codes := map[string]string{}, map[string]string{}
 	now := s.opts.Now()
 	switch {
 	case req.ApplyAt.IsZero():
-		bad["apply_at"] = "Enter the time to apply the change."
+		bad["apply_at"], codes["apply_at"] = "Enter the time to apply the change.", "missing"
 	case !req.ApplyAt.After(now):
-		bad["apply_at"] = "The time to apply the change has passed; enter a time in the future."
+		bad["apply_at"], codes["apply_at"] = "The time to apply the change has passed; enter a time in the future.", "past"
 	}
 	if !req.RevertAt.IsZero() && !req.ApplyAt.IsZero() && !req.RevertAt.After(req.ApplyAt) {
-		bad["revert_at"] = "The time to revert must be later than the time to apply."
+		bad["revert_at"], codes["revert_at"] = "The time to revert must be later than the time to apply.", "order"
 	}
 	onConflict := req.OnConflict
 	if onConflict == "" {
@@ -170,10 +173,10 @@ func (s *Service) validate(req Request) (Schedule, error) {
 		}
 	}
 	if len(fields) == 0 && len(bad) == 0 {
-		bad["fields"] = "Nothing to schedule: no field differs from the room as it was when you opened it."
+		bad["fields"], codes["fields"] = "Nothing to schedule: no field differs from the room as it was when you opened it.", "nothing"
 	}
 	if len(bad) > 0 {
-		return Schedule{}, &InputError{Fields: bad}
+		return Schedule{}, &InputError{Fields: bad, Codes: codes}
 	}
 	sc := Schedule{Fields: fields, OnConflict: onConflict, ApplyAt: req.ApplyAt.UTC(), Zone: req.Zone}
 	if !req.RevertAt.IsZero() {

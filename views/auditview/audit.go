@@ -139,6 +139,11 @@ var Actions = []Action{
 	{audit.ActionLabelsUpdate, "Code names changed"},
 	{audit.ActionUserRole, "User role changed"},
 	{audit.ActionTemplateSave, "Bulk template saved"},
+	{audit.ActionWebhookCreate, "Webhook added"},
+	{audit.ActionWebhookUpdate, "Webhook changed"},
+	{audit.ActionWebhookDelete, "Webhook deleted"},
+	{audit.ActionTokenCreate, "API token created"},
+	{audit.ActionTokenRevoke, "API token revoked"},
 }
 
 // ActionLabel names an action for people. An action this build does not

@@ -70,6 +70,7 @@ type PreviewProps struct {
 	ApprovalAbove int
 	Reason        string
 	ReasonError   string
+	Schedule      Schedule // "start later instead"
 }
 
 // Row is one room of a plan.

@@ -191,6 +191,10 @@ type EditProps struct {
 	// when set, heads the form and says why it is pre-filled (a revert).
 	Action string
 	Banner templ.Component
+	// Schedule is the form's "apply later" section; Scheduled the change
+	// a save scheduled instead of a call.
+	Schedule  ScheduleFields
+	Scheduled *Scheduled
 }
 
 // action is the URL the edit form posts to.
@@ -301,3 +305,21 @@ type ProblemProps struct {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// ScheduleFields is the form's "apply later" section: the times as typed,
+// in the zone Zone names, and their problems.
+type ScheduleFields struct {
+	Enabled           bool // the app can schedule changes
+	ApplyAt, RevertAt string
+	Anyway            bool // apply fields changed since scheduling anyway
+	Zone              string
+	Errors            map[string]string
+	Open              bool
+}
+
+// Scheduled is a change a save scheduled instead of sending.
+type Scheduled struct {
+	Key, URL          string
+	ApplyAt, RevertAt time.Time
+	Changes           []Change
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/config"
+	"github.com/roomdesk/roomdesk/internal/notify"
 	"github.com/roomdesk/roomdesk/internal/server"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
@@ -46,6 +47,8 @@ type Options struct {
 	// (e.g. ROOMDESK_TRUSTED_PROXIES). URLPlaceholder in a value becomes the
 	// server's base URL (e.g. for ROOMDESK_OIDC_REDIRECT_URL).
 	Environ map[string]string
+	// Notify adjusts the webhook deliverer (an attempt hook, timeouts).
+	Notify func(*notify.Options)
 }
 
 // URLPlaceholder, in an Environ value, stands for the server's base URL,
@@ -104,7 +107,7 @@ func Start(opts Options) (*Env, error) {
 		timeout = 2 * time.Second
 	}
 	a, err := app.New(context.Background(), cfg, app.Options{
-		Logger: logger, Now: opts.Now,
+		Logger: logger, Now: opts.Now, Notify: opts.Notify,
 		Auth: func(o *auth.Options) { o.Hash = auth.HashParams{Memory: 64, Time: 1, Threads: 1} },
 		Tencent: func(c *tencent.Config) {
 			c.AttemptTimeout = timeout

@@ -25,6 +25,7 @@ var Allowed = []string{
 	"English", "HTTP", "HTTPS", "URL", "URLs", "API", "CSV", "JSON", "JSONL", "UTF", "ID", "IDs", "IP", "UTC",
 	"QR", "TOTP", "MFA", "OK", "DEMO", "PostgreSQL", "SQLite", "SHA", "Ed25519", "Merkle",
 	"Google", "Authenticator", "1Password", "Authy", "FreeOTP", "htmx", "PEM",
+	"Slack", "Incoming", "Webhook", "WeCom", "Authorization", "Bearer",
 }
 
 // Finding is one piece of English text in a page.

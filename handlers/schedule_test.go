@@ -1,0 +1,104 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/roomdesk/roomdesk/internal/schedule"
+	"github.com/roomdesk/roomdesk/internal/tencent"
+)
+
+// TestScheduleFromTheRoomForm: a time to apply at turns a save into a
+// scheduled change (nothing sent); bad times are explained and store
+// nothing; /schedule lists the change and an operator cancels it.
+func TestScheduleFromTheRoomForm(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	calls := env.Emulator.Calls(tencent.CmdUpdateRoomInfo)
+	for name, tc := range map[string]struct{ apply, revert, field, want string }{
+		"unreadable": {"next friday", "", "field-error-apply_at", "like 2026-11-26T20:00"},
+		"past":       {"2001-01-01T10:00", "", "field-error-apply_at", "has passed"},
+		"revert first": {schedule.FormatLocal(time.Now().Add(2*time.Hour), time.UTC),
+			schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC), "field-error-revert_at", "later than"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			v := browserForm(t, c, seedRoom)
+			v.Set("RoomName", "Later")
+			v.Set("apply_at", tc.apply)
+			v.Set("revert_at", tc.revert)
+			r := post(c, seedRoom, v)
+			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(testidText(t, r, tc.field), tc.want) {
+				t.Fatalf("%s", r)
+			}
+		})
+	}
+	v := browserForm(t, c, seedRoom)
+	if _, ok := v["apply_at"]; !ok {
+		t.Fatal("the room form has no apply-later section")
+	}
+	v.Set("RoomName", "Later")
+	v.Set("apply_at", schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC))
+	r := post(c, seedRoom, v)
+	key := testid(doc(t, r), "scheduled-panel").AttrOr("data-schedule", "")
+	if r.StatusCode != http.StatusOK || !strings.HasPrefix(key, "S-") {
+		t.Fatalf("%s", r)
+	}
+	if got := env.Emulator.Calls(tencent.CmdUpdateRoomInfo); got != calls {
+		t.Fatalf("scheduling sent %d updates", got-calls)
+	}
+	list := doc(t, c.Get("/schedule"))
+	row := list.Find(`[data-testid="schedule-row"][data-schedule="` + key + `"]`)
+	if row.AttrOr("data-status", "") != "upcoming" || row.Find(`[data-testid="schedule-cancel"]`).Length() != 1 {
+		t.Fatalf("/schedule row: %q", row.Text())
+	}
+	if n := list.Find(`[data-testid="schedule-row"]`).Length(); n != 1 {
+		t.Fatalf("%d changes listed; the refused ones must store nothing", n)
+	}
+	vera := env.Login(t, "vera")
+	if testid(doc(t, vera.Get("/schedule")), "schedule-cancel").Length() != 0 {
+		t.Error("a viewer is offered cancel")
+	}
+	id := strings.TrimPrefix(key, "S-")
+	if r := c.PostForm("/schedule/"+id+"/cancel", nil); r.StatusCode != http.StatusOK ||
+		!strings.Contains(testidText(t, r, "schedule-flash"), key) {
+		t.Fatalf("cancel: %s", r)
+	}
+	if r := c.PostForm("/schedule/"+id+"/cancel", nil); r.StatusCode != http.StatusConflict {
+		t.Fatalf("second cancel: %s", r)
+	}
+}
+
+// TestScheduleABulkChange: the bulk preview offers "start later"; its
+// button schedules the change for every room instead of starting a job;
+// a bad time sends it back to the preview with the reason.
+func TestScheduleABulkChange(t *testing.T) {
+	env, op := newRoomsEnv(t)
+	form := url.Values{"rooms": {"live_1003\nlive_1004"}, "change": {"Notice"}, "Notice": {"Campaign"}}
+	d := doc(t, postMultipart(t, op, "/bulk/preview", form, ""))
+	if testid(d, "bulk-schedule-submit").Length() != 1 {
+		t.Fatal("the preview offers no schedule button")
+	}
+	form.Set("digest", testid(d, "bulk-start").AttrOr("value", ""))
+	form.Set("schedule", "1")
+	form.Set("apply_at", "soon")
+	if r := postMultipart(t, op, "/bulk", form, ""); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(testidText(t, r, "bulk-schedule-error"), "2026-11-26T20:00") {
+		t.Fatalf("bad time: %s", r)
+	}
+	form.Set("apply_at", schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC))
+	form.Set("revert_at", schedule.FormatLocal(time.Now().Add(2*time.Hour), time.UTC))
+	r := postMultipart(t, op, "/bulk", form, "")
+	if r.StatusCode != http.StatusNoContent || r.Header.Get("HX-Redirect") != "/schedule" {
+		t.Fatalf("schedule: %s", r)
+	}
+	list, err := env.Apps.Default().Schedule.List(context.Background(), 10)
+	if err != nil || len(list) != 1 || len(list[0].Steps) != 4 || strings.Join(list[0].Rooms(), ",") != "live_1003,live_1004" {
+		t.Fatalf("scheduled: %+v %v", list, err)
+	}
+	if jobs, _ := env.Bulk.Recent(context.Background(), 10); len(jobs) != 0 {
+		t.Fatalf("a job started as well: %+v", jobs)
+	}
+}
