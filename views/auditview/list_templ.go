@@ -999,7 +999,7 @@ func Results(p ListProps) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if len(p.Errors) > 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "<div class=\"alert alert-bad\" role=\"alert\" data-testid=\"filter-error\"><h3>Some filter values could not be read</h3><p>Correct the highlighted fields above. No entries are shown until the whole filter is valid, so a mistyped filter is never mistaken for \"nothing happened\".</p></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 78, "<div class=\"alert alert-bad\" role=\"alert\" data-testid=\"filter-error\"><h2>Some filter values could not be read</h2><p>Correct the highlighted fields above. No entries are shown until the whole filter is valid, so a mistyped filter is never mistaken for \"nothing happened\".</p></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
