@@ -274,12 +274,12 @@ func unknownAlert(r audit.Record) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if r.Result == nil {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<h3>Outcome unknown: Tencent's answer was never recorded; check the room's current state</h3><p>roomdesk recorded this intent before calling Tencent, and no result follows it: the server may have stopped during the call. The change may or may not have been applied.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<h2>Outcome unknown: Tencent's answer was never recorded; check the room's current state</h2><p>roomdesk recorded this intent before calling Tencent, and no result follows it: the server may have stopped during the call. The change may or may not have been applied.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<h3>Outcome unknown: Tencent's answer never arrived; check the room's current state</h3><p>The call timed out or the connection failed after every attempt. Tencent may or may not have applied the change.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<h2>Outcome unknown: Tencent's answer never arrived; check the room's current state</h2><p>The call timed out or the connection failed after every attempt. Tencent may or may not have applied the change.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
