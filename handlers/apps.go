@@ -121,7 +121,9 @@ func (h *Handlers) AppsCSS(c echo.Context) error {
 		for _, a := range h.Apps.All() {
 			// Ids are slugs and colours #rrggbb (checked at load): nothing
 			// here can break out of the rule.
-			css += fmt.Sprintf(".app-band[data-app=%q],.app-dot[data-app=%q]{background:%s}\n", a.ID, a.ID, a.BandColor())
+			// The band's text takes whichever ink reads at 4.5:1 on it.
+			css += fmt.Sprintf(".app-band[data-app=%q],.app-dot[data-app=%q]{background:%s}\n.app-band[data-app=%q]{color:%s}\n",
+				a.ID, a.ID, a.BandColor(), a.ID, components.InkOn(a.BandColor()))
 		}
 	}
 	c.Response().Header().Set("Cache-Control", "private, max-age=300")

@@ -267,7 +267,7 @@ var demoApps = []struct {
 	sdkAppID                      int
 }{
 	{"demo-cn", "Demo CN", "china", "#2563eb", DemoRoomsFile, DemoSDKAppID},
-	{"demo-sg", "Demo SG", "singapore", "#0d9488", "demo-rooms-demo-sg.json", DemoSDKAppID + 1},
+	{"demo-sg", "Demo SG", "singapore", "#0f766e", "demo-rooms-demo-sg.json", DemoSDKAppID + 1},
 }
 
 // startDemoEmulator runs one emulated app on a loopback port, its rooms

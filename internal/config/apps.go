@@ -52,7 +52,7 @@ var (
 	appIDPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 	colorPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 	// palette colours apps that name none, in file order.
-	palette = []string{"#2563eb", "#0d9488", "#7c3aed", "#ca8a04", "#db2777", "#4b5563"}
+	palette = []string{"#2563eb", "#0f766e", "#7c3aed", "#a16207", "#be185d", "#4b5563"} // all 4.5:1 or more under white text
 )
 
 // ProductionColor is the band every production app wears, whatever its own

@@ -149,11 +149,22 @@ func skipShort(t *testing.T) {
 // test if the page logged any console error or CSP violation.
 func newPage(t *testing.T) *page {
 	t.Helper()
+	return newPageAt(t, 1280, "")
+}
+
+// newPageAt is newPage with a viewport width (1280 desktop, 390 phone) and
+// a browser locale (its Accept-Language; "" is Chromium's default, en-US).
+func newPageAt(t *testing.T, width int, locale string) *page {
+	t.Helper()
 	skipShort(t)
-	ctx, err := browser.NewContext(playwright.BrowserNewContextOptions{
-		Viewport:        &playwright.Size{Width: 1280, Height: 900},
+	opts := playwright.BrowserNewContextOptions{
+		Viewport:        &playwright.Size{Width: width, Height: 900},
 		AcceptDownloads: playwright.Bool(true),
-	})
+	}
+	if locale != "" {
+		opts.Locale = playwright.String(locale)
+	}
+	ctx, err := browser.NewContext(opts)
 	if err != nil {
 		t.Fatalf("new context: %v", err)
 	}
@@ -187,6 +198,8 @@ func newPage(t *testing.T) *page {
 	t.Cleanup(func() {
 		if t.Failed() {
 			p.saveArtifacts()
+		} else {
+			p.checkA11y("end of " + t.Name()) // the state the test left the page in
 		}
 		p.mu.Lock()
 		msgs := append([]string(nil), p.console...)
@@ -257,6 +270,7 @@ func (p *page) gotoPath(path string) playwright.Response {
 	if err != nil {
 		p.t.Fatalf("goto %s: %v", path, err)
 	}
+	p.checkA11y("load")
 	return resp
 }
 

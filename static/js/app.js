@@ -128,6 +128,8 @@
   document.body && document.body.addEventListener("htmx:afterSwap", function (ev) {
     var t = ev.detail.target;
     if (t && t.hasAttribute("data-focus-after-swap")) t.focus();
+    if (t && t.id === "edit-region") afterSave();
+    if (t && t.id === "bulk-progress") bulkProgress();
   });
 
   // "/" focuses the page's search box (<input data-slash-focus>), as on
@@ -142,4 +144,42 @@
     box.focus();
     box.select();
   });
+
+  // announce says text once through the page's stable live region
+  // (layout.Announcer): emptied first, so the same words said twice in a
+  // row are heard twice.
+  function announce(text) {
+    var r = document.getElementById("announce");
+    if (!r || !text) return;
+    r.textContent = "";
+    setTimeout(function () { r.textContent = text; }, 50);
+  }
+
+  // After a save the edit region is replaced: focus moves to the heading
+  // of what happened (result, request, conflict, problem or the error
+  // summary) and its words are announced.
+  function afterSave() {
+    var region = document.getElementById("edit-region");
+    var h = region && region.querySelector('[data-testid$="-panel"] h3, [data-testid="validation-summary"] h3');
+    if (!h) return;
+    h.setAttribute("tabindex", "-1");
+    h.focus();
+    announce(h.textContent.replace(/\s+/g, " ").trim());
+  }
+
+  // A running bulk job's progress is announced politely at every 10%
+  // (the poll itself never moves focus: htmx restores it by id).
+  var lastTenth = -1;
+  function bulkProgress() {
+    var bar = document.querySelector('#bulk-progress progress');
+    var pct = document.querySelector('[data-testid="bulk-percent"]');
+    if (!bar || !pct) return;
+    var n = parseInt(pct.textContent, 10);
+    if (isNaN(n)) return;
+    var tenth = Math.floor(n / 10);
+    if (lastTenth === -1) { lastTenth = tenth; return; }
+    if (tenth === lastTenth) return;
+    lastTenth = tenth;
+    announce((bar.getAttribute("aria-label") || "") + " " + n + "%");
+  }
 })();

@@ -323,3 +323,12 @@ type Scheduled struct {
 	ApplyAt, RevertAt time.Time
 	Changes           []Change
 }
+
+// inputID is the id of the field's (first) input, for the error summary's
+// links: the Category boxes are numbered.
+func (f Field) inputID() string {
+	if f.Name == nameCategory {
+		return f.Name + "-1"
+	}
+	return f.Name
+}
