@@ -59,7 +59,7 @@ func TestPostgresRestartAnswersNo500(t *testing.T) {
 	defer admin.Close()
 	var killed int
 	if err := admin.QueryRowContext(context.Background(), `SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&killed); err != nil {
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`).Scan(&killed); err != nil {
 		t.Fatal(err)
 	}
 	if killed == 0 {
