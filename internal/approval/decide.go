@@ -264,7 +264,8 @@ func (s *Service) expire(ctx context.Context, r Request) bool {
 }
 
 // Sweep expires every pending request whose time is up, in every app, and
-// says how many it expired. Safe on several instances at once: each
+// says how many it expired; it also settles approved requests an instance
+// stopped while running (settleInterrupted). Safe on several instances at once: each
 // request is expired (and audited) by one of them.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+requestColumns+` FROM approval_requests
@@ -290,6 +291,9 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		if s.expire(ctx, r) {
 			n++
 		}
+	}
+	if _, err := s.settleInterrupted(ctx); err != nil {
+		return n, err
 	}
 	return n, nil
 }
