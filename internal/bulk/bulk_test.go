@@ -475,12 +475,19 @@ func TestAuditDownItemIsRetried(t *testing.T) {
 			t.Fatalf("audit records of the job: %+v %v", page.Records, err)
 		}
 
-		// Down for good: every try is refused, nothing is sent.
-		restore = refuseAuditInserts(t, f.db)
+		// Down for good: every try is refused, nothing is sent. The log
+		// goes down after the job's creation is recorded (a job the log
+		// cannot record is never stored: TestCreateNeedsTheAuditLog), while
+		// its first re-read is held.
+		f.gate.Hold(func(c callgate.Call) bool { return c.Command == tencent.CmdGetRoomInfo && c.RoomID == ids[1] })
 		j, err = f.svc.Create(ctx, operator, planFor(ids[1:], rooms.Form{rooms.FieldNotice: {"never"}}))
 		if err != nil {
 			t.Fatal(err)
 		}
+		first := f.holdUntil(t, j.ID, "the second job's first re-read", func(h []*callgate.Held) bool { return len(h) == 1 })
+		f.gate.Hold(nil) // later tries pass; this one waits for the trigger
+		restore = refuseAuditInserts(t, f.db)
+		first[0].Forward()
 		j = f.wait(t, j.ID, "the end", ended)
 		it = f.items(t, j.ID)[ids[1]]
 		if j.Counts.Failed != 1 || it.Status != bulk.ItemFailed || it.Attempts != 3 ||

@@ -2,12 +2,10 @@ package bulk
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
-	"github.com/roomdesk/roomdesk/internal/rooms"
 )
 
 // ErrNotEnded is returned when retrying a job that is still running.
@@ -30,8 +28,8 @@ func (e *RetriedError) Error() string { return fmt.Sprintf("bulk: already retrie
 // had; every one is re-read before anything is sent, as in any job.
 //
 // The retry is audited (bulk.retry, with the new job's id and the first
-// job's in Detail) before the runner may start it; if the audit log cannot
-// take the row, the new job is removed and nothing is sent.
+// job's in Detail) before any runner may start it (admit); if the audit
+// log cannot take the row, the new job is removed and nothing is sent.
 func (s *Service) RetryFailed(ctx context.Context, actor audit.Actor, id int64) (Job, error) {
 	if s.opts.Log == nil {
 		return Job{}, errors.New("bulk: retry: no audit log configured")
@@ -63,20 +61,8 @@ func (s *Service) RetryFailed(ctx context.Context, actor audit.Actor, id int64) 
 		}
 		return Job{}, err
 	}
-	e := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionBulkRetry,
-		Outcome: audit.OutcomeOK, Detail: fmt.Sprintf("retry_of=%d rooms=%d", id, len(plan.Rows))}
-	actor.JobID = j.Key()
-	e.SetActor(actor)
-	e.App = s.opts.App
-	if aerr := s.opts.Log.Append(ctx, &e); aerr != nil {
-		// Not yet woken, so normally not started: remove it. Should the
-		// runner's poll have started it meanwhile, it stays, and its every
-		// room is still audited with its job id.
-		if _, err := s.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM bulk_jobs WHERE id = $1 AND status = 'queued'`, j.ID); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			s.opts.Logger.Error("bulk: retry job not removed after an audit failure", "job", j.ID, "err", err)
-		}
-		return Job{}, fmt.Errorf("bulk: retry of job %d: %w: %w", id, rooms.ErrAuditUnavailable, aerr)
+	if err := s.admit(ctx, actor, j, audit.ActionBulkRetry, fmt.Sprintf("retry_of=%d rooms=%d", id, len(plan.Rows))); err != nil {
+		return Job{}, fmt.Errorf("bulk: retry of job %d: %w", id, err)
 	}
-	s.Wake()
 	return j, nil
 }

@@ -107,10 +107,8 @@ func TestRetryFailedNeedsTheAuditLog(t *testing.T) {
 	if j.Counts.Failed != 1 {
 		t.Fatalf("counts %+v", j.Counts)
 	}
-	// No runner may poll meanwhile: one that claims the retry job between
-	// its insert and the failed audit append keeps it running (by design,
-	// every room of it is still audited), which is not what this checks.
-	f.stop()
+	// The runner keeps polling: the retry job is held until its audit row
+	// is written, so no runner can claim it before the append fails.
 	down := bulk.New(f.db, f.rooms, bulk.Options{Log: downLog{}})
 	if _, err := down.RetryFailed(ctx, operator, j.ID); !errors.Is(err, rooms.ErrAuditUnavailable) {
 		t.Fatalf("err %v, want ErrAuditUnavailable", err)

@@ -21,7 +21,12 @@ import (
 // Several instances may run one each on a shared PostgreSQL: a job is
 // worked by one runner at a time (see lease).
 func (s *Service) Run(ctx context.Context) {
+	var tidied time.Time
 	for ctx.Err() == nil {
+		if now := s.opts.Now(); now.Sub(tidied) >= time.Minute {
+			s.cancelAbandoned(ctx)
+			tidied = now
+		}
 		j, l, err := s.nextJob(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.opts.Logger.Error("bulk: looking for jobs", "err", err)
@@ -49,7 +54,7 @@ func (s *Service) Run(ctx context.Context) {
 // (see lease); jobs other instances are working are passed over.
 func (s *Service) nextJob(ctx context.Context) (Job, *lease, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM bulk_jobs
-		WHERE status IN ('queued', 'running', 'cancelling') AND `+s.mine(1)+` ORDER BY id LIMIT 20`, s.opts.App)
+		WHERE status IN ('queued', 'running', 'cancelling') AND held = 0 AND `+s.mine(1)+` ORDER BY id LIMIT 20`, s.opts.App)
 	if err != nil {
 		return Job{}, nil, err
 	}

@@ -19,19 +19,22 @@ const jobCols = `id, created_by, created_by_role, client_ip, user_agent, created
 const itemCols = `job_id, seq, line, room_id, fields, status, request_id, error_code, error_info,
 	message, changes, attempts, intent_seq, updated_at_us, original, note`
 
-// Create stores plan as a queued job and wakes the runner.
+// Create stores plan as a queued job, audits it (bulk.create) and wakes
+// the runner. When the audit log cannot take the entry, nothing is stored
+// and the error wraps rooms.ErrAuditUnavailable.
 func (s *Service) Create(ctx context.Context, actor audit.Actor, plan Plan) (Job, error) {
 	j, err := s.create(ctx, actor, plan, 0)
-	if err == nil {
-		s.event(ctx, actor, audit.ActionBulkCreate, j.ID, audit.OutcomeOK,
-			fmt.Sprintf("job %d: %d rooms (%s)", j.ID, len(plan.Rows), plan.Source))
-		s.Wake()
+	if err != nil {
+		return Job{}, err
 	}
-	return j, err
+	if err := s.admit(ctx, actor, j, audit.ActionBulkCreate, fmt.Sprintf("job %d: %d rooms (%s)", j.ID, len(plan.Rows), plan.Source)); err != nil {
+		return Job{}, err
+	}
+	return j, nil
 }
 
-// create stores plan as a queued job; retryOf, when not 0, is the job whose
-// failed rooms these are.
+// create stores plan as a queued job, held until admit; retryOf, when not
+// 0, is the job whose failed rooms these are.
 func (s *Service) create(ctx context.Context, actor audit.Actor, plan Plan, retryOf int64) (Job, error) {
 	if len(plan.Rows) == 0 {
 		return Job{}, errors.New("bulk: create: no rooms")
@@ -52,7 +55,7 @@ func (s *Service) create(ctx context.Context, actor audit.Actor, plan Plan, retr
 		retry = retryOf
 	}
 	err = tx.QueryRowContext(ctx, `INSERT INTO bulk_jobs (created_by, created_by_role, client_ip, user_agent,
-		created_at_us, status, source, fields, total_items, retry_of, app) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		created_at_us, status, source, fields, total_items, retry_of, app, held) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) RETURNING id`,
 		actor.Name, actor.Role, actor.IP, actor.UserAgent, micros(now), JobQueued, plan.Source,
 		string(common), len(plan.Rows), retry, s.opts.App).Scan(&id)
 	if err != nil {

@@ -1,0 +1,127 @@
+package bulk_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/db"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+)
+
+// A job the audit log cannot record is never stored, so nothing of it runs.
+func TestCreateNeedsTheAuditLog(t *testing.T) {
+	forDialects(t, func(t *testing.T, d db.Dialect) {
+		f := newFixture(t, d, bulk.Options{}, nil)
+		ids := f.putRooms("unrecorded", 1)
+		f.start()
+		down := bulk.New(f.db, f.rooms, bulk.Options{Log: downLog{}})
+		ctx := context.Background()
+		if _, err := down.Create(ctx, operator, planFor(ids, rooms.Form{rooms.FieldRoomName: {"x"}})); !errors.Is(err, rooms.ErrAuditUnavailable) {
+			t.Fatalf("create with the audit log down: %v, want ErrAuditUnavailable", err)
+		}
+		if recent, err := f.svc.Recent(ctx, 10); err != nil || len(recent) != 0 {
+			t.Errorf("jobs after the refused create: %+v %v", recent, err)
+		}
+		// A job created after it runs: the runner was polling all along.
+		j, err := f.svc.Create(ctx, operator, planFor(ids, rooms.Form{rooms.FieldRoomName: {"y"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.wait(t, j.ID, "the end", ended)
+		if r, _ := f.emu.Room(ids[0]); r.RoomName != "y" || f.emu.UpdateCount(ids[0]) != 1 {
+			t.Errorf("room %q after %d updates; only the recorded job may run", r.RoomName, f.emu.UpdateCount(ids[0]))
+		}
+	})
+}
+
+// hold puts a stored job back into the state between its insert and its
+// audit entry.
+func hold(t *testing.T, f *fixture, id int64) {
+	t.Helper()
+	if _, err := f.db.ExecContext(context.Background(), `UPDATE bulk_jobs SET held = 1 WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Runners pass a held job over: the runner works oldest first, so an older
+// held job still queued after a younger one ended was passed over.
+func TestHeldJobIsPassedOver(t *testing.T) {
+	forDialects(t, func(t *testing.T, d db.Dialect) {
+		f := newFixture(t, d, bulk.Options{}, nil)
+		ids := f.putRooms("held", 2)
+		ctx := context.Background()
+		older, err := f.svc.Create(ctx, operator, planFor(ids[:1], rooms.Form{rooms.FieldNotice: {"held"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hold(t, f, older.ID)
+		younger, err := f.svc.Create(ctx, operator, planFor(ids[1:], rooms.Form{rooms.FieldNotice: {"free"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.start()
+		f.wait(t, younger.ID, "the younger job's end", ended)
+		if j, _ := f.svc.Job(ctx, older.ID); j.Status != bulk.JobQueued || f.emu.UpdateCount(ids[0]) != 0 {
+			t.Errorf("held job: %s, %d updates", j.Status, f.emu.UpdateCount(ids[0]))
+		}
+	})
+}
+
+// fakeNow is a clock tests move.
+type fakeNow struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeNow) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeNow) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// A job left held by a creator that stopped is cancelled, audited, once it
+// is AbandonedAfter old, and not before; nothing of it is sent.
+func TestAbandonedHeldJobIsCancelled(t *testing.T) {
+	forDialects(t, func(t *testing.T, d db.Dialect) {
+		clock := &fakeNow{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+		f := newFixture(t, d, bulk.Options{Now: clock.Now}, nil)
+		ids := f.putRooms("abandoned", 2)
+		ctx := context.Background()
+		j, err := f.svc.Create(ctx, operator, planFor(ids[:1], rooms.Form{rooms.FieldNotice: {"never"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hold(t, f, j.ID)
+
+		// Just short of the limit: a runner's first pass tidies, and leaves it.
+		clock.Add(bulk.AbandonedAfter - time.Second)
+		f.start()
+		other, err := f.svc.Create(ctx, operator, planFor(ids[1:], rooms.Form{rooms.FieldNotice: {"ok"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.wait(t, other.ID, "another job's end", ended)
+		if got, _ := f.svc.Job(ctx, j.ID); got.Status != bulk.JobQueued {
+			t.Fatalf("cancelled before its time: %s", got.Status)
+		}
+		f.stop()
+
+		clock.Add(time.Second)
+		f.start()
+		got := f.wait(t, j.ID, "the cancellation", ended)
+		if got.Status != bulk.JobCancelled || got.CancelledBy != "roomdesk" || f.emu.UpdateCount(ids[0]) != 0 {
+			t.Errorf("abandoned job: %s by %q, %d updates", got.Status, got.CancelledBy, f.emu.UpdateCount(ids[0]))
+		}
+		f.stop() // the runner's pass, its audit entry included, is over
+		page, err := f.audit.List(ctx, audit.Filter{Action: audit.ActionBulkCancel, JobID: j.Key()}, 0, 10)
+		if err != nil || len(page.Records) != 1 || page.Records[0].Entry.Actor != "roomdesk" {
+			t.Errorf("bulk.cancel entries: %+v %v", page.Records, err)
+		}
+	})
+}
