@@ -4,9 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -104,5 +108,69 @@ func TestTimesInServerDefaultZone(t *testing.T) {
 	c.PostForm("/account/timezone", url.Values{"timezone": {""}})
 	if text, _ := shownTime(t, c.Get("/audit?actor=zone-actor"), zoneT0); text != "2036-11-26 15:04:05 UTC+8" {
 		t.Errorf("back to the server default: %q", text)
+	}
+}
+
+// TestAuditFilterInUsersZone: the filter's times are the viewer's wall
+// clock. 16:00–16:10 in Tokyo selects the entry at 07:04:05 UTC, and not
+// the one at 16:05 UTC, which reading the same text as UTC would select;
+// the form says the zone, shows the times back in it, and the export
+// link selects the same rows.
+func TestAuditFilterInUsersZone(t *testing.T) {
+	env := apptest.New(t, apptest.Options{})
+	env.CreateUser(t, "tomoko", auth.RoleViewer)
+	c := env.Login(t, "tomoko")
+	a := appendAt(t, env, zoneT0, "zone-actor")                                         // 16:04:05 in Tokyo
+	b := appendAt(t, env, time.Date(2036, 11, 26, 16, 5, 0, 0, time.UTC), "zone-actor") // 16:05 UTC
+	c.PostForm("/account/timezone", url.Values{"timezone": {"Asia/Tokyo"}})
+	seqs := func(r *apptest.Response) []string {
+		t.Helper()
+		var out []string
+		doc(t, r).Find(`[data-testid="audit-row"]`).Each(func(_ int, s *goquery.Selection) {
+			out = append(out, s.AttrOr("data-seq", ""))
+		})
+		return out
+	}
+	want := []string{strconv.FormatInt(a.Seq, 10)}
+	// What the form sends: the viewer's zone in tz.
+	r := c.Get("/audit?actor=zone-actor&from=2036-11-26+16:00&to=2036-11-26+16:10&tz=Asia/Tokyo")
+	if got := seqs(r); !slices.Equal(got, want) {
+		t.Errorf("Tokyo 16:00–16:10 selected %v, want %v (entry %d is 16:05 UTC)", got, want, b.Seq)
+	}
+	d := doc(t, r)
+	if got := d.Find(`label[for="f-from"]`).Text(); got != "From (Asia/Tokyo)" {
+		t.Errorf("from label %q", got)
+	}
+	if got := d.Find(`#f-to`).AttrOr("value", ""); got != "2036-11-26 16:10" {
+		t.Errorf("to shown as %q", got)
+	}
+	if got := d.Find(`#f-from`).AttrOr("type", ""); got != "text" {
+		t.Errorf("from is a %q input, want text (one format, not the browser's picker)", got)
+	}
+	if got := d.Find(`input[name="tz"]`).AttrOr("value", ""); got != "Asia/Tokyo" {
+		t.Errorf("the form sends tz=%q", got)
+	}
+	csv := c.Get(testid(d, "export-csv").AttrOr("href", ""))
+	if n := strings.Count(csv.Body, "\n"); n != 2 {
+		t.Errorf("the export of the same filter has %d lines, want header + 1:\n%s", n, csv.Body)
+	}
+	// The same text read as UTC (a link without tz, as before zones) is
+	// another range: the other entry.
+	if got := seqs(c.Get("/audit?actor=zone-actor&from=2036-11-26+16:00&to=2036-11-26+16:10")); !slices.Equal(got, []string{strconv.FormatInt(b.Seq, 10)}) {
+		t.Errorf("UTC 16:00–16:10 selected %v, want [%d]", got, b.Seq)
+	}
+	// ... and the form shows that UTC range in Tokyo time.
+	r = c.Get("/audit?actor=zone-actor&from=2036-11-26+16:00")
+	if got := doc(t, r).Find(`#f-from`).AttrOr("value", ""); got != "2036-11-27 01:00" {
+		t.Errorf("a UTC link's from shown in Tokyo as %q", got)
+	}
+	// A bad time is explained in the reader's language, naming the zone.
+	r = c.Get("/audit?from=26/11/2036&tz=Asia/Tokyo", "Accept-Language", "zh-CN")
+	if msg := doc(t, r).Find("#audit-err-from").Text(); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(msg, "Asia/Tokyo") || !strings.Contains(msg, "不是有效的时间") {
+		t.Errorf("bad from: %d %q", r.StatusCode, msg)
+	}
+	if r := c.Get("/audit?from=2036-11-26&tz=Mars/Olympus"); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("unknown tz: %d", r.StatusCode)
 	}
 }
