@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // IANA zone names (ROOMDESK_TIMEZONE, users' zones) work in a scratch container
 
 	"github.com/roomdesk/roomdesk/internal/cli"
 )

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/localtime"
 	"github.com/roomdesk/roomdesk/views/accountview"
 )
 
@@ -47,6 +48,8 @@ func (h *Handlers) accountPage(c echo.Context, status int, p accountview.Props) 
 		return err
 	}
 	p.Layout, p.Enrolling, p.MFA = h.page(c, tr(c, "account.Title"), ""), enrolling, u.MFA
+	p.Zone = accountview.ZoneProps{Saved: u.Timezone, Default: localtime.Resolve(h.Timezone).String(),
+		Choices: localtime.Choices(), Error: p.ZoneError}
 	if u.FromProvider() {
 		p.Provider = h.ssoName()
 		if p.Provider == "" {

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/localtime"
 	"github.com/roomdesk/roomdesk/views/auditview"
 )
 
@@ -46,7 +47,7 @@ func (h *Handlers) AuditList(c echo.Context) error {
 		errs["before"] = tr(c, "audit.ErrCursor")
 	}
 	p := auditview.ListProps{
-		Values: auditview.FilterValues(q),
+		Values: auditview.FilterValues(q, localtime.From(ctx)),
 		Errors: errs,
 		Query:  audit.CleanQuery(q),
 		Before: before,

@@ -9,6 +9,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/i18n"
+	"github.com/roomdesk/roomdesk/internal/localtime"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 	"github.com/roomdesk/roomdesk/views/components"
 	"github.com/roomdesk/roomdesk/views/homeview"
@@ -22,7 +23,7 @@ func (h *Handlers) Home(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/rooms")
 	}
 	ctx := c.Request().Context()
-	sum, err := h.Activity.Summary(ctx, h.Now())
+	sum, err := h.Activity.Summary(ctx, h.Now().In(localtime.From(ctx)))
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/i18n"
+	"github.com/roomdesk/roomdesk/internal/localtime"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 )
 
@@ -99,6 +100,15 @@ func resultMessage(ctx context.Context, r rooms.Result) string {
 	return r.Message
 }
 
+// filterZone is the zone the filter's times are read in (its tz, UTC
+// when there is none or it is unknown).
+func filterZone(q url.Values) string {
+	if loc, err := localtime.Load(q.Get("tz")); err == nil {
+		return loc.String()
+	}
+	return "UTC"
+}
+
 // auditFilterErrors puts audit.ParseFilter's messages (English, shared
 // with the CLI) into the reader's language: one message per filter key,
 // apart from the time keys, which say either that a value is not a time
@@ -113,7 +123,7 @@ func auditFilterErrors(ctx context.Context, q url.Values, errs map[string]string
 				if len(v) > 40 {
 					v = v[:40] + "…"
 				}
-				out[k] = i18n.Tf(ctx, "audit.ErrTime", map[string]any{"Value": strconv.Quote(v)})
+				out[k] = i18n.Tf(ctx, "audit.ErrTime", map[string]any{"Value": strconv.Quote(v), "Zone": filterZone(q)})
 			} else {
 				out[k] = i18n.T(ctx, "audit.ErrOrder")
 			}

@@ -33,7 +33,7 @@ func (h *Handlers) Register(e *echo.Echo) {
 	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/img/favicon.svg") })
 
 	// Everything a person sees: sessions, CSRF, no caching.
-	app := e.Group("", h.loadSession, h.localize, h.flushDenials, h.csrf(), noStore, h.ssoCSP)
+	app := e.Group("", h.loadSession, h.localize, h.localZone, h.flushDenials, h.csrf(), noStore, h.ssoCSP)
 	app.GET("/", h.Home, h.require(auth.RoleViewer)) // activity at a glance (issue 13)
 	app.GET("/login", h.LoginForm)
 	app.POST("/login", h.Login)
@@ -48,6 +48,7 @@ func (h *Handlers) Register(e *echo.Echo) {
 	account.GET("", h.AccountShow)
 	account.POST("/mfa", h.AccountMFA, h.localAccount)
 	account.POST("/password", h.AccountPassword, h.require(auth.RoleViewer), h.localAccount)
+	account.POST("/timezone", h.AccountTimezone, h.require(auth.RoleViewer)) // internal/localtime
 	// Notifications (issue 15): your own API tokens for /audit/stream.
 	account.GET("/tokens", h.AccountTokens, h.require(auth.RoleViewer))
 	account.POST("/tokens", h.AccountTokenCreate, h.require(auth.RoleViewer))

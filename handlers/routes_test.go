@@ -59,6 +59,7 @@ var authorization = map[string]auth.Role{
 	"GET /account":           auth.RoleViewer,
 	"POST /account/mfa":      auth.RoleViewer,
 	"POST /account/password": auth.RoleViewer,
+	"POST /account/timezone": auth.RoleViewer,
 
 	"GET /rooms":              auth.RoleViewer,
 	"GET /rooms/:id":          auth.RoleViewer,
@@ -306,6 +307,8 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 		form = url.Values{"password": {"hijacked password"}, "confirm": {"hijacked password"}}
 	case "POST /language":
 		form = url.Values{"lang": {"ja"}, "next": {"/rooms"}}
+	case "POST /account/timezone":
+		form = url.Values{"timezone": {"Asia/Tokyo"}}
 	case "POST /admin/policy":
 		form = url.Values{"field": {rooms.FieldIsPublicVisible}, "bulk_above": {"1"}, "expiry_hours": {"1"}}
 	case "POST /admin/users/:id/app-role":

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -139,27 +138,6 @@ var scheduleErrIDs = map[string]string{
 	"apply_at/past":    "schedule.ErrApplyPast",
 	"revert_at/order":  "schedule.ErrRevertOrder",
 	"fields/nothing":   "schedule.ErrNothing",
-}
-
-// zone is where the signed-in user enters and reads times: their own
-// zone, else ROOMDESK_TIMEZONE, else UTC; with the name the form shows.
-func (h *Handlers) zone(c echo.Context) (*time.Location, string) {
-	for _, name := range []string{userZone(c), h.Timezone} {
-		if name == "" {
-			continue
-		}
-		if loc, err := schedule.Zone(name); err == nil {
-			return loc, name
-		}
-	}
-	return time.UTC, "UTC"
-}
-
-func userZone(c echo.Context) string {
-	if u, ok := currentUser(c); ok {
-		return u.Timezone
-	}
-	return ""
 }
 
 // scheduleURL is the schedule page of the app at base.

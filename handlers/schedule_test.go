@@ -19,7 +19,7 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	env, c := newRoomsEnv(t)
 	calls := env.Emulator.Calls(tencent.CmdUpdateRoomInfo)
 	for name, tc := range map[string]struct{ apply, revert, field, want string }{
-		"unreadable": {"next friday", "", "field-error-apply_at", "like 2026-11-26T20:00"},
+		"unreadable": {"next friday", "", "field-error-apply_at", "like 2026-11-26 20:00"},
 		"past":       {"2001-01-01T10:00", "", "field-error-apply_at", "has passed"},
 		"revert first": {schedule.FormatLocal(time.Now().Add(2*time.Hour), time.UTC),
 			schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC), "field-error-revert_at", "later than"},
@@ -85,7 +85,7 @@ func TestScheduleABulkChange(t *testing.T) {
 	form.Set("schedule", "1")
 	form.Set("apply_at", "soon")
 	if r := postMultipart(t, op, "/bulk", form, ""); r.StatusCode != http.StatusUnprocessableEntity ||
-		!strings.Contains(testidText(t, r, "bulk-schedule-error"), "2026-11-26T20:00") {
+		!strings.Contains(testidText(t, r, "bulk-schedule-error"), "YYYY-MM-DD HH:MM") {
 		t.Fatalf("bad time: %s", r)
 	}
 	form.Set("apply_at", schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC))

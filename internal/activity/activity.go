@@ -64,8 +64,11 @@ func New(d *db.DB) *Service { return &Service{db: d} }
 // Week is how far back the summary looks.
 const Week = 7 * 24 * time.Hour
 
-// Summary is the state of the log at now.
+// Summary is the state of the log at now. "Today" is the calendar day in
+// now's location (the viewer's zone), so a Tokyo operator's today starts at
+// 00:00 in Tokyo.
 func (s *Service) Summary(ctx context.Context, now time.Time) (Summary, error) {
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	now = now.UTC()
 	sum := Summary{Now: now}
 	last := now.Truncate(time.Hour)
@@ -109,7 +112,7 @@ func (s *Service) Summary(ctx context.Context, now time.Time) (Summary, error) {
 	if err := s.operators(ctx, &sum, from); err != nil {
 		return Summary{}, err
 	}
-	return sum, s.rooms(ctx, &sum, now.Truncate(24*time.Hour).UnixMicro())
+	return sum, s.rooms(ctx, &sum, today.UnixMicro())
 }
 
 func (s *Service) failures(ctx context.Context, sum *Summary, from int64) error {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/roomdesk/roomdesk/internal/localtime"
 )
 
 // FilterKeys are the filter's query parameters, in the order a canonical
@@ -14,7 +16,12 @@ import (
 // The web handlers parse their query string with ParseFilter too, so the
 // console's export and `roomdesk audit export` with the same values select
 // exactly the same rows: an auditor can re-run one with the other.
-var FilterKeys = []string{"app", "room", "actor", "action", "outcome", "request_id", "job", "from", "to"}
+//
+// "tz" is the IANA zone "from" and "to" are read in (UTC when absent): the
+// console's filter form sends the viewer's zone, so a shared link means the
+// same instants to every reader, and a link without it means UTC, as it
+// always did.
+var FilterKeys = []string{"app", "room", "actor", "action", "outcome", "request_id", "job", "from", "to", "tz"}
 
 // Outcomes an auditor can filter on. "pending" is deliberately absent: it
 // is what an intent row stores, while the record's outcome is its result's,
@@ -31,8 +38,11 @@ var (
 // message keyed by its parameter, written for the person who typed it; the
 // returned filter is then not meant to be used.
 //
-// Times are UTC unless they carry an offset. "to" includes the whole unit
-// written: to=2025-03-01T14:30 covers 14:30:59, to=2025-03-01 the whole day.
+// Times are in the one input format (localtime.Parse: "2025-03-01 14:30",
+// seconds optional, or a date alone), read in the zone tz names, UTC when
+// there is none; an RFC 3339 time keeps its own offset. "to" includes the
+// whole unit written: to=2025-03-01 14:30 covers 14:30:59, to=2025-03-01
+// the whole day in that zone.
 func ParseFilter(v url.Values) (Filter, map[string]string) {
 	errs := map[string]string{}
 	get := func(k string) string { return strings.TrimSpace(v.Get(k)) }
@@ -66,19 +76,28 @@ func ParseFilter(v url.Values) (Filter, map[string]string) {
 	if f.JobID != "" && !printableASCII(f.JobID, 128) {
 		errs["job"] = "A job id is at most 128 printable ASCII characters."
 	}
-	if s := get("from"); s != "" {
-		t, _, err := ParseTime(s)
+	loc := time.UTC
+	if s := get("tz"); s != "" {
+		l, err := localtime.Load(s)
 		if err != nil {
-			errs["from"] = badTime(s)
+			errs["tz"] = "Unknown time zone: use an IANA name such as Asia/Shanghai."
+		} else {
+			loc = l
 		}
-		f.From = t
+	}
+	if s := get("from"); s != "" {
+		t, _, err := localtime.Parse(s, loc)
+		if err != nil {
+			errs["from"] = badTime(s, loc)
+		}
+		f.From = t.UTC()
 	}
 	if s := get("to"); s != "" {
-		t, span, err := ParseTime(s)
+		_, end, err := localtime.Parse(s, loc)
 		if err != nil {
-			errs["to"] = badTime(s)
+			errs["to"] = badTime(s, loc)
 		}
-		f.To = t.Add(span)
+		f.To = end.UTC()
 	}
 	if errs["from"] == "" && errs["to"] == "" && !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		errs["to"] = "“To” must be after “From”."
@@ -86,55 +105,27 @@ func ParseFilter(v url.Values) (Filter, map[string]string) {
 	return f, errs
 }
 
-// badTime quotes what was typed: a datetime-local input cannot display an
-// unreadable value, so the message is the only place the user sees it.
-func badTime(s string) string {
+// badTime quotes what was typed (the console translates it; the CLI
+// prints it as is).
+func badTime(s string, loc *time.Location) string {
 	if len(s) > 40 {
 		s = s[:40] + "…"
 	}
-	return strconv.Quote(s) + " is not a time. Use a UTC date and time like 2025-03-01T14:30 (or 2025-03-01)."
-}
-
-// timeLayouts are the accepted spellings, each with the span it denotes
-// (what an inclusive "to" adds). datetime-local inputs send the first two.
-var timeLayouts = []struct {
-	layout string
-	span   time.Duration
-}{
-	{"2006-01-02T15:04", time.Minute},
-	{"2006-01-02T15:04:05", time.Second},
-	{"2006-01-02 15:04", time.Minute},
-	{"2006-01-02 15:04:05", time.Second},
-	{"2006-01-02", 24 * time.Hour},
-}
-
-// ParseTime reads a filter time as UTC (an explicit RFC 3339 offset is
-// honoured) and returns its start and the span it covers.
-func ParseTime(s string) (time.Time, time.Duration, error) {
-	for _, l := range timeLayouts {
-		if t, err := time.ParseInLocation(l.layout, s, time.UTC); err == nil {
-			return t, l.span, nil
-		}
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, 0, err
-	}
-	span := time.Second
-	if t.Nanosecond() != 0 {
-		span = time.Microsecond // the stored precision
-	}
-	return t.UTC(), span, nil
+	return strconv.Quote(s) + " is not a time. Use a date and time like 2025-03-01 14:30 (or 2025-03-01), in " + loc.String() + "."
 }
 
 // CleanQuery keeps only the filter's parameters, trimmed and non-empty: the
-// canonical, shareable form of a filtered view (Encode sorts the keys).
+// canonical, shareable form of a filtered view (Encode sorts the keys). tz
+// is kept only beside a time it applies to.
 func CleanQuery(v url.Values) url.Values {
 	out := url.Values{}
 	for _, k := range FilterKeys {
 		if s := strings.TrimSpace(v.Get(k)); s != "" {
 			out.Set(k, s)
 		}
+	}
+	if out.Get("from") == "" && out.Get("to") == "" {
+		out.Del("tz")
 	}
 	return out
 }

@@ -47,6 +47,22 @@ func TestParseFilter(t *testing.T) {
 			query: "from=2026-03-01T17:00:00%2B08:00",
 			want:  Filter{From: utc("2026-03-01T09:00:00Z")},
 		},
+		{
+			name:  "tz: times are that zone's wall clock",
+			query: "from=2026-03-01+09:00&to=2026-03-01+09:30&tz=Asia/Tokyo",
+			want:  Filter{From: utc("2026-03-01T00:00:00Z"), To: utc("2026-03-01T00:31:00Z")},
+		},
+		{
+			name:  "tz: a whole day is that zone's day (23 hours on a spring-forward)",
+			query: "from=2026-03-08&to=2026-03-08&tz=America/New_York",
+			want:  Filter{From: utc("2026-03-08T05:00:00Z"), To: utc("2026-03-09T04:00:00Z")},
+		},
+		{
+			name:  "tz: an explicit offset still wins",
+			query: "from=2026-03-01T17:00:00%2B08:00&tz=Asia/Tokyo",
+			want:  Filter{From: utc("2026-03-01T09:00:00Z")},
+		},
+		{name: "unknown tz", query: "from=2026-03-01&tz=Mars/Olympus", wantErr: []string{"tz"}},
 		{name: "unparseable time", query: "from=yesterday&to=2026-13-01", wantErr: []string{"from", "to"}},
 		{name: "to not after from", query: "from=2026-03-02&to=2026-03-01", wantErr: []string{"to"}},
 		{name: "bad outcome", query: "outcome=pending", wantErr: []string{"outcome"}},
@@ -87,6 +103,7 @@ func TestParseFilter(t *testing.T) {
 
 func TestCleanQuery(t *testing.T) {
 	q, _ := url.ParseQuery("room=+r1+&actor=&before=9&outcome=ok&junk=x")
+	q.Set("tz", "Asia/Tokyo") // without a time it applies to, tz is noise
 	if got, want := CleanQuery(q).Encode(), "outcome=ok&room=r1"; got != want {
 		t.Errorf("CleanQuery = %q, want %q", got, want)
 	}

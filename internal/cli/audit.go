@@ -31,8 +31,11 @@ const auditUsage = `usage:
       Write the records matching the filter, newest first, as the console's
       export does.
       --app ID  --room ID  --actor NAME  --action ACTION  --outcome ok|failed|unknown|denied
-      --request-id ID  --job ID  --from TIME  --to TIME   (UTC, e.g. 2025-03-01T14:30;
+      --request-id ID  --job ID  --from TIME  --to TIME   (e.g. 2025-03-01 14:30 or 2025-03-01;
                                                          --to includes the minute/day given)
+      --tz ZONE            the IANA zone --from and --to are read in (default UTC;
+                           the console's export links carry the viewer's). The
+                           output's times are UTC whatever --tz says.
       --room and --actor match by prefix (--room live_10 finds live_1001).
       --format csv|jsonl   (default csv)
       --with-proofs        (jsonl) add a signed checkpoint and each row's
@@ -108,7 +111,7 @@ func auditVerify(ctx context.Context, store audit.Store, stdout, stderr io.Write
 // exportFlags maps each flag to its filter key (see audit.FilterKeys).
 var exportFlags = map[string]string{
 	"app": "app", "room": "room", "actor": "actor", "action": "action", "outcome": "outcome",
-	"request-id": "request_id", "job": "job", "from": "from", "to": "to",
+	"request-id": "request_id", "job": "job", "from": "from", "to": "to", "tz": "tz",
 }
 
 func auditExport(ctx context.Context, store audit.Store, cfg auditConfig, args []string, stdout, stderr io.Writer) error {

@@ -527,9 +527,9 @@ func PolicyPage(p PolicyProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var31 string
-				templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.Tf(ctx, "approval.PolicyUpdated", map[string]any{"By": p.UpdatedBy, "When": components.Time(p.Updated)}))
+				templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.Tf(ctx, "approval.PolicyUpdated", map[string]any{"By": p.UpdatedBy, "When": components.TimeText(ctx, p.Updated)}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/approvalview/policy.templ`, Line: 62, Col: 167}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/approvalview/policy.templ`, Line: 62, Col: 176}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 				if templ_7745c5c3_Err != nil {

@@ -356,4 +356,4 @@ func (p ListProps) knownAction() bool {
 func errID(k string) string { return "audit-err-" + strings.ReplaceAll(k, "_", "-") }
 
 // errorKeys are the filter keys with a message slot in the form, in order.
-var errorKeys = []string{"app", "room", "actor", "action", "outcome", "request_id", "job", "from", "to", "before"}
+var errorKeys = []string{"app", "room", "actor", "action", "outcome", "request_id", "job", "from", "to", "tz", "before"}

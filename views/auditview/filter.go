@@ -6,43 +6,44 @@ import (
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/localtime"
 )
 
-// FilterValues is the filter as the form shows it: trimmed, and times in
-// the one spelling a datetime-local input displays.
-func FilterValues(q url.Values) map[string]string {
+// FilterValues is the filter as the form shows it to a viewer in loc:
+// trimmed, and times in the one input format in the viewer's zone,
+// whatever zone the query's tz read them in (a link shared from Tokyo
+// shows Shanghai times to a reader in Shanghai, for the same instants).
+// "tz" becomes loc's name, which the form sends back.
+func FilterValues(q url.Values, loc *time.Location) map[string]string {
 	out := make(map[string]string, len(audit.FilterKeys))
 	for _, k := range audit.FilterKeys {
 		out[k] = strings.TrimSpace(q.Get(k))
 	}
+	from := time.UTC
+	if l, err := localtime.Load(out["tz"]); err == nil {
+		from = l
+	}
 	for _, k := range []string{"from", "to"} {
 		if out[k] != "" {
-			out[k] = LocalInput(out[k], k == "to")
+			out[k] = LocalInput(out[k], k == "to", from, loc)
 		}
 	}
+	out["tz"] = loc.String()
 	return out
 }
 
-// LocalInput renders a filter time for an <input type="datetime-local">,
-// which shows only "2006-01-02T15:04[:05]" and would silently blank any
-// other spelling. For "to" it shows the last unit the bound includes, so a
+// LocalInput is a filter time typed in zone from as the form shows it in
+// zone to. For "to" it shows the last unit the bound includes, so a
 // resubmitted form keeps the range it was given (to=2025-03-01 shows
-// 2025-03-01T23:59). Unreadable input is returned as typed.
-func LocalInput(s string, isTo bool) string {
-	t, span, err := audit.ParseTime(strings.TrimSpace(s))
+// 2025-03-01 23:59). Unreadable input is returned as typed, so the
+// message about it can be read beside it.
+func LocalInput(s string, isTo bool, from, to *time.Location) string {
+	start, end, err := localtime.Parse(s, from)
 	if err != nil {
 		return s
 	}
-	if isTo && span >= time.Minute {
-		t = t.Add(span - time.Minute)
-		span = time.Minute
+	if isTo {
+		return localtime.FormatInputLast(start, end, to)
 	}
-	switch {
-	case span >= time.Minute:
-		return t.Format("2006-01-02T15:04")
-	case span == time.Second:
-		return t.Format("2006-01-02T15:04:05")
-	default:
-		return t.Format("2006-01-02T15:04:05.000000")
-	}
+	return localtime.FormatInput(start, to)
 }

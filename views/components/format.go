@@ -1,7 +1,7 @@
 // Package components holds what every console page draws the same way:
 // badges, the copy button, the pager, a field's error and byte counter, and
 // the formatting and URLs they share (one room URL, one audit-entry URL,
-// one time layout, one latency format). It imports no domain package.
+// one time format (time.templ), one latency format). It imports no domain package.
 package components
 
 import (
@@ -20,26 +20,6 @@ func RoomURL(id string) string { return "/rooms/" + url.PathEscape(id) }
 
 // AuditEntryURL is one audit entry's page.
 func AuditEntryURL(seq int64) string { return "/audit/" + strconv.FormatInt(seq, 10) }
-
-// Time is the one layout every page shows a moment in: UTC, to the second,
-// so an entry on screen can be matched against a log line. Zero is "—".
-func Time(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.UTC().Format("2006-01-02 15:04:05 UTC")
-}
-
-// ExactTime is Time to the microsecond, where an audit entry is examined.
-func ExactTime(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.UTC().Format("2006-01-02 15:04:05.000000 UTC")
-}
-
-// ISOTime is a <time datetime> attribute.
-func ISOTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // Latency is how long a call took, the same on the result panel and in the
 // audit log: "4.2 ms", "87 ms", "1.2 s".

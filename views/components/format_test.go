@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/roomdesk/roomdesk/internal/localtime"
 )
 
 func TestLatencyIsOneFormat(t *testing.T) {
@@ -25,16 +29,44 @@ func TestLatencyIsOneFormat(t *testing.T) {
 	}
 }
 
-func TestTimeLayouts(t *testing.T) {
-	at := time.Date(2026, 3, 1, 9, 3, 0, 123456000, time.FixedZone("CST", 8*3600))
-	if got := Time(at); got != "2026-03-01 01:03:00 UTC" {
-		t.Errorf("Time = %q", got)
+// TestTimeInViewersZone: a time renders in the zone the context carries,
+// with its offset, and the UTC instant in datetime and the title.
+func TestTimeInViewersZone(t *testing.T) {
+	at := time.Date(2026, 3, 1, 1, 3, 0, 123456000, time.UTC)
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := ExactTime(at); got != "2026-03-01 01:03:00.123456 UTC" {
-		t.Errorf("ExactTime = %q", got)
+	render := func(ctx context.Context, c templ.Component) string {
+		var b bytes.Buffer
+		if err := c.Render(ctx, &b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
 	}
-	if Time(time.Time{}) != "—" || ExactTime(time.Time{}) != "—" {
-		t.Error("a zero time is not shown as —")
+	tests := []struct {
+		name string
+		ctx  context.Context
+		c    templ.Component
+		want string
+	}{
+		{"no zone is UTC", context.Background(), Time(at),
+			`<time datetime="2026-03-01T01:03:00.123456Z" title="2026-03-01 01:03:00 UTC">2026-03-01 01:03:00 UTC</time>`},
+		{"Tokyo", localtime.With(context.Background(), tokyo), Time(at),
+			`<time datetime="2026-03-01T01:03:00.123456Z" title="2026-03-01 01:03:00 UTC">2026-03-01 10:03:00 UTC+9</time>`},
+		{"exact", localtime.With(context.Background(), tokyo), ExactTime(at),
+			`<time datetime="2026-03-01T01:03:00.123456Z" title="2026-03-01 01:03:00 UTC">2026-03-01 10:03:00.123456 UTC+9</time>`},
+		{"zero", localtime.With(context.Background(), tokyo), Time(time.Time{}), `<span>—</span>`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := render(tc.ctx, tc.c); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+	if got := TimeText(localtime.With(context.Background(), tokyo), at); got != "2026-03-01 10:03:00 UTC+9" {
+		t.Errorf("TimeText = %q", got)
 	}
 }
 
