@@ -233,6 +233,12 @@ func TestSSODisabledUserRefused(t *testing.T) {
 	if !strings.Contains(testidText(t, users, "users-sso-note"), "ROOMDESK_REQUIRE_MFA does not apply") {
 		t.Error("the users page does not say ROOMDESK_REQUIRE_MFA does not apply to provider users")
 	}
+	// Its groups set a provider user's role again at every sign-in: the
+	// role form says so, for that user only.
+	if testid(doc(t, users), "sso-role-hint-olga").Length() != 1 || testid(doc(t, users), "sso-role-hint-root").Length() != 0 ||
+		!strings.Contains(testidText(t, users, "sso-role-hint-olga"), "until their next sign-in") {
+		t.Errorf("the role form does not say a provider user's role is set again at sign-in:\n%v", users)
+	}
 	if r := admin.PostForm(fmt.Sprintf("/admin/users/%d/password", u.ID), url.Values{"password": {"a new long password"}, "confirm": {"a new long password"}}); r.StatusCode != http.StatusConflict {
 		t.Errorf("password reset of a provider user: %v", r)
 	}
