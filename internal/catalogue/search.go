@@ -7,11 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/roomdesk/roomdesk/internal/db"
 )
 
 // Page is one page of a search.
@@ -28,6 +24,17 @@ var ErrBadCursor = errors.New("catalogue: this page link is not valid")
 const DefaultLimit = 20
 
 // Search returns one page of the rooms matching q, in q.Sort order.
+//
+// A search that narrows the catalogue first walks the sort order's index
+// from the cursor, at most walkRooms entries, testing each (on SQLite the
+// sort indexes carry the name and every filtered column, so the walk reads
+// no rows): a common fragment or filter fills its page within a few hundred
+// entries. If the walk does not fill the page, the matches are rare, and
+// they are looked up instead (the trigram, category and filter indexes;
+// searchsql.go), then sorted: few rooms, since fewer than a page of them
+// were among the walked entries. Neither database estimates a substring's
+// matches or a combination of filters well, which is why the walk decides
+// and not the planner. Nothing counts the matches.
 func (s *Store) Search(ctx context.Context, q Query) (Page, error) {
 	s.Flush()
 	if q.Limit <= 0 {
@@ -44,17 +51,17 @@ func (s *Store) Search(ctx context.Context, q Query) (Page, error) {
 		}
 		after = &c
 	}
-	order, index := sortOf(q.Sort)
-	indexed, err := s.plan(ctx, q, index, order)
-	if err != nil {
-		return Page{}, err
+	var list []Room
+	var keys []sortKeys
+	var err error
+	if !q.Filtered() {
+		list, keys, err = s.run(ctx, s.newBuilder(q, after).ordered())
+	} else {
+		list, keys, err = s.run(ctx, s.newBuilder(q, after).walk())
+		if err == nil && len(list) <= q.Limit {
+			list, keys, err = s.run(ctx, s.newBuilder(q, after).lookup())
+		}
 	}
-	sqlText, args := s.searchSQL(q, after, indexed)
-	rows, err := s.db.QueryContext(ctx, sqlText, args...)
-	if err != nil {
-		return Page{}, fmt.Errorf("catalogue: search: %w", err)
-	}
-	list, keys, err := scanPage(rows, q.App)
 	if err != nil {
 		return Page{}, err
 	}
@@ -67,148 +74,12 @@ func (s *Store) Search(ctx context.Context, q Query) (Page, error) {
 	return p, nil
 }
 
-// searchSQL builds the query. Every value is a parameter; only the shape
-// (which conditions, which order) varies.
-func (s *Store) searchSQL(q Query, after *cursor, indexed bool) (string, []any) {
-	args := []any{q.App}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	where := []string{"c.app = $1"}
-	if q.Text != "" {
-		where = append(where, s.textCond(q.Text, indexed, arg))
-	}
-	if q.Category != nil {
-		where = append(where, "c.categories LIKE "+arg("%,"+strconv.Itoa(*q.Category)+",%"))
-	}
-	if q.Status != nil {
-		where = append(where, "c.activity_status = "+arg(*q.Status))
-	}
-	if q.Muted != nil {
-		// Only a room read by id has a known muted flag.
-		where = append(where, "c.detail_at_us > 0 AND c.muted = "+arg(flag(*q.Muted)))
-	}
-	if q.Listed != nil {
-		where = append(where, "c.listed = "+arg(flag(*q.Listed)))
-	}
-	if q.SeatMode != "" {
-		where = append(where, "c.seat_mode = "+arg(q.SeatMode))
-	}
-	if q.Presence != "" {
-		where = append(where, "c.presence = "+arg(string(q.Presence)))
-	}
-	order, index := sortOf(q.Sort)
-	switch q.Sort {
-	case SortName:
-		if after != nil {
-			n := arg(after.Name)
-			where = append(where, "(c.name_fold > "+n+" OR (c.name_fold = "+n+" AND c.room_id > "+arg(after.ID)+"))")
-		}
-	case SortCreated:
-		if after != nil {
-			n := arg(after.Num)
-			where = append(where, "(c.create_time < "+n+" OR (c.create_time = "+n+" AND c.room_id > "+arg(after.ID)+"))")
-		}
-	default:
-		if after != nil {
-			n := arg(after.Num)
-			where = append(where, "(c.view_count < "+n+" OR (c.view_count = "+n+" AND c.room_id > "+arg(after.ID)+"))")
-		}
-	}
-	from := "catalogue_rooms c"
-	switch {
-	case indexed && s.db.Dialect == db.SQLite:
-		from += " INDEXED BY " + index
-	case !indexed && q.Text != "" && s.db.Dialect == db.Postgres:
-		// A rare fragment: keep PostgreSQL from walking the sort order's
-		// index row by row (its estimates for LIKE '%…%' are poor); the
-		// matches come from the trigram and prefix indexes, then a sort.
-		order = fencedOrder(q.Sort)
-	}
-	return `SELECT ` + roomCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY ` + order + ` LIMIT ` + arg(q.Limit+1), args
-}
-
-// textCond matches a name fragment anywhere in the name, or a RoomId or
-// owner that starts with the text. On PostgreSQL pg_trgm's index serves
-// LIKE. On SQLite a fragment of three or more characters is looked up in
-// the trigram index, shorter ones (two Chinese characters are a whole
-// word) with LIKE; see sqliteText for the plan.
-func (s *Store) textCond(text string, walk bool, arg func(any) string) string {
-	fold := Fold(text)
-	like := arg("%" + escapeLike(fold) + "%")
-	lo := arg(text)
-	hi := arg(text + "\U0010FFFF")
-	if s.db.Dialect == db.Postgres {
-		return `(c.name_fold LIKE ` + like + ` ESCAPE '\' OR (c.room_id COLLATE "C" >= ` + lo + ` AND c.room_id COLLATE "C" < ` + hi +
-			`) OR (c.owner COLLATE "C" >= ` + lo + ` AND c.owner COLLATE "C" < ` + hi + `))`
-	}
-	prefixes := `SELECT id FROM catalogue_rooms WHERE app = $1 AND room_id >= ` + lo + ` AND room_id < ` + hi +
-		` UNION SELECT id FROM catalogue_rooms WHERE app = $1 AND owner >= ` + lo + ` AND owner < ` + hi
-	if walk || utf8.RuneCountInString(fold) < 3 {
-		return `(c.name_fold LIKE ` + like + ` ESCAPE '\' OR c.id IN (` + prefixes + `))`
-	}
-	return `c.id IN (SELECT rowid FROM catalogue_names WHERE catalogue_names MATCH ` + arg(phrase(fold)) + ` UNION ` + prefixes + `)`
-}
-
-// probeRooms is how many rooms, in the search's order, plan looks at to
-// tell a common fragment from a rare one.
-const probeRooms = 2000
-
-// plan picks how a text search is answered. A fragment matching few rooms
-// is best answered from the trigram index (SQLite's FTS5, PostgreSQL's
-// pg_trgm): its matches looked up, then sorted. For one matching many
-// rooms that reads long lists and sorts thousands of rows for one page,
-// while walking the sort order's index with LIKE fills the page within a
-// few hundred entries. Neither database estimates a substring's matches
-// well, so the first probeRooms entries of the order are tried: if they
-// hold a page of matches the fragment is common and the index is walked
-// (the page is then surely found within them). On SQLite a fragment of
-// one or two characters has no trigram and always walks the index, whose
-// entries carry name_fold.
-func (s *Store) plan(ctx context.Context, q Query, index, order string) (walk bool, err error) {
-	if q.Text == "" {
-		return false, nil
-	}
-	fold := Fold(q.Text)
-	hint := ""
-	if s.db.Dialect == db.SQLite {
-		if utf8.RuneCountInString(fold) < 3 {
-			return true, nil
-		}
-		hint = " INDEXED BY " + index
-	}
-	var n int
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT c.name_fold FROM catalogue_rooms c`+hint+
-		` WHERE c.app = $1 ORDER BY `+order+` LIMIT $2) p WHERE p.name_fold LIKE $3 ESCAPE '\'`,
-		q.App, probeRooms, "%"+escapeLike(fold)+"%").Scan(&n)
+func (s *Store) run(ctx context.Context, st statement) ([]Room, []sortKeys, error) {
+	rows, err := s.db.QueryContext(ctx, st.text, st.args...)
 	if err != nil {
-		return false, fmt.Errorf("catalogue: search: %w", err)
+		return nil, nil, fmt.Errorf("catalogue: search: %w", err)
 	}
-	return n > q.Limit, nil
-}
-
-// fencedOrder is the sort's ORDER BY in a form no index serves.
-func fencedOrder(sort string) string {
-	switch sort {
-	case SortName:
-		return "c.name_fold || '' ASC, c.room_id ASC"
-	case SortCreated:
-		return "c.create_time + 0 DESC, c.room_id ASC"
-	}
-	return "c.view_count + 0 DESC, c.room_id ASC"
-}
-
-// sortOf is a sort's ORDER BY and the index that serves it.
-func sortOf(sort string) (order, index string) {
-	switch sort {
-	case SortName:
-		return "c.name_fold ASC, c.room_id ASC", "catalogue_rooms_name"
-	case SortCreated:
-		return "c.create_time DESC, c.room_id ASC", "catalogue_rooms_created"
-	}
-	return "c.view_count DESC, c.room_id ASC", "catalogue_rooms_views"
+	return scanPage(rows, st.app)
 }
 
 // phrase quotes text as one FTS5 phrase: with the trigram tokenizer, the

@@ -15,6 +15,8 @@ import (
 // Lister is the part of *tencent.Client a sweep uses: the app's own client,
 // so the sweep is paced with everything else the app sends and shares its
 // quota (get_room_list has its own pace, so edits never wait behind it).
+// The sweep's calls are marked tencent.Background: they yield to any
+// interactive get_room_list and take at most half of its pace.
 type Lister interface {
 	GetRoomList(ctx context.Context, next string, count int) (tencent.RoomList, tencent.Meta, error)
 }
@@ -121,7 +123,9 @@ func (y *Syncer) Sweep(ctx context.Context) error {
 		if pages >= maxPages {
 			return y.fail(ctx, fmt.Errorf("catalogue: sweep: get_room_list did not end after %d pages", maxPages), true)
 		}
-		list, _, err := y.opts.Client.GetRoomList(ctx, next, PageSize)
+		// Background: an operator's own list call never waits behind the
+		// sweep, which uses at most half of get_room_list's pace.
+		list, _, err := y.opts.Client.GetRoomList(tencent.Background(ctx), next, PageSize)
 		if err != nil {
 			var ae *tencent.APIError
 			// A refused cursor may have expired: the next sweep starts over.

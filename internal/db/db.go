@@ -31,10 +31,12 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// DB is a *sql.DB that knows its dialect.
+// DB is a *sql.DB that knows its dialect. On SQLite it also holds the one
+// connection that writes (see writer.go).
 type DB struct {
 	*sql.DB
 	Dialect Dialect
+	writer  *sql.DB // SQLite only: every write transaction and write statement
 }
 
 //go:embed all:migrations
@@ -45,6 +47,10 @@ var migrations embed.FS
 type Options struct {
 	URL     string
 	DataDir string
+	// SQLiteBusyTimeout is how long a SQLite connection waits for a lock
+	// another process holds (default 10s). Tests set it near zero to show
+	// that this process's writers never wait on SQLite's lock (writer.go).
+	SQLiteBusyTimeout time.Duration
 }
 
 // Open opens the database, checks it answers, and applies pending migrations.
@@ -112,7 +118,11 @@ func open(opts Options) (*DB, error) {
 	if err := ownerOnly(path); err != nil {
 		return nil, fmt.Errorf("db: %w", err)
 	}
-	sdb, err := sql.Open("sqlite", SQLiteDSN(path))
+	dsn := SQLiteDSN(path)
+	if opts.SQLiteBusyTimeout > 0 {
+		dsn = strings.Replace(dsn, "busy_timeout(10000)", fmt.Sprintf("busy_timeout(%d)", opts.SQLiteBusyTimeout.Milliseconds()), 1)
+	}
+	sdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("db: %w", err)
 	}
@@ -120,7 +130,14 @@ func open(opts Options) (*DB, error) {
 	// the write lock up front so two appenders never deadlock on upgrade.
 	sdb.SetMaxOpenConns(8)
 	sdb.SetMaxIdleConns(8)
-	return &DB{DB: sdb, Dialect: SQLite}, nil
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("db: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	return &DB{DB: sdb, Dialect: SQLite, writer: w}, nil
 }
 
 // ownerOnly creates the SQLite file 0600 before SQLite does (SQLite would

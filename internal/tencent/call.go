@@ -92,9 +92,11 @@ func (c *Client) attempt(ctx context.Context, command string, body []byte) (stri
 	if err := ctx.Err(); err != nil {
 		return "", outcome{}, err
 	}
-	if err := c.pacerFor(command).wait(ctx, c.now, c.after); err != nil {
+	done, err := c.pacerFor(command).wait(ctx, c.now, c.after)
+	if err != nil {
 		return "", outcome{}, err
 	}
+	defer done()
 	sig, err := c.sigs.get()
 	if err != nil {
 		return "", outcome{}, err

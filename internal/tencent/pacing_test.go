@@ -1,0 +1,139 @@
+package tencent
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// A request counts against Tencent's second until a second after its
+// answer: with rate 4/s (at most 5 in a second) and five calls held in
+// flight at the server, a sixth is not sent, however long ago its slot
+// came, until one of the five is answered and a second has passed (the
+// fake clock's After moves it on). Without the guard the sixth would reach
+// the server while the five were still there, as a delayed request does.
+func TestWindowGuardCountsRequestsInFlight(t *testing.T) {
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 10)
+	var released atomic.Bool
+	var early atomic.Int64
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) > 5 && !released.Load() {
+			early.Add(1)
+		}
+		arrived <- struct{}{}
+		<-release
+		w.Write([]byte(okBody(sampleRoomInfo)))
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		for range 10 {
+			select {
+			case release <- struct{}{}:
+			default:
+			}
+		}
+	})
+	f := &fake{srv: srv, clock: &fakeClock{}}
+	c := f.client(t, func(c *Config) { c.Rates = map[string]float64{CmdGetRoomInfo: 4} })
+	var wg sync.WaitGroup
+	call := func() {
+		wg.Go(func() {
+			if _, _, err := c.GetRoomInfo(context.Background(), "r1"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	for range 5 {
+		call()
+	}
+	for range 5 {
+		<-arrived
+	}
+	call()
+	// The sixth is either at the server already (early) or held by the
+	// guard; wait for one or the other.
+	sixth := false
+	for !sixth && c.PaceStats(CmdGetRoomInfo).Held == 0 {
+		select {
+		case <-arrived:
+			sixth = true
+		default:
+			runtime.Gosched()
+		}
+	}
+	released.Store(true)
+	release <- struct{}{}
+	if !sixth {
+		<-arrived
+	}
+	for range 5 {
+		release <- struct{}{}
+	}
+	wg.Wait()
+	if early.Load() != 0 {
+		t.Errorf("a sixth request reached the server while five were in flight")
+	}
+	if st := c.PaceStats(CmdGetRoomInfo); st.Slots != 6 || st.Held == 0 {
+		t.Errorf("PaceStats %+v, want 6 slots and a wait for the window", st)
+	}
+}
+
+// A background caller (the catalogue's sweep) never takes the slot an
+// interactive caller is waiting for: with get_room_list at one call per
+// 100 s, an interactive call made while a background one waits gets the
+// next slot (about 100 s away), not the one after it (200 s).
+func TestBackgroundCallsYieldToInteractive(t *testing.T) {
+	f := newFake(t, script(reply{body: okBody(sampleRoomList)}))
+	c := f.client(t, func(c *Config) { c.Rates = map[string]float64{CmdGetRoomList: 0.01} })
+	if _, _, err := c.GetRoomList(t.Context(), "", 20); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan time.Duration)
+	f.clock.waited = waited
+	bctx, bcancel := context.WithCancel(t.Context())
+	bdone := make(chan error, 1)
+	go func() {
+		_, _, err := c.GetRoomList(Background(bctx), "", 20)
+		bdone <- err
+	}()
+	if d := <-waited; d < 50*time.Second {
+		t.Fatalf("the background call waits %v, want about a slot (100 s)", d)
+	}
+	ictx, icancel := context.WithCancel(t.Context())
+	idone := make(chan error, 1)
+	go func() {
+		_, _, err := c.GetRoomList(ictx, "", 20)
+		idone <- err
+	}()
+	if d := <-waited; d > 150*time.Second {
+		t.Errorf("the interactive call waits %v behind the background one; want the next slot (about 100 s)", d)
+	}
+	icancel()
+	bcancel()
+	<-idone
+	<-bdone
+	if st := c.PaceStats(CmdGetRoomList); st.Background != 0 || st.Slots != 1 {
+		t.Errorf("PaceStats %+v", st)
+	}
+}
+
+// Background callers use at most half of a command's rate, also when
+// instances share the quota.
+func TestBackgroundShareOfTheRate(t *testing.T) {
+	c := newFake(t, script(ok())).client(t, func(c *Config) { c.Rates = map[string]float64{CmdGetRoomList: 9} })
+	p := c.pacerFor(CmdGetRoomList)
+	if got := float64(p.bg.Limit()); got != 4.5 {
+		t.Errorf("background rate %v, want 4.5", got)
+	}
+	c.Share(3)
+	if got := float64(p.bg.Limit()); got != 1.5 {
+		t.Errorf("background rate shared by 3: %v, want 1.5", got)
+	}
+}
