@@ -15,6 +15,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
+	"github.com/roomdesk/roomdesk/internal/db/dbtest"
 )
 
 // zoneT0 is an audit entry's instant in the zone tests: 07:04:05 UTC is
@@ -32,6 +33,15 @@ func appendAt(t *testing.T, env *apptest.Env, at time.Time, actor string) audit.
 	return e
 }
 
+// eachDialect runs test on SQLite and on PostgreSQL (skipped, saying so,
+// when no test server is configured).
+func eachDialect(t *testing.T, test func(*testing.T, apptest.Options)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, apptest.Options{}) })
+	t.Run("postgres", func(t *testing.T) {
+		test(t, apptest.Options{DatabaseURL: dbtest.NewPostgresDatabase(t)})
+	})
+}
+
 // shownTime is what the page shows for the <time> whose datetime is at.
 func shownTime(t *testing.T, r *apptest.Response, at time.Time) (text, title string) {
 	t.Helper()
@@ -46,7 +56,11 @@ func shownTime(t *testing.T, r *apptest.Response, at time.Time) (text, title str
 // every time at +9, with the UTC instant in datetime and the title; a bad
 // zone is refused and changes nothing.
 func TestTimesInUsersZone(t *testing.T) {
-	env := apptest.New(t, apptest.Options{})
+	eachDialect(t, testTimesInUsersZone)
+}
+
+func testTimesInUsersZone(t *testing.T, opts apptest.Options) {
+	env := apptest.New(t, opts)
 	env.CreateUser(t, "tomoko", auth.RoleViewer)
 	c := env.Login(t, "tomoko")
 	e := appendAt(t, env, zoneT0, "zone-actor")
@@ -117,7 +131,11 @@ func TestTimesInServerDefaultZone(t *testing.T) {
 // the form says the zone, shows the times back in it, and the export
 // link selects the same rows.
 func TestAuditFilterInUsersZone(t *testing.T) {
-	env := apptest.New(t, apptest.Options{})
+	eachDialect(t, testAuditFilterInUsersZone)
+}
+
+func testAuditFilterInUsersZone(t *testing.T, opts apptest.Options) {
+	env := apptest.New(t, opts)
 	env.CreateUser(t, "tomoko", auth.RoleViewer)
 	c := env.Login(t, "tomoko")
 	a := appendAt(t, env, zoneT0, "zone-actor")                                         // 16:04:05 in Tokyo

@@ -71,6 +71,19 @@ func TestSummary(t *testing.T) {
 			if len(s.Rooms) != 1 || s.Rooms[0].ID != "r2" || s.Rooms[0].Changes != 2 || s.Rooms[0].App != "cn" {
 				t.Errorf("rooms today %+v", s.Rooms)
 			}
+			// "Today" is the viewer's day: in Los Angeles it began at
+			// 08:00 UTC, after r2's first change (07:30 UTC).
+			la, err := time.LoadLocation("America/Los_Angeles")
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err = New(conn).Summary(ctx, now.In(la))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Rooms) != 1 || s.Rooms[0].ID != "r2" || s.Rooms[0].Changes != 1 || !s.Now.Equal(now) {
+				t.Errorf("rooms today in Los Angeles %+v", s.Rooms)
+			}
 		})
 	}
 }

@@ -19,13 +19,3 @@ var choices = []string{
 
 // Choices returns the zones a user can choose on the account page.
 func Choices() []string { return append([]string(nil), choices...) }
-
-// Offered reports whether name is one of Choices.
-func Offered(name string) bool {
-	for _, c := range choices {
-		if c == name {
-			return true
-		}
-	}
-	return false
-}

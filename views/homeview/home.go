@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/i18n"
+	"github.com/roomdesk/roomdesk/internal/localtime"
 	"github.com/roomdesk/roomdesk/views/layout"
 )
 
@@ -93,8 +94,11 @@ func bars(list []Bar) []bar {
 	return out
 }
 
-// ticks are the hour labels under a chart: about six of them.
-func ticks(list []Bar) []tick {
+// ticks are the labels under a chart, about six of them, in the viewer's
+// zone: hours for a day, dates (MM-DD, the one date format's tail) for a
+// week.
+func ticks(ctx context.Context, list []Bar) []tick {
+	loc := localtime.From(ctx)
 	if len(list) == 0 {
 		return nil
 	}
@@ -104,9 +108,9 @@ func ticks(list []Bar) []tick {
 	for i := 0; i < len(list); i += every {
 		layout := "15:04"
 		if len(list) > 24 {
-			layout = "Jan 2"
+			layout = "01-02"
 		}
-		out = append(out, tick{X: f(float64(i) * w), Text: list[i].Start.UTC().Format(layout)})
+		out = append(out, tick{X: f(float64(i) * w), Text: list[i].Start.In(loc).Format(layout)})
 	}
 	return out
 }

@@ -914,7 +914,7 @@ func chart(id, alt string, list []Bar) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		for _, t := range ticks(list) {
+		for _, t := range ticks(ctx, list) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 83, "<text class=\"chart-tick\" x=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
