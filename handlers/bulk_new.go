@@ -3,7 +3,6 @@ package handlers
 import (
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,17 +17,26 @@ const recentJobs = 20
 // BulkNew is GET /bulk (operators): the form, pre-filled with the rooms
 // ticked on the room list (?room=a&room=b), and the recent jobs.
 func (h *Handlers) BulkNew(c echo.Context) error {
-	p := bulkview.NewProps{Layout: h.page(c, tr(c, "bulk.Title"), "bulk"), MaxRooms: bulk.MaxRooms, Inputs: bulkInputs(c.Request().Context(), rooms.Form{}, nil)}
-	p.RoomIDs = strings.Join(c.QueryParams()["room"], "\n")
-	if p.RoomIDs != "" {
-		p.RoomIDs += "\n"
-	}
-	recent, err := h.bulk(c).Recent(c.Request().Context(), recentJobs)
+	p, err := h.bulkPage(c, bulk.Input{Selected: c.QueryParams()["room"], Values: rooms.Form{}})
 	if err != nil {
 		return err
 	}
-	p.Recent = jobViews(c.Request().Context(), recent)
 	return render(c, http.StatusOK, bulkview.NewPage(p))
+}
+
+// bulkPage is the /bulk page with the form as in holds it, the app's
+// templates and the recent jobs.
+func (h *Handlers) bulkPage(c echo.Context, in bulk.Input) (bulkview.NewProps, error) {
+	ctx := c.Request().Context()
+	p := bulkview.NewProps{Layout: h.page(c, tr(c, "bulk.Title"), "bulk"), RoomIDs: in.RoomIDs, Selected: in.Selected,
+		MaxRooms: bulk.MaxRooms, Inputs: bulkInputs(ctx, in.Values, in.Change)}
+	recent, err := h.bulk(c).Recent(ctx, recentJobs)
+	if err != nil {
+		return p, err
+	}
+	p.Recent = jobViews(ctx, recent)
+	p.Templates, err = h.templateViews(c)
+	return p, err
 }
 
 // bulkInput reads the /bulk form (multipart, for the CSV file, or plain).
@@ -38,7 +46,7 @@ func bulkInput(c echo.Context) (bulk.Input, error) {
 		return bulk.Input{}, echo.NewHTTPError(http.StatusBadRequest, "The form could not be read (is the file over 2 MB?).")
 	}
 	values, _ := rooms.SplitForm(form)
-	in := bulk.Input{RoomIDs: form.Get("rooms"), Change: form["change"], Values: values}
+	in := bulk.Input{Selected: form["selected"], RoomIDs: form.Get("rooms"), Change: form["change"], Values: values}
 	if fh, err := c.FormFile("csv"); err == nil && fh.Size > 0 {
 		f, err := fh.Open()
 		if err != nil {
@@ -61,6 +69,9 @@ func (h *Handlers) bulkPreview(c echo.Context, in bulk.Input) (bulk.Plan, bulkvi
 	pv := previewView(c.Request().Context(), plan, probs)
 	pv.Estimate, pv.Rate, pv.Digest = h.bulk(c).Estimate(len(plan.Rows)), h.bulk(c).Rate(), plan.Digest()
 	h.bulkApproval(c, len(plan.Rows), &pv)
+	if !pv.Problems.Any() {
+		h.bulkCompare(c, plan, &pv)
+	}
 	return plan, pv
 }
 
@@ -74,12 +85,10 @@ func (h *Handlers) renderPreview(c echo.Context, status int, in bulk.Input, pv b
 	if isHTMX(c) {
 		return render(c, status, bulkview.Preview(pv))
 	}
-	p := bulkview.NewProps{Layout: h.page(c, tr(c, "bulk.Title"), "bulk"), RoomIDs: in.RoomIDs, MaxRooms: bulk.MaxRooms,
-		Inputs: bulkInputs(c.Request().Context(), in.Values, in.Change), Preview: &pv}
-	recent, err := h.bulk(c).Recent(c.Request().Context(), recentJobs)
+	p, err := h.bulkPage(c, in)
 	if err != nil {
 		return err
 	}
-	p.Recent = jobViews(c.Request().Context(), recent)
+	p.Preview = &pv
 	return render(c, status, bulkview.NewPage(p))
 }

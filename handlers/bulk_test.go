@@ -44,8 +44,10 @@ func TestRoomListLeadsToBulk(t *testing.T) {
 		t.Fatal("no selection checkboxes on the room list")
 	}
 	d = doc(t, op.Get("/bulk?room=live_1001&room=live_1002"))
-	if got := testid(d, "bulk-rooms").Text(); got != "live_1001\nlive_1002\n" {
-		t.Errorf("textarea %q", got)
+	var got []string
+	testid(d, "bulk-selected-room").Each(func(_ int, s *goquery.Selection) { got = append(got, s.AttrOr("value", "")) })
+	if strings.Join(got, ",") != "live_1001,live_1002" || testid(d, "bulk-rooms").Text() != "" {
+		t.Errorf("selected %q, textarea %q", got, testid(d, "bulk-rooms").Text())
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 func bulkInputs(ctx context.Context, values rooms.Form, ticked []string) []bulkview.Input {
 	out := make([]bulkview.Input, 0, len(rooms.Fields))
 	for _, name := range rooms.Fields {
-		in := bulkview.Input{Name: name, Label: fieldLabel(ctx, name), Value: values.Get(name)}
+		in := bulkview.Input{Name: name, Label: fieldLabel(ctx, name), Value: values.Get(name), Limit: rooms.Limit(name)}
 		for _, t := range ticked {
 			in.Ticked = in.Ticked || t == name
 		}
@@ -42,7 +42,7 @@ func settings(ctx context.Context, f rooms.Form) []bulkview.Setting {
 
 // previewView describes a plan, or what stops it from running.
 func previewView(ctx context.Context, plan bulk.Plan, probs bulk.Problems) bulkview.PreviewProps {
-	p := bulkview.PreviewProps{Rooms: len(plan.Rows), Source: plan.Source, Common: settings(ctx, plan.Common),
+	p := bulkview.PreviewProps{Rooms: len(plan.Rows), Source: plan.Source, From: bulkview.From(plan.From), Common: settings(ctx, plan.Common),
 		Problems: bulkview.Problems{More: probs.More}}
 	for _, g := range probs.General {
 		p.Problems.General = append(p.Problems.General, bulkText(ctx, g, 0))
@@ -69,9 +69,6 @@ func previewView(ctx context.Context, plan bulk.Plan, probs bulk.Problems) bulkv
 	}
 	for _, name := range plan.Columns() {
 		p.Columns = append(p.Columns, fieldLabel(ctx, name))
-	}
-	for _, r := range plan.Rows[:min(len(plan.Rows), 8)] {
-		p.Sample = append(p.Sample, bulkview.Row{RoomID: r.RoomID, Settings: settings(ctx, r.Fields)})
 	}
 	return p
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/catalogue"
+	"github.com/roomdesk/roomdesk/internal/changeset"
 	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/history"
 	"github.com/roomdesk/roomdesk/internal/labels"
@@ -51,10 +52,13 @@ type Deps struct {
 	History  *history.Service
 	Labels   *labels.Store     // names of category and ActivityStatus codes (issue 13)
 	Activity *activity.Service // the home page's summary of the audit log (issue 13)
-	Sessions sessions.Store    // cookie store; the session itself lives in the DB
-	Metrics  *metrics.Metrics
-	Logger   *slog.Logger
-	Demo     bool
+	// Templates are the bulk form's saved change sets (issue 13); nil:
+	// the bulk page offers none.
+	Templates *changeset.Store
+	Sessions  sessions.Store // cookie store; the session itself lives in the DB
+	Metrics   *metrics.Metrics
+	Logger    *slog.Logger
+	Demo      bool
 	// SSO is sign-in with the OpenID Connect provider; nil: not configured.
 	SSO *sso.Service
 	// LocalLogin is who may sign in with a local password.

@@ -71,6 +71,10 @@ func (h *Handlers) Register(e *echo.Echo) {
 		inEdit.POST("/bulk/:id/cancel", h.BulkCancel, h.jobInApp)
 		inEdit.POST("/bulk/:id/retry", h.BulkRetry, h.jobInApp)
 		inEdit.GET("/bulk/:id/results.csv", h.BulkResultsCSV, h.jobInApp)
+		// Bulk templates (issue 13): saved change sets of the app.
+		inEdit.POST("/bulk/templates", h.BulkTemplateSave, h.requireTemplates)
+		inEdit.POST("/bulk/templates/apply", h.BulkTemplateApply, h.requireTemplates)
+		inEdit.POST("/bulk/templates/:tid/delete", h.BulkTemplateDelete, h.requireTemplates)
 		// Change requests (issue 15): viewers see them, operators decide.
 		inView.GET("/requests", h.RequestsList)
 		inView.GET("/requests/:rid", h.RequestsShow)

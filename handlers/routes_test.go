@@ -91,14 +91,21 @@ var authorization = map[string]auth.Role{
 	"POST /apps/:app/bulk/:id/cancel":     auth.RoleOperator,
 	"POST /apps/:app/bulk/:id/retry":      auth.RoleOperator,
 	"GET /apps/:app/bulk/:id/results.csv": auth.RoleOperator,
-	"POST /admin/users/:id/app-role":      auth.RoleAdmin,
-	"GET /admin/users":                    auth.RoleAdmin,
-	"POST /admin/users":                   auth.RoleAdmin,
-	"POST /admin/users/:id/disable":       auth.RoleAdmin,
-	"POST /admin/users/:id/enable":        auth.RoleAdmin,
-	"POST /admin/users/:id/password":      auth.RoleAdmin,
-	"POST /admin/users/:id/sessions/end":  auth.RoleAdmin,
-	"POST /admin/users/:id/mfa/reset":     auth.RoleAdmin,
+	// Bulk templates (issue 13): operators save, apply and remove their own.
+	"POST /bulk/templates":                       auth.RoleOperator,
+	"POST /bulk/templates/apply":                 auth.RoleOperator,
+	"POST /bulk/templates/:tid/delete":           auth.RoleOperator,
+	"POST /apps/:app/bulk/templates":             auth.RoleOperator,
+	"POST /apps/:app/bulk/templates/apply":       auth.RoleOperator,
+	"POST /apps/:app/bulk/templates/:tid/delete": auth.RoleOperator,
+	"POST /admin/users/:id/app-role":             auth.RoleAdmin,
+	"GET /admin/users":                           auth.RoleAdmin,
+	"POST /admin/users":                          auth.RoleAdmin,
+	"POST /admin/users/:id/disable":              auth.RoleAdmin,
+	"POST /admin/users/:id/enable":               auth.RoleAdmin,
+	"POST /admin/users/:id/password":             auth.RoleAdmin,
+	"POST /admin/users/:id/sessions/end":         auth.RoleAdmin,
+	"POST /admin/users/:id/mfa/reset":            auth.RoleAdmin,
 
 	// Change requests and the approval policy (issue 15).
 	"GET /requests":                         auth.RoleViewer,
@@ -163,6 +170,7 @@ type walk struct {
 	victim auth.User // the user the /admin/users/:id routes act on
 	users  map[auth.Role]string
 	hook   int64 // a webhook (paused: the walk sends nothing anywhere)
+	tpl    int64 // a bulk template of the operator's
 	token  int64 // the victim's API token
 }
 
@@ -232,6 +240,12 @@ func newWalk(t *testing.T) *walk {
 		t.Fatal(err)
 	}
 	w.hook = hook.ID
+	tpl, err := env.Templates.Save(context.Background(), audit.Actor{Name: "otto", Role: string(auth.RoleOperator)}, env.Apps.Default().ID,
+		"walk", rooms.Form{rooms.FieldNotice: {"walk"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.tpl = tpl.ID
 	_, tok, err := env.Tokens.Create(context.Background(), audit.Actor{Name: "ada", Role: "admin"}, w.victim, "walk")
 	if err != nil {
 		t.Fatal(err)
@@ -279,6 +293,8 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 		id = strconv.FormatInt(w.job, 10)
 	case strings.HasPrefix(path, "/admin/users/:id"):
 		id = strconv.FormatInt(w.victim.ID, 10)
+	case strings.HasPrefix(rest, "/bulk/templates/:tid"):
+		path = strings.Replace(path, ":tid", strconv.FormatInt(w.tpl, 10), 1)
 	case strings.HasPrefix(rest, "/requests/:rid"):
 		path = strings.Replace(path, ":rid", strconv.FormatInt(w.req, 10), 1)
 	case strings.HasPrefix(rest, "/schedule/:sid"):
@@ -299,6 +315,10 @@ func (w *walk) target(t *testing.T, route string) (method, path string, form url
 		form = url.Values{"username": {"ada"}, "password": {apptest.Password}}
 	case "POST /rooms/:id":
 		form = resilience.EditForm(w.room, map[string]string{rooms.FieldRoomName: "hijacked"})
+	case "POST /bulk/templates":
+		form = url.Values{"template_name": {"hijacked"}, "change": {rooms.FieldRoomName}, rooms.FieldRoomName: {"hijacked"}}
+	case "POST /bulk/templates/apply":
+		form = url.Values{"template": {strconv.FormatInt(w.tpl, 10)}}
 	case "POST /bulk/preview", "POST /bulk":
 		form = url.Values{"rooms": {seedRoom}, "change": {rooms.FieldRoomName}, rooms.FieldRoomName: {"hijacked"}}
 	case "POST /admin/users":

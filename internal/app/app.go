@@ -24,6 +24,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/catalogue"
+	"github.com/roomdesk/roomdesk/internal/changeset"
 	"github.com/roomdesk/roomdesk/internal/config"
 	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/emulator"
@@ -55,6 +56,8 @@ type App struct {
 	// Catalogue is roomdesk's copy of every app's rooms (search), kept
 	// by the rooms services' reads and a sweep per app (catalogue.go).
 	Catalogue *catalogue.Store
+	// Templates are the bulk form's saved change sets, per app.
+	Templates *changeset.Store
 	Metrics   *metrics.Metrics
 	Handler   http.Handler
 	Emulator  *emulator.Emulator // demo mode only: the first (default) app's
@@ -166,6 +169,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 			App: ap.ID, DefaultApp: ap == a.Apps.Default()})
 	}
 	a.Bulk = a.Apps.Default().Bulk
+	a.Templates = changeset.New(a.DB, a.Audit, opts.Now)
 	a.startScheduleRunner(opts.Now)
 	a.shareQuota()
 	a.startBulkRunner()
@@ -191,7 +195,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 	h := handlers.New(handlers.Deps{
 		SSO: a.SSO, LocalLogin: cfg.LocalLogin,
 		Auth: a.Auth, Audit: a.Audit, Rooms: a.Rooms, Bulk: a.Bulk, Apps: a.Apps, Approvals: a.Approvals, History: a.History, Catalogue: a.Catalogue,
-		Labels: labels.New(a.DB, a.Audit, opts.Now), Activity: activity.New(a.DB),
+		Labels: labels.New(a.DB, a.Audit, opts.Now), Activity: activity.New(a.DB), Templates: a.Templates,
 		Schedule: a.Apps.Default().Schedule, Timezone: cfg.Timezone,
 		Sessions: store, Metrics: a.Metrics, Logger: a.Logger,
 		Demo: cfg.Demo(), SecureCookie: cfg.SecureCookie, RequireMFA: cfg.EffectiveMFA(),

@@ -65,9 +65,10 @@ const (
 	ActionSSORefused  = "auth.sso_refused" // a sign-in with the provider refused, with the reason
 	ActionUserSSORole = "user.sso_role"    // a role set by the provider's groups at sign-in
 	// Daily use (issue 13).
-	ActionLabelsUpdate = "labels.update" // a category or ActivityStatus code named, renamed or unnamed
-	ActionUserRole     = "user.role"     // a user's global role changed
-	ActionTemplateSave = "template.save" // a bulk change set saved (or removed) as a template
+	ActionLabelsUpdate   = "labels.update"   // a category or ActivityStatus code named, renamed or unnamed
+	ActionUserRole       = "user.role"       // a user's global role changed
+	ActionTemplateSave   = "template.save"   // a bulk change set saved as a template
+	ActionTemplateDelete = "template.delete" // a bulk template removed
 	// Notifications (issue 15): webhooks and the API tokens of /audit/stream.
 	ActionWebhookCreate = "webhook.create"
 	ActionWebhookUpdate = "webhook.update"

@@ -24,15 +24,19 @@ const maxLineErrors = 200
 
 // Input is what the operator submitted on /bulk.
 type Input struct {
-	// RoomIDs is the pasted list (and the rooms ticked on the room list):
-	// RoomIds separated by newlines or commas.
+	// Selected are the rooms ticked on the room list, one RoomId each.
+	Selected []string
+	// RoomIDs is the pasted list: RoomIds separated by newlines or commas.
 	RoomIDs string
 	// CSV is an uploaded file with a RoomId column and, optionally, columns
 	// named like the API fields holding per-room values.
 	CSV     []byte
 	CSVName string
 	// Change lists the fields the operator ticked "change this field" for;
-	// Values holds the form's inputs, named after the API fields.
+	// Values holds the form's inputs, named after the API fields. A
+	// closed-choice field (rooms.Choices: booleans, the seat mode) changes
+	// exactly when its value is not empty, ticked or not: the form's select
+	// starts at "no change" (""), which must never read as false.
 	Change []string
 	Values rooms.Form
 }
@@ -53,8 +57,17 @@ type Row struct {
 // Plan is a validated bulk edit, ready to become a job.
 type Plan struct {
 	Source string     // where the rooms came from, for the job list
+	From   From       // the same, counted, for pages to say in words
 	Common rooms.Form // the ticked fields and their values
 	Rows   []Row
+}
+
+// From says how many rooms of a plan came from where.
+type From struct {
+	Selected int    // ticked on the room list
+	Pasted   int    // the pasted list
+	CSV      int    // the uploaded file
+	CSVName  string // its name
 }
 
 // LineError is one bad line of the input.
@@ -97,7 +110,11 @@ func Parse(in Input) (Plan, Problems) {
 		ticked[f] = true
 	}
 	for _, f := range rooms.Fields {
-		if ticked[f] {
+		change := ticked[f]
+		if rooms.Choices(f) != nil { // "no change" is the empty choice, ticked or not
+			change = strings.TrimSpace(in.Values.Get(f)) != ""
+		}
+		if change {
 			common[f] = append([]string{}, in.Values[f]...)
 			if common[f] == nil {
 				common[f] = []string{""}
@@ -118,10 +135,17 @@ func Parse(in Input) (Plan, Problems) {
 	seen := map[string]int{} // RoomId → index in plan.Rows
 	var sources []string
 
+	if len(in.Selected) > 0 {
+		n := len(plan.Rows)
+		pasted(strings.Join(in.Selected, "\n"), srcSelected, common, &plan, &probs, seen)
+		plan.From.Selected = len(plan.Rows) - n
+		sources = append(sources, fmt.Sprintf("%d selected", plan.From.Selected))
+	}
 	if strings.TrimSpace(in.RoomIDs) != "" {
 		n := len(plan.Rows)
-		pasted(in.RoomIDs, common, &plan, &probs, seen)
-		sources = append(sources, fmt.Sprintf("%d pasted", len(plan.Rows)-n))
+		pasted(in.RoomIDs, srcPasted, common, &plan, &probs, seen)
+		plan.From.Pasted = len(plan.Rows) - n
+		sources = append(sources, fmt.Sprintf("%d pasted", plan.From.Pasted))
 	}
 	if len(bytes.TrimSpace(in.CSV)) > 0 {
 		n := len(plan.Rows)
@@ -130,6 +154,7 @@ func Parse(in Input) (Plan, Problems) {
 		if name == "" {
 			name = "CSV"
 		}
+		plan.From.CSV, plan.From.CSVName = len(plan.Rows)-n, name
 		sources = append(sources, fmt.Sprintf("%d from %s", len(plan.Rows)-n, name))
 	}
 	plan.Source = strings.Join(sources, ", ")
@@ -167,10 +192,10 @@ func anyRowFields(rows []Row) bool {
 // parsed: over MaxInputBytes, or more RoomIds (pasted items plus CSV lines
 // after the header) than MaxRooms.
 func tooBig(in Input) string {
-	if len(in.RoomIDs) > MaxInputBytes || len(in.CSV) > MaxInputBytes {
+	if len(in.RoomIDs) > MaxInputBytes || len(in.CSV) > MaxInputBytes || len(in.Selected) > MaxRooms {
 		return fmt.Sprintf("The list of rooms is over %d MB; split it into several jobs.", MaxInputBytes>>20)
 	}
-	n := countItems(in.RoomIDs)
+	n := countItems(in.RoomIDs) + len(in.Selected)
 	if lines := bytes.Count(in.CSV, []byte{'\n'}); len(bytes.TrimSpace(in.CSV)) > 0 {
 		n += lines // header excluded, last line without \n included
 	}
@@ -202,9 +227,15 @@ func countItems(text string) int {
 	return n
 }
 
-// pasted reads RoomIds separated by newlines or commas. A RoomId given
-// twice is one room.
-func pasted(text string, common rooms.Form, plan *Plan, probs *Problems, seen map[string]int) {
+// Where a line error's room came from (LineError.Source).
+const (
+	srcPasted   = "pasted list"
+	srcSelected = "selected rooms"
+)
+
+// pasted reads RoomIds separated by newlines or commas (src says which
+// list). A RoomId given twice is one room.
+func pasted(text, src string, common rooms.Form, plan *Plan, probs *Problems, seen map[string]int) {
 	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
 		for _, id := range strings.Split(line, ",") {
 			id = strings.TrimSpace(id)
@@ -212,7 +243,7 @@ func pasted(text string, common rooms.Form, plan *Plan, probs *Problems, seen ma
 				continue
 			}
 			if msg := rooms.ValidateRoomID(id); msg != "" {
-				probs.line(LineError{Source: "pasted list", Line: i + 1, RoomID: clip(id), Message: msg})
+				probs.line(LineError{Source: src, Line: i + 1, RoomID: clip(id), Message: msg})
 				continue
 			}
 			if _, dup := seen[id]; dup {
@@ -220,7 +251,7 @@ func pasted(text string, common rooms.Form, plan *Plan, probs *Problems, seen ma
 			}
 			seen[id] = len(plan.Rows)
 			// One map shared by every pasted row: nothing writes to it.
-			plan.Rows = append(plan.Rows, Row{Line: i + 1, RoomID: id, Fields: common, src: "pasted list"})
+			plan.Rows = append(plan.Rows, Row{Line: i + 1, RoomID: id, Fields: common, src: src})
 		}
 	}
 }

@@ -295,6 +295,35 @@ func (s *Store) Get(ctx context.Context, app, roomID string) (Room, bool, error)
 	return list[0], true, nil
 }
 
+// GetMany returns the entries of the rooms that are catalogued, by RoomId
+// (the bulk preview's "current" values; at most a few hundred ids).
+func (s *Store) GetMany(ctx context.Context, app string, ids []string) (map[string]Room, error) {
+	s.Flush()
+	out := make(map[string]Room, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)] // well under either dialect's bound on parameters
+		ids = ids[len(chunk):]
+		args := []any{app}
+		marks := make([]string, len(chunk))
+		for i, id := range chunk {
+			args = append(args, id)
+			marks[i] = "$" + strconv.Itoa(i+2)
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT `+roomCols+` FROM catalogue_rooms c WHERE c.app = $1 AND c.room_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("catalogue: get many: %w", err)
+		}
+		list, err := scanRooms(rows, app)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range list {
+			out[r.RoomId] = r
+		}
+	}
+	return out, nil
+}
+
 const roomCols = `c.room, c.presence, c.seen_at_us, c.seen_how, c.detail_at_us, c.view_count, c.name_fold, c.create_time, c.room_id`
 
 // sortKeys are a row's values the keyset cursor needs.

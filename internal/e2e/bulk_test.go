@@ -100,7 +100,12 @@ func TestBulkFromRoomList(t *testing.T) {
 	second := must1(boxes.Nth(1).GetAttribute("value"))
 	p.must(p.byTestID("bulk-selected").Click())
 	p.must(p.WaitForURL("**/bulk?room=*"))
-	p.must(p.expect(p.byTestID("bulk-rooms")).ToHaveValue(first + "\n" + second + "\n"))
+	selected := p.byTestID("bulk-selected-room")
+	p.must(p.expect(selected).ToHaveCount(2))
+	p.must(p.expect(selected.Nth(0)).ToHaveValue(first))
+	p.must(p.expect(selected.Nth(1)).ToHaveValue(second))
+	p.must(p.expect(p.byTestID("bulk-selected-rooms")).ToContainText("2 selected rooms"))
+	p.must(p.expect(p.byTestID("bulk-rooms")).ToHaveValue(""))
 }
 
 func must1[T any](v T, err error) T {

@@ -37,7 +37,7 @@ var table = []field{
 		read:  func(r tencent.RoomInfo) int { return r.MaxMemberCount },
 		set:   func(r *tencent.RoomInfo, v int) { r.MaxMemberCount = v },
 		slot:  func(u *tencent.RoomUpdate) **int { return &u.MaxMemberCount }}.field(),
-	spec[bool]{name: FieldIsMessageDisabled, label: "Mute chat",
+	spec[bool]{name: FieldIsMessageDisabled, label: "Mute chat", choices: yesNo,
 		parse: one(parseBoolField),
 		read:  func(r tencent.RoomInfo) bool { return bool(r.IsMessageDisabled) },
 		set:   func(r *tencent.RoomInfo, v bool) { r.IsMessageDisabled = tencent.FlexBool(v) },
@@ -58,16 +58,17 @@ var table = []field{
 		read:  func(r tencent.RoomInfo) int { return r.ActivityStatus },
 		set:   func(r *tencent.RoomInfo, v int) { r.ActivityStatus = v },
 		slot:  func(u *tencent.RoomUpdate) **int { return &u.ActivityStatus }}.field(),
-	spec[bool]{name: FieldIsPublicVisible, label: "Listed publicly",
+	spec[bool]{name: FieldIsPublicVisible, label: "Listed publicly", choices: yesNo,
 		parse: one(parseBoolField),
 		read:  func(r tencent.RoomInfo) bool { return r.IsPublicVisible },
 		set:   func(r *tencent.RoomInfo, v bool) { r.IsPublicVisible = v },
 		slot:  func(u *tencent.RoomUpdate) **bool { return &u.IsPublicVisible }}.field(),
 	spec[string]{name: FieldTakeSeatMode, label: "Seat mode",
-		parse: one(parseSeatMode),
-		read:  func(r tencent.RoomInfo) string { return string(r.TakeSeatMode) },
-		set:   func(r *tencent.RoomInfo, v string) { r.TakeSeatMode = tencent.SeatMode(v) },
-		slot:  func(u *tencent.RoomUpdate) **string { return &u.TakeSeatMode }}.field(),
+		choices: []string{string(tencent.SeatFreeToTake), string(tencent.SeatApplyToTake)},
+		parse:   one(parseSeatMode),
+		read:    func(r tencent.RoomInfo) string { return string(r.TakeSeatMode) },
+		set:     func(r *tencent.RoomInfo, v string) { r.TakeSeatMode = tencent.SeatMode(v) },
+		slot:    func(u *tencent.RoomUpdate) **string { return &u.TakeSeatMode }}.field(),
 	spec[string]{name: FieldNotice, label: "Notice", limit: MaxNoticeBytes,
 		parse: one(func(s string) (string, Problem) { return parseText(s, FieldNotice, "Notice", MaxNoticeBytes, true) }),
 		read:  func(r tencent.RoomInfo) string { return r.Notice },
@@ -89,6 +90,7 @@ var Fields = func() []string {
 type spec[T any] struct {
 	name, label string
 	limit       int                              // bytes, for a text field's counter; 0 if none
+	choices     []string                         // the values of a closed choice (a select), in order; nil if any text
 	parse       func(vals []string) (T, Problem) // the rule: the value, or why the input is wrong
 	read        func(r tencent.RoomInfo) T       // the value as Tencent holds it
 	set         func(r *tencent.RoomInfo, v T)   // the room after Tencent applied v
@@ -99,6 +101,7 @@ type spec[T any] struct {
 type field struct {
 	name, label string
 	limit       int
+	choices     []string
 	parse       func(vals []string) (any, Problem)
 	read        func(r tencent.RoomInfo) any
 	put         func(u *tencent.RoomUpdate, v any)              // v from parse
@@ -106,7 +109,7 @@ type field struct {
 }
 
 func (s spec[T]) field() field {
-	return field{name: s.name, label: s.label, limit: s.limit,
+	return field{name: s.name, label: s.label, limit: s.limit, choices: s.choices,
 		parse: func(vals []string) (any, Problem) {
 			v, p := s.parse(vals)
 			if !p.OK() {
@@ -155,6 +158,17 @@ func Label(name string) string {
 func Limit(name string) int {
 	f, _ := lookup(name)
 	return f.limit
+}
+
+// yesNo are a boolean field's choices.
+var yesNo = []string{"true", "false"}
+
+// Choices are the values a closed-choice field takes (a boolean's "true"
+// and "false", the seat modes), nil for a field that takes any text. The
+// bulk form offers these as a select with "no change" first.
+func Choices(name string) []string {
+	f, _ := lookup(name)
+	return f.choices
 }
 
 // formValues is a parsed or read value as form inputs hold it.

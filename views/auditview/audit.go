@@ -139,6 +139,7 @@ var Actions = []Action{
 	{audit.ActionLabelsUpdate, "Code names changed"},
 	{audit.ActionUserRole, "User role changed"},
 	{audit.ActionTemplateSave, "Bulk template saved"},
+	{audit.ActionTemplateDelete, "Bulk template removed"},
 	{audit.ActionWebhookCreate, "Webhook added"},
 	{audit.ActionWebhookUpdate, "Webhook changed"},
 	{audit.ActionWebhookDelete, "Webhook deleted"},

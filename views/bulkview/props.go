@@ -19,12 +19,14 @@ import (
 
 // NewProps fills GET /bulk (and the preview's full-page fallback).
 type NewProps struct {
-	Layout   layout.Props
-	RoomIDs  string  // the pasted list, or the rooms ticked on the room list
-	MaxRooms int     // how many rooms a job takes
-	Inputs   []Input // one per editable field, in form order
-	Recent   []Job
-	Preview  *PreviewProps
+	Layout    layout.Props
+	RoomIDs   string   // the pasted list
+	Selected  []string // the rooms ticked on the room list
+	MaxRooms  int      // how many rooms a job takes
+	Inputs    []Input  // one per editable field, in form order
+	Recent    []Job
+	Preview   *PreviewProps
+	Templates Templates
 }
 
 // Input is one field of the changes form.
@@ -33,6 +35,7 @@ type Input struct {
 	Ticked      bool     // "change this field"
 	Value       string   // what the input shows
 	Slots       []string // Category: one value per box
+	Limit       int      // a text field's byte limit (Notice's counter)
 }
 
 // Input returns the named field's input; the zero Input when there is none.
@@ -56,13 +59,17 @@ type PreviewProps struct {
 	Notice   string // e.g. "the form changed since the preview"
 	Problems Problems
 	Rooms    int    // how many rooms the plan updates
-	Source   string // where they came from
+	Source   string // where they came from, as the job records it
+	From     From   // the same, counted, for the page to say in words
 	Common   []Setting
 	Columns  []string // labels of the fields the CSV sets per room
-	Sample   []Row    // the first rooms, for a glance
-	Estimate time.Duration
-	Rate     float64
-	Digest   string
+	// Compare lays the first rooms' new values beside the catalogue's
+	// current ones; CompareMore rooms are left out.
+	Compare     []RoomNow
+	CompareMore int
+	Estimate    time.Duration
+	Rate        float64
+	Digest      string
 	// Approval: the app's policy wants a second person for a job of this
 	// many rooms (more than ApprovalAbove), so starting it creates a
 	// change request, with Reason (and ReasonError when it is missing).
@@ -73,10 +80,28 @@ type PreviewProps struct {
 	Schedule      Schedule // "start later instead"
 }
 
-// Row is one room of a plan.
-type Row struct {
-	RoomID   string
-	Settings []Setting
+// From says how many rooms came from where.
+type From struct {
+	Selected, Pasted, CSV int
+	CSVName               string
+}
+
+// RoomNow is one room of the preview, field by field.
+type RoomNow struct {
+	RoomID    string
+	Catalogue bool // the catalogue holds the room
+	Fields    []FieldNow
+}
+
+// FieldNow is one field of one room: what the catalogue holds, when it was
+// seen, and what the job sets.
+type FieldNow struct {
+	Setting               // the new value(s)
+	Current []string      // the catalogue's value; meaningful when Known
+	Known   bool          // the catalogue knows this field of the room
+	Age     time.Duration // how long ago Current was seen
+	AsOf    time.Time
+	Same    bool // the room already has the new value
 }
 
 // Problems is everything that stops a plan from running.
@@ -205,6 +230,26 @@ func shownValue(ctx context.Context, s Setting) string {
 	return components.ValueText(ctx, s.Field, strings.Join(kept, ", "))
 }
 
+// fromText says where the rooms came from: "2 selected rooms, 3 pasted".
+func fromText(ctx context.Context, f From) string {
+	var parts []string
+	if f.Selected > 0 {
+		parts = append(parts, i18n.Tn(ctx, "bulk.FromSelected", f.Selected, nil))
+	}
+	if f.Pasted > 0 {
+		parts = append(parts, i18n.Tn(ctx, "bulk.FromPasted", f.Pasted, nil))
+	}
+	if f.CSV > 0 {
+		parts = append(parts, i18n.Tn(ctx, "bulk.FromCSV", f.CSV, map[string]any{"Name": f.CSVName}))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// currentValue is the catalogue's value of a field in words.
+func currentValue(ctx context.Context, f FieldNow) string {
+	return shownValue(ctx, Setting{Field: f.Field, Values: f.Current})
+}
+
 func summary(ctx context.Context, settings []Setting) string {
 	if len(settings) == 0 {
 		return i18n.T(ctx, "bulk.PerRoomValues")
@@ -240,6 +285,8 @@ func statusText(ctx context.Context, status string) string {
 func rate(r float64) string { return strconv.FormatFloat(r, 'f', 1, 64) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func boolAttr(b bool) string { return strconv.FormatBool(b) }
 
 // auditJobURL is the audit log filtered to a job's entries.
 func auditJobURL(key string) string { return "/audit?" + url.Values{"job": {key}}.Encode() }
