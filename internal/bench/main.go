@@ -33,12 +33,14 @@ type row struct {
 }
 
 type bench struct {
-	rows      []row
-	notes     []string
-	rowsAudit int
-	loadFor   time.Duration
-	cpuprof   string
-	pgURL     string
+	rows       []row
+	notes      []string
+	rowsAudit  int
+	loadFor    time.Duration
+	cpuprof    string
+	keepAudit  bool
+	exportOnly bool
+	pgURL      string
 }
 
 func (b *bench) add(r row) {
@@ -67,12 +69,14 @@ func main() {
 	rows := flag.Int("rows", 1_000_000, "audit rows for the list and export figures")
 	load := flag.Duration("load", 60*time.Second, "how long the 50-operator load runs")
 	prof := flag.String("cpuprofile-dir", "", "write a CPU profile per section here")
+	keep := flag.Bool("keep-audit", false, "audit section: load its rows into a database named after -rows that is kept (in $TMPDIR, and on PostgreSQL) and reused by the next run with -keep-audit")
+	exportOnly := flag.Bool("export-only", false, "audit section: the CSV export figures only (no list figures, no chain check)")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	b := &bench{rowsAudit: *rows, loadFor: *load, cpuprof: *prof, pgURL: os.Getenv("ROOMDESK_TEST_DATABASE_URL")}
+	b := &bench{rowsAudit: *rows, loadFor: *load, cpuprof: *prof, keepAudit: *keep, exportOnly: *exportOnly, pgURL: os.Getenv("ROOMDESK_TEST_DATABASE_URL")}
 	started := time.Now()
 	sections := []struct {
 		name string
