@@ -73,7 +73,7 @@ var (
 
 // Write writes one record (the first call after the header row).
 func (c *rawCSV) Write(r *RawRecord) error {
-	out, detail := &r.Own, r.Detail
+	out, detail := &r.Own, r.Own.Detail
 	if r.Result != nil {
 		out = r.Result
 		if len(out.Detail) > 0 { // csvRow: TrimPrefix(detail+"; "+result's, "; ")

@@ -7,20 +7,37 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/db"
 )
 
 var _ audit.RawExporter = (*Store)(nil)
 
 // rawColumns are the columns the CSV export reads from a record's row,
 // with each name prefixed by p: all but the request and response bodies
-// and prev_hash, which it does not show and which are most of a row's bytes.
-func rawColumns(p string) string {
-	return p + "seq, " + p + "at_us, " + p + "kind, COALESCE(" + p + "intent_seq, 0), " +
-		p + "actor, " + p + "actor_role, " + p + "action, " + p + "room_id, " + p + "client_ip, " +
-		p + "user_agent, " + p + "job_id, " + p + "app, " + p + "hash, " + p + "changes, " +
-		p + "detail, " + outcomeColumns(p)
+// and prev_hash, which it does not show and which are most of a row's
+// bytes. With onlyOutcome, a result row gives NULL for all but its kind,
+// intent_seq and outcome columns, the only ones the export uses from it:
+// a NULL costs the driver no string.
+func rawColumns(p string, onlyOutcome bool) string {
+	var b strings.Builder
+	for i, c := range []string{"seq", "at_us", "kind", "intent_seq", "actor", "actor_role", "action", "room_id",
+		"client_ip", "user_agent", "job_id", "app", "hash", "changes"} {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		switch {
+		case c == "intent_seq":
+			b.WriteString("COALESCE(" + p + c + ", 0)")
+		case onlyOutcome && c != "seq" && c != "kind":
+			b.WriteString("CASE WHEN " + p + "kind = 'result' THEN NULL ELSE " + p + c + " END")
+		default:
+			b.WriteString(p + c)
+		}
+	}
+	return b.String() + ", " + outcomeColumns(p)
 }
 
 // outcomeColumns are a row's RawOutcome.
@@ -30,10 +47,11 @@ func outcomeColumns(p string) string {
 }
 
 // PairedExportQuery is the query a whole-log CSV export streams (see
-// exportPaired): make bench has the database's own CSV dump run the same
-// query, so the two read the same rows.
+// exportPaired), with the columns apart: make bench has the database's own
+// CSV dump run it, so the two read the same rows and columns. (On SQLite
+// the export reads the text columns packed into one, packedColumns.)
 func PairedExportQuery() string {
-	return "SELECT " + rawColumns("") + " FROM audit_log ORDER BY seq DESC"
+	return "SELECT " + rawColumns("", true) + " FROM audit_log ORDER BY seq DESC"
 }
 
 // maxHeld bounds the results an export holds while it waits for their
@@ -78,7 +96,7 @@ func newRawScanner() *rawScanner {
 		(*sql.RawBytes)(&r.Actor), (*sql.RawBytes)(&r.ActorRole), (*sql.RawBytes)(&r.Action),
 		(*sql.RawBytes)(&r.RoomID), (*sql.RawBytes)(&r.ClientIP), (*sql.RawBytes)(&r.UserAgent),
 		(*sql.RawBytes)(&r.JobID), (*sql.RawBytes)(&r.App), (*sql.RawBytes)(&r.Hash),
-		(*sql.RawBytes)(&r.Changes), (*sql.RawBytes)(&r.Detail)}
+		(*sql.RawBytes)(&r.Changes)}
 	sc.dest = append(sc.dest, outcomeDest(&r.Own, &sc.oi)...)
 	return sc
 }
@@ -144,15 +162,14 @@ func toInt(v any) (int64, error) {
 }
 
 // exportPaired streams the records of the seq range [lo, hi) from one scan
-// of audit_log, newest first. A result row comes after its intent, so going
-// backwards it is met first: it is copied and held until its intent
-// arrives. An intent with no held result has none in the scan's snapshot
-// when the range reaches the head and nothing was let go; otherwise (a
-// result written after hi, a result not held because maxHeld were) its
-// result is looked up by the intent_seq index. Results of intents before
-// lo belong to records outside the range and are skipped.
+// of audit_log, newest first (see pairer). On SQLite each row's text
+// columns come packed into one (exportpacked.go).
 func (s *Store) exportPaired(ctx context.Context, lo, hi int64, fn func(*audit.RawRecord) error) error {
-	q := "SELECT " + rawColumns("") + " FROM audit_log"
+	packed := s.db.Dialect == db.SQLite
+	q := "SELECT " + rawColumns("", true) + " FROM audit_log"
+	if packed {
+		q = "SELECT " + packedColumns + " FROM audit_log"
+	}
 	var args []any
 	switch { // bounds only when they bound something (see whereInline)
 	case lo > 1 && hi < math.MaxInt64:
@@ -168,56 +185,93 @@ func (s *Store) exportPaired(ctx context.Context, lo, hi int64, fn func(*audit.R
 	}
 	defer rows.Close()
 	sc := newRawScanner()
-	held := map[int64]*audit.RawOutcome{}
-	var free []*audit.RawOutcome
-	lookup := hi < math.MaxInt64 // results after hi are not scanned
-	var looked audit.RawOutcome
+	var pk packedScanner
+	p := pairer{s: s, lo: lo, lookup: hi < math.MaxInt64, held: map[int64]*audit.RawOutcome{}, fn: fn}
 	for rows.Next() {
-		if err := sc.scan(rows); err != nil {
-			return err
-		}
-		r := &sc.rec
-		switch string(r.Kind) {
-		case string(audit.KindResult):
-			if sc.intentSeq < lo {
-				continue
+		if !packed {
+			if err := sc.scan(rows); err != nil {
+				return err
 			}
-			if len(held) >= maxHeld {
-				lookup = true
-				continue
+			if err := p.take(ctx, &sc.rec, sc.intentSeq); err != nil {
+				return err
 			}
-			var o *audit.RawOutcome
-			if n := len(free); n > 0 {
-				o, free = free[n-1], free[:n-1]
-			} else {
-				o = &audit.RawOutcome{}
-			}
-			copyOutcome(o, &r.Own)
-			held[sc.intentSeq] = o
 			continue
-		case string(audit.KindIntent):
-			r.Result = held[r.Seq]
-			if r.Result != nil {
-				delete(held, r.Seq)
-				free = append(free, r.Result)
-			} else if lookup {
-				found, err := s.resultOf(ctx, r.Seq, &looked)
-				if err != nil {
-					return err
-				}
-				if found {
-					r.Result = &looked
-				}
-			}
-		default:
-			r.Result = nil
 		}
-		if err := fn(r); err != nil {
+		ok, err := pk.scan(rows)
+		if err != nil {
 			return err
 		}
-		r.Result = nil
+		if !ok { // a NUL in a column (never appended): read the row as columns
+			err = s.rowAlone(ctx, pk.rec.Seq, func(r *audit.RawRecord, intentSeq int64) error {
+				return p.take(ctx, r, intentSeq)
+			})
+		} else {
+			err = p.take(ctx, &pk.rec, pk.intentSeq)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return rows.Err()
+}
+
+// pairer turns the rows of a backward scan into records. A result row
+// comes after its intent, so going backwards it is met first: it is copied
+// and held until its intent arrives. An intent with no held result has
+// none in the scan's snapshot when the range reaches the head and nothing
+// was let go; otherwise (a result written after hi, a result not held
+// because maxHeld were) its result is looked up by the intent_seq index.
+// Results of intents before lo belong to records outside the range and are
+// skipped.
+type pairer struct {
+	s      *Store
+	lo     int64
+	lookup bool
+	held   map[int64]*audit.RawOutcome
+	free   []*audit.RawOutcome
+	looked audit.RawOutcome
+	fn     func(*audit.RawRecord) error
+}
+
+func (p *pairer) take(ctx context.Context, r *audit.RawRecord, intentSeq int64) error {
+	switch string(r.Kind) {
+	case string(audit.KindResult):
+		if intentSeq < p.lo {
+			return nil
+		}
+		if len(p.held) >= maxHeld {
+			p.lookup = true
+			return nil
+		}
+		var o *audit.RawOutcome
+		if n := len(p.free); n > 0 {
+			o, p.free = p.free[n-1], p.free[:n-1]
+		} else {
+			o = &audit.RawOutcome{}
+		}
+		copyOutcome(o, &r.Own)
+		p.held[intentSeq] = o
+		return nil
+	case string(audit.KindIntent):
+		r.Result = p.held[r.Seq]
+		if r.Result != nil {
+			delete(p.held, r.Seq)
+			p.free = append(p.free, r.Result)
+		} else if p.lookup {
+			found, err := p.s.resultOf(ctx, r.Seq, &p.looked)
+			if err != nil {
+				return err
+			}
+			if found {
+				r.Result = &p.looked
+			}
+		}
+	default:
+		r.Result = nil
+	}
+	err := p.fn(r)
+	r.Result = nil
+	return err
 }
 
 // copyOutcome copies src into dst, reusing dst's buffers: src's bytes are
@@ -260,7 +314,7 @@ func outcomeDestCopy(o *audit.RawOutcome, ints *[3]any) []any {
 // exportJoined streams the records matching f through the record join.
 func (s *Store) exportJoined(ctx context.Context, f audit.Filter, lo, hi int64, fn func(*audit.RawRecord) error) error {
 	cond, args := whereInline(f, lo, hi, true)
-	q := "SELECT " + rawColumns("i.") + ", r.seq, " + outcomeColumns("r.") +
+	q := "SELECT " + rawColumns("i.", false) + ", r.seq, " + outcomeColumns("r.") +
 		" FROM audit_log i LEFT JOIN audit_log r ON r.intent_seq = i.seq WHERE i.kind <> 'result'" +
 		cond + " ORDER BY i.seq DESC"
 	rows, err := s.db.QueryContext(ctx, q, args...)

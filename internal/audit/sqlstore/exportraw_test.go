@@ -9,6 +9,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
+	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/db/dbtest"
 )
 
@@ -92,9 +93,22 @@ func mixedLog(t *testing.T, s *sqlstore.Store) time.Time {
 func TestExportRawSameBytes(t *testing.T) {
 	for _, d := range dbtest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
-			s := sqlstore.New(dbtest.Open(t, d))
+			conn := dbtest.Open(t, d)
+			s := sqlstore.New(conn)
 			mid := mixedLog(t, s)
 			ctx := context.Background()
+			if d == db.SQLite {
+				// A row written by hand with a NUL, which Append never
+				// stores: SQLite's packed read must fall back for it.
+				var head int64
+				if err := conn.QueryRowContext(ctx, "SELECT MAX(seq) FROM audit_log").Scan(&head); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := conn.ExecContext(ctx, `INSERT INTO audit_log (seq, at_us, kind, actor, detail, outcome, prev_hash, hash)
+					VALUES ($1, $2, 'event', $3, $4, 'ok', 'x', 'y')`, head+1, mid.Add(time.Hour).UnixMicro(), "nul\x00actor", "=d\x00"); err != nil {
+					t.Fatal(err)
+				}
+			}
 			filters := map[string]audit.Filter{
 				"all":        {},
 				"from":       {From: mid},
@@ -122,8 +136,8 @@ func TestExportRawSameBytes(t *testing.T) {
 				if !bytes.Equal(old.Bytes(), fast.Bytes()) {
 					t.Errorf("%s: %d records, bytes differ:\nold  %q\nfast %q", name, n, old.String(), fast.String())
 				}
-				if name == "all" && n != 100 {
-					t.Errorf("all: %d records, the log has 100", n)
+				if want := map[db.Dialect]int{db.SQLite: 101, db.Postgres: 100}[d]; name == "all" && n != want {
+					t.Errorf("all: %d records, the log has %d", n, want)
 				}
 			}
 			for name, f := range filters {
