@@ -40,6 +40,7 @@ type bench struct {
 	cpuprof    string
 	keepAudit  bool
 	exportOnly bool
+	ownOnly    bool
 	pgURL      string
 }
 
@@ -71,12 +72,13 @@ func main() {
 	prof := flag.String("cpuprofile-dir", "", "write a CPU profile per section here")
 	keep := flag.Bool("keep-audit", false, "audit section: load its rows into a database named after -rows that is kept (in $TMPDIR, and on PostgreSQL) and reused by the next run with -keep-audit")
 	exportOnly := flag.Bool("export-only", false, "audit section: the CSV export figures only (no list figures, no chain check)")
+	ownOnly := flag.Bool("own-only", false, "edit section: roomdesk's own time per edit only (no 20 ms rounds)")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	b := &bench{rowsAudit: *rows, loadFor: *load, cpuprof: *prof, keepAudit: *keep, exportOnly: *exportOnly, pgURL: os.Getenv("ROOMDESK_TEST_DATABASE_URL")}
+	b := &bench{rowsAudit: *rows, loadFor: *load, cpuprof: *prof, keepAudit: *keep, exportOnly: *exportOnly, ownOnly: *ownOnly, pgURL: os.Getenv("ROOMDESK_TEST_DATABASE_URL")}
 	started := time.Now()
 	sections := []struct {
 		name string
