@@ -20,7 +20,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"modernc.org/sqlite"               // registers "sqlite"
 )
 
 // Dialect names the SQL flavour behind a DB.
@@ -112,10 +112,17 @@ func open(opts Options) (*DB, error) {
 	if err := ownerOnly(path); err != nil {
 		return nil, fmt.Errorf("db: %w", err)
 	}
-	sdb, err := sql.Open("sqlite", SQLiteDSN(path))
+	sdb, err := sql.Open("sqlite", SQLiteDSN(path)) // opens nothing yet: it gives the driver
 	if err != nil {
 		return nil, fmt.Errorf("db: %w", err)
 	}
+	drv, ok := sdb.Driver().(*sqlite.Driver)
+	sdb.Close()
+	if !ok {
+		return nil, fmt.Errorf("db: the \"sqlite\" driver is %T, not modernc's", sdb.Driver())
+	}
+	// Connections that keep their prepared statements (stmtcache.go).
+	sdb = sql.OpenDB(sqliteConnector{dsn: SQLiteDSN(path), drv: drv})
 	// WAL lets readers run beside the one writer; immediate transactions take
 	// the write lock up front so two appenders never deadlock on upgrade.
 	sdb.SetMaxOpenConns(8)
