@@ -213,8 +213,11 @@ func TestSweepResumesWhereItStopped(t *testing.T) {
 
 // heldTimer is the client's pacing timer: a long wait (get_room_list's,
 // below) is held until the test releases it, and is announced on held;
-// the short waits of get/update at 197/s pass at once. So a sweep parks
-// on its second page while the test edits, with no clock involved.
+// the short waits of get/update at 197/s take their real time. So a sweep
+// parks on its second page while the test edits. (Passed at once, short
+// waits let the limiter's reservations run ahead of the clock: after about
+// ten get_room_info faster than 197/s, the next wait passed 50 ms, was held,
+// and the test hung; faster edits made it likelier.)
 type heldTimer struct {
 	held    chan time.Duration
 	release chan time.Time
@@ -222,9 +225,7 @@ type heldTimer struct {
 
 func (h *heldTimer) After(d time.Duration) <-chan time.Time {
 	if d < 50*time.Millisecond {
-		c := make(chan time.Time, 1)
-		c <- time.Time{}
-		return c
+		return time.After(d)
 	}
 	h.held <- d
 	return h.release
