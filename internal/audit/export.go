@@ -228,6 +228,9 @@ func Export(ctx context.Context, store Store, f Filter, format string, w io.Writ
 	var rw RecordWriter
 	switch format {
 	case "csv":
+		if rx, ok := store.(RawExporter); ok {
+			return exportRawCSV(ctx, rx, f, w, flush)
+		}
 		rw = NewCSVWriter(w)
 	case "jsonl":
 		rw = NewJSONLWriter(w)
@@ -250,6 +253,33 @@ func Export(ctx context.Context, store Store, f Filter, format string, w io.Writ
 	})
 	if err == nil {
 		err = rw.Flush()
+	}
+	if err != nil {
+		return n, fmt.Errorf("audit export: %w", err)
+	}
+	return n, nil
+}
+
+// exportRawCSV is Export's CSV from a RawExporter: the same bytes as
+// CSVWriter's, a record at a time.
+func exportRawCSV(ctx context.Context, rx RawExporter, f Filter, w io.Writer, flush func()) (int, error) {
+	c := newRawCSV(w)
+	n := 0
+	err := rx.ExportRaw(ctx, f, func(r *RawRecord) error {
+		if err := c.Write(r); err != nil {
+			return err
+		}
+		n++
+		if flush != nil && n%flushEvery == 0 {
+			if err := c.Flush(); err != nil {
+				return err
+			}
+			flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = c.Flush()
 	}
 	if err != nil {
 		return n, fmt.Errorf("audit export: %w", err)

@@ -111,9 +111,7 @@ func (s *Service) Session(ctx context.Context, rawID string) (User, SessionInfo,
 	var info SessionInfo
 	var created, lastSeen, expires int64
 	var revoked sql.NullInt64
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+prefixed("u.")+`, s.created_at_us, s.last_seen_us,
-		s.expires_at_us, s.revoked_at_us, s.ip, s.user_agent, s.stage
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`, id),
+	u, err := scanUser(s.db.QueryRowContext(ctx, sessionQuery, id),
 		&created, &lastSeen, &expires, &revoked, &info.IP, &info.UserAgent, &info.Stage)
 	if errors.Is(err, ErrNotFound) {
 		return User{}, SessionInfo{}, fmt.Errorf("%w: unknown id", ErrNoSession)
@@ -206,6 +204,12 @@ func (s *Service) endUserSessions(ctx context.Context, userID int64) (int64, err
 	}
 	return res.RowsAffected()
 }
+
+// sessionQuery is Session's lookup, built once: every request runs it, and
+// the same text lets SQLite run its prepared statement again.
+var sessionQuery = `SELECT ` + prefixed("u.") + `, s.created_at_us, s.last_seen_us,
+		s.expires_at_us, s.revoked_at_us, s.ip, s.user_agent, s.stage
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`
 
 func prefixed(p string) string {
 	return p + "id, " + p + "username, " + p + "role, " + p + "disabled, " + p + "created_at_us, " +

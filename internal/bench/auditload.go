@@ -36,10 +36,28 @@ type tmpDB struct {
 }
 
 func openTemp(ctx context.Context, d db.Dialect, pgURL string) (*tmpDB, error) {
+	return openDB(ctx, d, pgURL, "")
+}
+
+// openDB opens a fresh database, or with keep set the database of that
+// name, created if missing and left in place by drop (the audit section's
+// -keep-audit: a 1,000,000-row load takes minutes, so runs can share one).
+func openDB(ctx context.Context, d db.Dialect, pgURL, keep string) (*tmpDB, error) {
 	if d == db.SQLite {
 		dir, err := os.MkdirTemp("", "roomdesk-bench-audit-")
+		if keep != "" {
+			dir = filepath.Join(os.TempDir(), keep)
+			err = os.MkdirAll(dir, 0o700)
+		}
 		if err != nil {
 			return nil, err
+		}
+		if keep != "" {
+			conn, err := db.Open(ctx, db.Options{DataDir: dir})
+			if err != nil {
+				return nil, err
+			}
+			return &tmpDB{DB: conn, path: filepath.Join(dir, "roomdesk.db"), drop: func() { conn.Close() }}, nil
 		}
 		conn, err := db.Open(ctx, db.Options{DataDir: dir})
 		if err != nil {
@@ -55,9 +73,19 @@ func openTemp(ctx context.Context, d db.Dialect, pgURL string) (*tmpDB, error) {
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "roomdesk_bench_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
-		return nil, err
+	exists := false
+	if keep != "" {
+		name = keep
+		if err := admin.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+			admin.Close()
+			return nil, err
+		}
+	}
+	if !exists {
+		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+			admin.Close()
+			return nil, err
+		}
 	}
 	u, _ := url.Parse(pgURL)
 	u.Path = "/" + name
@@ -66,7 +94,9 @@ func openTemp(ctx context.Context, d db.Dialect, pgURL string) (*tmpDB, error) {
 		if conn != nil {
 			conn.Close()
 		}
-		admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		if keep == "" {
+			admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		}
 		admin.Close()
 	}
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -113,4 +114,14 @@ func (b *bench) profile(name string) func() {
 		return func() {}
 	}
 	return func() { pprof.StopCPUProfile(); f.Close(); log.Printf("cpu profile: %s", path) }
+}
+
+// cpuTime is the CPU this process has used (user + system), all threads:
+// on a shared machine it moves far less with the load than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

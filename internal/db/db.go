@@ -20,7 +20,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"modernc.org/sqlite"               // registers "sqlite"
 )
 
 // Dialect names the SQL flavour behind a DB.
@@ -122,19 +122,23 @@ func open(opts Options) (*DB, error) {
 	if opts.SQLiteBusyTimeout > 0 {
 		dsn = strings.Replace(dsn, "busy_timeout(10000)", fmt.Sprintf("busy_timeout(%d)", opts.SQLiteBusyTimeout.Milliseconds()), 1)
 	}
-	sdb, err := sql.Open("sqlite", dsn)
+	sdb, err := sql.Open("sqlite", dsn) // opens nothing yet: it gives the driver
 	if err != nil {
 		return nil, fmt.Errorf("db: %w", err)
 	}
+	drv, ok := sdb.Driver().(*sqlite.Driver)
+	sdb.Close()
+	if !ok {
+		return nil, fmt.Errorf("db: the \"sqlite\" driver is %T, not modernc's", sdb.Driver())
+	}
+	// Connections that keep their prepared statements (stmtcache.go), for
+	// the readers' pool and for the one writing connection (writer.go).
+	sdb = sql.OpenDB(sqliteConnector{dsn: dsn, drv: drv})
 	// WAL lets readers run beside the one writer; immediate transactions take
 	// the write lock up front so two appenders never deadlock on upgrade.
 	sdb.SetMaxOpenConns(8)
 	sdb.SetMaxIdleConns(8)
-	w, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		sdb.Close()
-		return nil, fmt.Errorf("db: %w", err)
-	}
+	w := sql.OpenDB(sqliteConnector{dsn: dsn, drv: drv})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	return &DB{DB: sdb, Dialect: SQLite, writer: w}, nil

@@ -192,7 +192,11 @@ func (s *Service) recordResult(ctx context.Context, intent audit.Entry, meta ten
 	if callErr != nil && res.Outcome != audit.OutcomeFailed {
 		e.Detail = callErr.Error() // already redacted by the client
 	}
-	if err := s.log.Append(ctx, &e); err != nil {
+	// Tencent has answered: not even the call's timeout may cut the
+	// answer's entry short (the edit would read "outcome unknown"), and a
+	// context that never ends spares the SQLite driver a watcher goroutine
+	// per statement.
+	if err := s.log.Append(context.WithoutCancel(ctx), &e); err != nil {
 		s.audited(audit.KindResult, false)
 		res.Warning = fmt.Sprintf("Tencent's answer is shown below, but it could not be written to the audit log, "+
 			"so entry #%d reads as \"outcome unknown\". Tell your admin.", intent.Seq)

@@ -15,8 +15,12 @@ const formulaStart = "=+-@\t\r"
 // Every text cell of every export goes through it; the quote is visible in
 // the file, which is the point: the cell is not what it was sent as.
 func NeutraliseCell(s string) string {
-	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
+	if s != "" && FormulaStart(s[0]) {
 		return "'" + s
 	}
 	return s
 }
+
+// FormulaStart reports whether a cell starting with byte b is neutralised:
+// NeutraliseCell for exporters that write bytes, not strings.
+func FormulaStart(b byte) bool { return strings.IndexByte(formulaStart, b) >= 0 }

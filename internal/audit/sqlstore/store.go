@@ -213,24 +213,15 @@ func (s *Store) chain(ctx context.Context, tx *sql.Tx, es []audit.Entry) ([]tree
 func insert(ctx context.Context, tx *sql.Tx, es []audit.Entry, per int) error {
 	for start := 0; start < len(es); start += per {
 		end := min(start+per, len(es))
-		var q strings.Builder
-		q.WriteString("INSERT INTO audit_log (" + cols("") + ") VALUES ")
 		args := make([]any, 0, (end-start)*len(columns))
 		for i := start; i < end; i++ {
-			if i > start {
-				q.WriteByte(',')
-			}
-			q.WriteByte('(')
-			for c := range columns {
-				if c > 0 {
-					q.WriteByte(',')
-				}
-				q.WriteString("$" + strconv.Itoa(len(args)+c+1))
-			}
-			q.WriteByte(')')
 			args = append(args, values(&es[i])...)
 		}
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		q := insertOne // one row, as every Append: the same text each time
+		if end-start > 1 {
+			q = insertQuery(end - start)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			if db.IsUniqueViolation(err) {
 				return fmt.Errorf("a result for that intent exists already, or seq collided: %w", err)
 			}
@@ -238,6 +229,30 @@ func insert(ctx context.Context, tx *sql.Tx, es []audit.Entry, per int) error {
 		}
 	}
 	return nil
+}
+
+// insertOne inserts one row. Its text never changes, so SQLite's
+// connections run their prepared statement again (db's statement cache).
+var insertOne = insertQuery(1)
+
+// insertQuery is a multi-row INSERT of n rows.
+func insertQuery(n int) string {
+	var q strings.Builder
+	q.WriteString("INSERT INTO audit_log (" + cols("") + ") VALUES ")
+	for i := range n {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteByte('(')
+		for c := range columns {
+			if c > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("$" + strconv.Itoa(i*len(columns)+c+1))
+		}
+		q.WriteByte(')')
+	}
+	return q.String()
 }
 
 // trackOpen keeps audit_open (intents without a result) in step with the
