@@ -3,10 +3,8 @@ package bulk
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -376,27 +374,4 @@ func (s *Service) finishJob(ctx context.Context, id int64) error {
 	s.event(ctx, runnerActor, audit.ActionBulkFinish, id, audit.OutcomeOK,
 		fmt.Sprintf("job %d %s: %d done, %d failed, %d skipped, %d not sent", id, status, c.Done, c.Failed, c.Skipped, c.Remaining()))
 	return nil
-}
-
-func formatChanges(cs []rooms.Change) string {
-	parts := make([]string, len(cs))
-	for i, c := range cs {
-		parts[i] = fmt.Sprintf("%s: %s → %s", c.Field, c.Before, c.After)
-	}
-	return strings.Join(parts, "; ")
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-// FieldsJSON is a form as the job and item rows store it.
-func FieldsJSON(f rooms.Form) string {
-	b, _ := json.Marshal(f)
-	return string(b)
 }
