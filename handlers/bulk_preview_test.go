@@ -94,7 +94,7 @@ func TestBulkPreviewSelectedRoomsAgainstCatalogue(t *testing.T) {
 		return p.Find(`[data-testid=bulk-compare-room][data-room-id="` + room + `"] [data-testid=bulk-compare-row][data-field=` + field + `]`)
 	}
 	name := row(seedRoom, rooms.FieldRoomName)
-	if now := name.Find("[data-testid=bulk-now] .before").Text(); now != before.RoomName || name.Find("[data-testid=bulk-as-of]").Length() != 1 {
+	if now := name.Find("[data-testid=bulk-now] .current").Text(); now != before.RoomName || name.Find("[data-testid=bulk-as-of]").Length() != 1 {
 		t.Errorf("current name %q (want %q), as-of %d", now, before.RoomName, name.Find("[data-testid=bulk-as-of]").Length())
 	}
 	if nw := name.Find("[data-testid=bulk-new] .after").Text(); nw != "Ramen Night" || name.AttrOr("data-same", "") != "false" {

@@ -44,6 +44,11 @@ func TestBulkTemplates(t *testing.T) {
 	if len(tpl.Fields) != len(want) || tpl.Fields.Get(rooms.FieldTakeSeatMode) != "ApplyToTake" || tpl.Fields.Has(rooms.FieldIsPublicVisible) || tpl.CreatedBy != "olga" {
 		t.Errorf("saved %+v, want the fields %v (no change left out)", tpl, want)
 	}
+	// Enter in a field submits with the form's first submit button: Preview,
+	// never a template's Apply or Save.
+	if first := testid(d, "bulk-form").Find(`button[type="submit"]`).First(); first.AttrOr("data-testid", "") != "bulk-preview-button" {
+		t.Errorf("the form's default button is %q", first.AttrOr("data-testid", ""))
+	}
 	if row := testid(d, "bulk-template-row"); row.Length() != 1 || !strings.Contains(row.Text(), "Sale tonight") || testid(d, "bulk-template-delete").Length() != 1 {
 		t.Errorf("the template list: %q", row.Text())
 	}

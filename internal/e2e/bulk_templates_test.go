@@ -59,7 +59,7 @@ func TestBulkPreviewAndTemplates(t *testing.T) {
 	p.must(p.expect(p.byTestID("bulk-source")).ToHaveText("2 selected rooms"))
 	for id, name := range rooms {
 		row := p.Locator(`[data-testid=bulk-compare-room][data-room-id="` + id + `"] [data-testid=bulk-compare-row][data-field=RoomName]`)
-		p.must(p.expect(row.Locator("[data-testid=bulk-now] .before")).ToHaveText(name))
+		p.must(p.expect(row.Locator("[data-testid=bulk-now] .current")).ToHaveText(name))
 		p.must(p.expect(row.GetByTestId("bulk-as-of")).ToBeVisible())
 		p.must(p.expect(row.Locator("[data-testid=bulk-new] .after")).ToHaveText("Bulkprev Renamed"))
 	}
