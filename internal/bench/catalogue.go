@@ -26,6 +26,11 @@ func benchCatalogue(ctx context.Context, b *bench) error {
 	if err := benchSweepWithEdits(ctx, b); err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
+	return benchSearches(ctx, b)
+}
+
+// benchSearches is the search times at 100,000 rooms on each dialect.
+func benchSearches(ctx context.Context, b *bench) error {
 	for _, d := range []db.Dialect{db.SQLite, db.Postgres} {
 		if d == db.Postgres && b.pgURL == "" {
 			b.note("catalogue: postgres skipped (ROOMDESK_TEST_DATABASE_URL not set)")

@@ -149,8 +149,8 @@ func benchSweepWithEdits(ctx context.Context, b *bench) error {
 			if serr := y.Sweep(pctx); serr == nil {
 				finished = true
 				cancel() // the slice ends with the sweep
-			} else if pctx.Err() == nil {
-				err = serr
+			} else if pctx.Err() == nil && !errors.Is(serr, context.DeadlineExceeded) {
+				err = serr // not the slice's end (the pacing refuses a slot past it a little early)
 			}
 		}
 		r := <-done
@@ -193,9 +193,10 @@ func benchSweepWithEdits(ctx context.Context, b *bench) error {
 		Value: fmt.Sprintf("%.0f/s vs %.0f/s = %.2fx (%v with the sweep, %v alone); SQLITE_BUSY refusals: %d", rd, ra, rd/ra,
 			withT.Round(time.Second), aloneT.Round(time.Second), l.busy.Load()),
 		Goal: "≥ 0.9x, 0 busy", Status: passMiss(rd/ra >= 0.9 && l.busy.Load() == 0)})
-	b.add(row{Figure: "cat", What: "the operator's get_room_list (interactive): p95 while the sweep runs vs alone",
-		Value: fmt.Sprintf("%s vs %s (%d and %d calls; p50 %s vs %s)", ms(pct(withL, 95)), ms(pct(aloneL, 95)), len(withL), len(aloneL),
-			ms(pct(withL, 50)), ms(pct(aloneL, 50))), Goal: "no wait for the sweep", Status: passMiss(pct(withL, 95) < pct(aloneL, 95)+50*time.Millisecond)})
+	b.add(row{Figure: "cat", What: "the operator's get_room_list (interactive): waits for a pacing slot or the window, in the whole run; time while the sweep runs vs alone",
+		Value: fmt.Sprintf("%d waits for a slot, %d for the window; p50 %s vs %s, p95 %s vs %s (%d and %d calls; the call itself, not its pacing, shares 2 cores with the sweep)",
+			ps.Waited, ps.Held, ms(pct(withL, 50)), ms(pct(aloneL, 50)), ms(pct(withL, 95)), ms(pct(aloneL, 95)), len(withL), len(aloneL)),
+		Goal: "0 waits", Status: passMiss(ps.Waited+ps.Held == 0)})
 	for _, text := range []string{"amen quok", "拉面之夜", "宵夜"} {
 		w0 := time.Now()
 		p, err := store.Search(ctx, catalogue.Query{App: "bench", Text: text})
