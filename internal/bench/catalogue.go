@@ -2,18 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http/httptest"
-	"sync"
-	"sync/atomic"
+	"os"
+	"runtime"
+	"strings"
+	"syscall"
 	"time"
 
-	"github.com/roomdesk/roomdesk/internal/audit"
-	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/catalogue"
 	"github.com/roomdesk/roomdesk/internal/db"
-	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
@@ -21,10 +18,19 @@ import (
 // catalogueRooms is how many rooms the search figures catalogue.
 const catalogueRooms = 100_000
 
-// benchCatalogue measures the room catalogue (issue 13): search time at
-// 100,000 catalogued rooms on each dialect, and a sweep of 5,000 rooms at
-// the production pace while edits run.
+// benchCatalogue measures issue 13's acceptance: a 5,000-room emulator
+// swept while edits run (the room found by a fragment on the first page,
+// no quota refusals, edits at full speed; catsweep.go), and search times
+// at 100,000 catalogued rooms on each dialect.
 func benchCatalogue(ctx context.Context, b *bench) error {
+	if err := benchSweepWithEdits(ctx, b); err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	return benchSearches(ctx, b)
+}
+
+// benchSearches is the search times at 100,000 rooms on each dialect.
+func benchSearches(ctx context.Context, b *bench) error {
 	for _, d := range []db.Dialect{db.SQLite, db.Postgres} {
 		if d == db.Postgres && b.pgURL == "" {
 			b.note("catalogue: postgres skipped (ROOMDESK_TEST_DATABASE_URL not set)")
@@ -34,7 +40,7 @@ func benchCatalogue(ctx context.Context, b *bench) error {
 			return fmt.Errorf("%s: %w", d, err)
 		}
 	}
-	return benchSweepWithEdits(ctx, b)
+	return nil
 }
 
 // words make up room names, Latin and Chinese, so fragments hit many rooms
@@ -42,15 +48,54 @@ func benchCatalogue(ctx context.Context, b *bench) error {
 var words = []string{"Karaoke", "Music", "Chat", "Gaming", "Night", "Morning", "Live", "Dance", "Cooking", "Travel",
 	"唱歌", "音乐", "聊天", "游戏", "夜场", "早安", "直播", "舞蹈", "美食", "旅行", "拉面", "电台"}
 
+// quokka is the one room whose name the searches look for.
+const quokka = "Ramen Quokka 拉面之夜 宵夜"
+
 func synthRoom(i int) tencent.RoomInfo {
 	name := fmt.Sprintf("%s %s %s %d", words[i%len(words)], words[(i/7)%len(words)], words[(i/131)%len(words)], i)
-	if i == catalogueRooms/2 {
-		name = "Ramen Quokka 拉面之夜"
+	if i == 4321 || i == catalogueRooms/2 {
+		name = quokka
 	}
 	return tencent.RoomInfo{RoomId: fmt.Sprintf("live_%06d", i), RoomName: name, OwnerAccount: tencent.Account(fmt.Sprintf("anchor_%05d", i%20000)),
 		ViewCount: int64((i * 7919) % 1_000_003), CreateTime: 1_700_000_000 + int64(i), Category: []int{i % 12, 20 + i%5},
 		ActivityStatus: i % 4, IsMessageDisabled: tencent.FlexBool(i%9 == 0), IsPublicVisible: i%10 != 0,
 		TakeSeatMode: []tencent.SeatMode{tencent.SeatFreeToTake, tencent.SeatApplyToTake}[i%2]}
+}
+
+type namedQuery struct {
+	name string
+	q    catalogue.Query
+}
+
+// searchQueries are the searches timed at 100,000 rooms: the acceptance's
+// name fragments (Latin and Chinese, one room, and of one or two
+// characters), common fragments, prefixes, filters without text (one that
+// matches many rooms, and combinations that match none), each sort, and a
+// deep page.
+func searchQueries() []namedQuery {
+	n := func(i int) *int { return &i }
+	yes, no := true, false
+	return []namedQuery{
+		{"no filter, most viewed", catalogue.Query{}},
+		{"name fragment, Latin, one room (\"amen quok\")", catalogue.Query{Text: "amen quok"}},
+		{"name fragment, Chinese, one room (\"拉面之夜\")", catalogue.Query{Text: "拉面之夜"}},
+		{"name fragment, Chinese, 2 chars, one room (\"宵夜\")", catalogue.Query{Text: "宵夜"}},
+		{"name fragment, Chinese, 1 char, one room (\"宵\")", catalogue.Query{Text: "宵"}},
+		{"name fragment, Latin, 2 chars, one room (\"qu\")", catalogue.Query{Text: "qu"}},
+		{"name fragment, Chinese, 2 chars, common (\"拉面\")", catalogue.Query{Text: "拉面"}},
+		{"name fragment, Latin, common (\"karaoke\")", catalogue.Query{Text: "karaoke"}},
+		{"name fragment, Latin, one room, by name", catalogue.Query{Text: "amen quok", Sort: catalogue.SortName}},
+		{"name fragment, Chinese, common, newest", catalogue.Query{Text: "音乐", Sort: catalogue.SortCreated}},
+		{"RoomId prefix", catalogue.Query{Text: "live_04200"}},
+		{"owner prefix", catalogue.Query{Text: "anchor_1234"}},
+		{"filter only: category 7", catalogue.Query{Category: n(7)}},
+		{"filter only: status 2, newest", catalogue.Query{Status: n(2), Sort: catalogue.SortCreated}},
+		{"filter only: category 7 + muted, by name (no room)", catalogue.Query{Category: n(7), Muted: &yes, Sort: catalogue.SortName}},
+		{"filter only: status 3 + FreeToTake (no room)", catalogue.Query{Status: n(3), SeatMode: "FreeToTake"}},
+		{"filter only: missing (no room)", catalogue.Query{Presence: catalogue.Missing}},
+		{"filter only: muted + hidden + ApplyToTake, by name (no room)", catalogue.Query{Muted: &yes, Listed: &no, SeatMode: "ApplyToTake", Sort: catalogue.SortName}},
+		{"text + filter, newest", catalogue.Query{Text: "音乐", Category: n(7), Sort: catalogue.SortCreated}},
+	}
 }
 
 func benchSearch(ctx context.Context, b *bench, d db.Dialect) error {
@@ -72,15 +117,13 @@ func benchSearch(ctx context.Context, b *bench, d db.Dialect) error {
 		}
 	}
 	if d == db.Postgres {
-		if _, err := t.DB.ExecContext(ctx, "ANALYZE catalogue_rooms"); err != nil {
+		// As autovacuum would after such a load; SQLite is queried as
+		// roomdesk leaves it (no ANALYZE).
+		if _, err := t.DB.ExecContext(ctx, "VACUUM ANALYZE catalogue_rooms"); err != nil {
 			return err
 		}
-	} else if _, err := t.DB.ExecContext(ctx, "ANALYZE"); err != nil {
-		return err
 	}
 	b.note("catalogue %s: catalogued %d rooms in %v", d, catalogueRooms, time.Since(t0).Round(100*time.Millisecond))
-	seven, yes := 7, true
-	// The deep page: the 50th page of the whole catalogue.
 	deep := catalogue.Query{App: "bench"}
 	for range 50 {
 		p, err := s.Search(ctx, deep)
@@ -89,151 +132,72 @@ func benchSearch(ctx context.Context, b *bench, d db.Dialect) error {
 		}
 		deep.After = p.Next
 	}
-	queries := []struct {
-		name string
-		q    catalogue.Query
-	}{
-		{"no filter, most viewed", catalogue.Query{}},
-		{"name fragment, Chinese (4 chars, one room)", catalogue.Query{Text: "拉面之夜"}},
-		{"name fragment, Latin (one room)", catalogue.Query{Text: "amen quok"}},
-		{"name fragment, Chinese (2 chars, LIKE)", catalogue.Query{Text: "拉面"}},
-		{"name fragment, Latin, common", catalogue.Query{Text: "karaoke"}},
-		{"RoomId prefix", catalogue.Query{Text: "live_04200"}},
-		{"owner prefix", catalogue.Query{Text: "anchor_1234"}},
-		{"category 7 + muted, by name", catalogue.Query{Category: &seven, Muted: &yes, Sort: catalogue.SortName}},
-		{"text + filter, newest", catalogue.Query{Text: "音乐", Category: &seven, Sort: catalogue.SortCreated}},
-		{"deep page (50th), no filter", deep},
-	}
+	queries := append(searchQueries(), namedQuery{"deep page (50th), no filter", deep})
+	load0 := loadAvg()
+	const runs = 60
 	for _, qq := range queries {
 		q := qq.q
 		q.App = "bench"
-		var lat []time.Duration
-		got := 0
-		for range 40 {
-			t0 := time.Now()
-			p, err := s.Search(ctx, q)
+		var lat, cpu []time.Duration
+		got, found := 0, false
+		for i := range runs {
+			w, c, p, err := timeSearch(ctx, s, q)
 			if err != nil {
 				return fmt.Errorf("%s: %w", qq.name, err)
 			}
-			lat = append(lat, time.Since(t0))
+			if i >= 5 { // the first runs warm the caches
+				lat, cpu = append(lat, w), append(cpu, c)
+			}
 			got = len(p.Rooms)
+			for _, r := range p.Rooms {
+				found = found || r.RoomName == quokka
+			}
 		}
 		p95 := pct(lat, 95)
-		b.add(row{Figure: "cat", What: fmt.Sprintf("%s, %d rooms: search %s, p95", d, catalogueRooms, qq.name),
-			Value: fmt.Sprintf("%s (%d rooms, p50 %s)", ms(p95), got, ms(pct(lat, 50))), Goal: "< 20 ms", Status: passMiss(p95 < 20*time.Millisecond)})
-	}
-	return nil
-}
-
-// benchSweepWithEdits sweeps 5,000 rooms through a client at the
-// production pace into an emulator enforcing Tencent's quotas, while 8
-// workers edit rooms through the rooms service on the same client; then
-// the same edits run alone. Edit throughput with and without the sweep is
-// a ratio within this run.
-func benchSweepWithEdits(ctx context.Context, b *bench) error {
-	const n = 5000
-	emu := emulator.New(emulator.Config{SDKAppID: 1400000077, SecretKey: "bench-catalogue-secret-0123456789abcdef"})
-	for i := range n {
-		r := synthRoom(i)
-		emu.PutRoom(emulator.Room{RoomID: r.RoomId, RoomName: r.RoomName, RoomType: emulator.RoomTypeLive, OwnerAccount: string(r.OwnerAccount),
-			ViewCount: r.ViewCount, IsPublicVisible: true, TakeSeatMode: "FreeToTake", MaxMemberCount: 100, CreateTime: r.CreateTime})
-	}
-	srv := httptest.NewServer(emu)
-	defer srv.Close()
-	var refused atomic.Int64
-	var refusedMu sync.Mutex
-	refusedBy := map[string]int{}
-	tc, err := tencent.New(tencent.Config{SDKAppID: 1400000077, SecretKey: "bench-catalogue-secret-0123456789abcdef", Endpoint: srv.URL,
-		Observe: func(cmd string, code int, _ time.Duration) {
-			if code == tencent.CodeFrequencyLimit || code == tencent.CodeRoomRateLimit {
-				refused.Add(1)
-				refusedMu.Lock()
-				refusedBy[fmt.Sprintf("%s %d", cmd, code)]++
-				refusedMu.Unlock()
-			}
-		}})
-	if err != nil {
-		return err
-	}
-	t, err := openTemp(ctx, db.SQLite, "")
-	if err != nil {
-		return err
-	}
-	defer t.drop()
-	store := catalogue.New(t.DB, catalogue.Options{})
-	svc := rooms.NewService(tc, sqlstore.New(t.DB), rooms.Options{App: "bench", Observers: []rooms.Observer{store}})
-	edits := func(ctx context.Context) (int64, error) {
-		var done atomic.Int64
-		var wg sync.WaitGroup
-		errc := make(chan error, 8)
-		for w := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := 0; ctx.Err() == nil; i++ {
-					id := fmt.Sprintf("live_%06d", (w*600+i)%n)
-					r, err := svc.Get(ctx, id)
-					if err != nil {
-						if ctx.Err() == nil {
-							errc <- err
-						}
-						return
-					}
-					orig := rooms.FormFromRoom(r)
-					sub := rooms.Form{}
-					for k, v := range orig {
-						sub[k] = v
-					}
-					sub["Notice"] = []string{fmt.Sprintf("bench %d", i)}
-					if _, err := svc.Update(context.WithoutCancel(ctx), benchActor, id, sub, orig); err != nil {
-						errc <- err
-						return
-					}
-					done.Add(1)
-				}
-			}()
+		v := fmt.Sprintf("%s (%d rooms, p50 %s", ms(p95), got, ms(pct(lat, 50)))
+		if d == db.SQLite {
+			v += fmt.Sprintf("; CPU p95 %s", ms(pct(cpu, 95)))
 		}
-		wg.Wait()
-		close(errc)
-		return done.Load(), <-errc
+		if strings.Contains(qq.name, "one room") {
+			v += fmt.Sprintf("; %s found: %v", quokka, found)
+		}
+		b.add(row{Figure: "cat", What: fmt.Sprintf("%s, %d rooms: search %s, p95", d, catalogueRooms, qq.name),
+			Value: v + ")", Goal: "< 20 ms", Status: passMiss(p95 < 20*time.Millisecond)})
 	}
-	y := store.NewSyncer(catalogue.SyncOptions{App: "bench", Client: tc})
-	sctx, cancel := context.WithCancel(ctx)
-	type res struct {
-		n   int64
-		err error
-	}
-	during := make(chan res, 1)
-	go func() { n, err := edits(sctx); during <- res{n, err} }()
-	w0 := tc.PaceStats(tencent.CmdUpdateRoomInfo).Waited + tc.PaceStats(tencent.CmdGetRoomInfo).Waited
-	t0 := time.Now()
-	sweepErr := y.Sweep(ctx)
-	took := time.Since(t0)
-	cancel()
-	dr := <-during
-	if sweepErr != nil || dr.err != nil {
-		return errors.Join(sweepErr, dr.err)
-	}
-	w1 := tc.PaceStats(tencent.CmdUpdateRoomInfo).Waited + tc.PaceStats(tencent.CmdGetRoomInfo).Waited
-	alone, cancel2 := context.WithTimeout(ctx, took)
-	an, aerr := edits(alone)
-	cancel2()
-	if aerr != nil {
-		return aerr
-	}
-	w2 := tc.PaceStats(tencent.CmdUpdateRoomInfo).Waited + tc.PaceStats(tencent.CmdGetRoomInfo).Waited
-	st, _ := store.Status(ctx, "bench")
-	lists := emu.Calls(tencent.CmdGetRoomList)
-	b.add(row{Figure: "cat", What: fmt.Sprintf("sweep of %d rooms at the production pace, while 8 workers edit", n),
-		Value: fmt.Sprintf("%v, %d get_room_list calls = %.1f/s (%d rooms catalogued)", took.Round(100*time.Millisecond), lists,
-			float64(lists)/took.Seconds(), st.LastSeen), Goal: "≤ 10/s", Status: passMiss(float64(lists)/took.Seconds() <= 10)})
-	b.add(row{Figure: "cat", What: "quota refusals (60007, 100012) during the sweep and edits", Value: fmt.Sprintf("%d %v (the client retries them)", refused.Load(), refusedBy),
-		Goal: "0", Status: passMiss(refused.Load() == 0)})
-	rd, ra := float64(dr.n)/took.Seconds(), float64(an)/took.Seconds()
-	b.add(row{Figure: "cat", What: "edits/s, 8 workers: during the sweep vs alone (same run)",
-		Value: fmt.Sprintf("%.0f/s vs %.0f/s = %.2fx (edit calls that waited for a pacing slot: %d during, %d alone; edits share one SQLite database and 2 cores with the sweep)",
-			rd, ra, rd/ra, w1-w0, w2-w1), Goal: "≥ 0.9x", Status: passMiss(rd/ra >= 0.9)})
+	b.note("catalogue %s searches: load average %s before, %s after (2 cores, shared)", d, load0, loadAvg())
 	return nil
 }
 
-var benchActor = audit.Actor{Name: "bench", Role: "operator"}
+// timeSearch times one search: wall-clock, and the CPU time of the thread
+// that ran it (SQLite runs in the calling goroutine, so on SQLite that is
+// the search's own work, whatever else the shared machine is doing; on
+// PostgreSQL the work is in the server, and only wall-clock counts).
+func timeSearch(ctx context.Context, s *catalogue.Store, q catalogue.Query) (wall, cpu time.Duration, p catalogue.Page, err error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	c0 := threadCPU()
+	t0 := time.Now()
+	p, err = s.Search(ctx, q)
+	return time.Since(t0), threadCPU() - c0, p, err
+}
+
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadAvg is /proc/loadavg's first three fields.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}

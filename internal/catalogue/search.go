@@ -3,11 +3,14 @@ package catalogue
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/roomdesk/roomdesk/internal/db"
 )
 
 // Page is one page of a search.
@@ -75,7 +78,30 @@ func (s *Store) Search(ctx context.Context, q Query) (Page, error) {
 }
 
 func (s *Store) run(ctx context.Context, st statement) ([]Room, []sortKeys, error) {
+	if st.serial && s.db.Dialect == db.Postgres {
+		return s.runSerial(ctx, st)
+	}
 	rows, err := s.db.QueryContext(ctx, st.text, st.args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("catalogue: search: %w", err)
+	}
+	return scanPage(rows, st.app)
+}
+
+// runSerial runs a lookup on PostgreSQL without parallel workers: it
+// returns at most a page, and its estimates (filters taken as independent)
+// can be thousands of rows, for which the planner would start workers
+// whose start costs more than the whole lookup.
+func (s *Store) runSerial(ctx context.Context, st statement) ([]Room, []sortKeys, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("catalogue: search: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+		return nil, nil, fmt.Errorf("catalogue: search: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, st.text, st.args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("catalogue: search: %w", err)
 	}

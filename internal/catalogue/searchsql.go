@@ -10,13 +10,17 @@ import (
 
 // walkRooms is how many entries of the sort order a search walks before it
 // takes its fragment or filters for rare and looks the matches up instead.
+// (400 on PostgreSQL, whose walk fetches each entry's row, made a fragment
+// with a filter, about 1% of rooms, ten times slower: too few matches in
+// the walk, too many to sort in the lookup.)
 const walkRooms = 1000
 
 // statement is one query with its parameters.
 type statement struct {
-	text string
-	args []any
-	app  string
+	text   string
+	args   []any
+	app    string
+	serial bool // a lookup: run without parallel workers (PostgreSQL)
 }
 
 // builder writes one search statement. Every value is a parameter; only
@@ -95,7 +99,13 @@ func (b *builder) lookup() statement {
 	if q.Text != "" {
 		where = append(where, b.lookupText())
 	}
-	where = append(where, b.filterConds("c", true)...)
+	if b.dialect == db.Postgres {
+		if tags := b.tags(); len(tags) > 0 {
+			where = append(where, tagsExpr+` @> ARRAY[`+strings.Join(tags, ", ")+`]::text[]`)
+		}
+	} else {
+		where = append(where, b.filterConds("c", true)...)
+	}
 	from := "catalogue_rooms c"
 	if b.dialect == db.SQLite && (q.Text != "" || q.Category != nil) {
 		// The matches' ids are looked up by rowid; no index of the table
@@ -113,8 +123,10 @@ func (b *builder) lookup() statement {
 			from += " INDEXED BY catalogue_rooms_flags"
 		}
 	}
-	return b.done(`SELECT ` + roomCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+	st := b.done(`SELECT ` + roomCols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + fencedOrder(q.Sort) + ` LIMIT ` + b.arg(q.Limit+1))
+	st.serial = true
+	return st
 }
 
 // cursorCond is the keyset condition: after the previous page's last room.
@@ -136,10 +148,10 @@ func (b *builder) cursorCond(t string) []string {
 	return []string{t + ".view_count <= " + n, "(" + t + ".view_count < " + n + " OR " + t + ".room_id > " + b.arg(b.after.ID) + ")"}
 }
 
-// filterConds are the filters on table t. In a lookup a category is
-// matched through its index (SQLite: catalogue_categories, which carries
-// the other filtered columns too; PostgreSQL: the GIN index over the
-// categories as an array); in a walk, on the entry.
+// filterConds are the filters on table t. In a lookup on SQLite a
+// category is matched through catalogue_categories, which carries the
+// other filtered columns too; in a walk, on the entry. (A lookup on
+// PostgreSQL uses tags instead.)
 func (b *builder) filterConds(t string, lookup bool) []string {
 	q := b.q
 	var where []string
@@ -148,8 +160,6 @@ func (b *builder) filterConds(t string, lookup bool) []string {
 		switch {
 		case !lookup:
 			where = append(where, t+".categories LIKE "+b.arg("%,"+cat+",%"))
-		case b.dialect == db.Postgres:
-			where = append(where, "string_to_array(trim(both ',' from "+t+".categories), ',') @> ARRAY["+b.arg(cat)+"::text]")
 		default:
 			k := append([]string{"k.app = $1", "k.category = " + b.arg(*q.Category)}, b.flagConds("k", "k.detailed = 1")...)
 			return append(where, t+".id IN (SELECT k.room FROM catalogue_categories k WHERE "+strings.Join(k, " AND ")+")")
@@ -180,6 +190,36 @@ func (b *builder) flagConds(t, detailed string) []string {
 		where = append(where, t+".presence = "+b.arg(string(q.Presence)))
 	}
 	return where
+}
+
+// tagsExpr is the expression PostgreSQL's catalogue_rooms_tags indexes
+// (migration 0022): a room's category and filtered values as tags.
+const tagsExpr = `catalogue_tags(c.categories, c.activity_status, c.muted, c.listed, c.seat_mode, c.presence, c.detail_at_us)`
+
+// tags are the query's filters as catalogue_tags, each a parameter.
+func (b *builder) tags() []string {
+	q := b.q
+	var tags []string
+	add := func(t string) { tags = append(tags, b.arg(t)+"::text") }
+	if q.Category != nil {
+		add("c" + strconv.Itoa(*q.Category))
+	}
+	if q.Status != nil {
+		add("a" + strconv.Itoa(*q.Status))
+	}
+	if q.SeatMode != "" {
+		add("s" + q.SeatMode)
+	}
+	if q.Muted != nil {
+		add("m" + strconv.Itoa(flag(*q.Muted)))
+	}
+	if q.Listed != nil {
+		add("l" + strconv.Itoa(flag(*q.Listed)))
+	}
+	if q.Presence != "" {
+		add("p" + string(q.Presence))
+	}
+	return tags
 }
 
 // prefixes are the rooms whose RoomId or owner starts with the text,

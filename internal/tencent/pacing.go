@@ -34,9 +34,10 @@ const backgroundShare = 0.5
 type backgroundKey struct{}
 
 // Background marks ctx's calls as background work (the catalogue's sweep of
-// get_room_list): they take a pacing slot only when no interactive call of
-// the same command is waiting for one, and use at most half of the
-// command's rate, so an operator's page load is never queued behind them.
+// get_room_list): they are sent only when no interactive call of the same
+// command is waiting and a place in the window stays free for one, at most
+// at half of the command's rate, and they never take an interactive
+// call's slot, so an operator's page load is never queued behind them.
 func Background(ctx context.Context) context.Context {
 	return context.WithValue(ctx, backgroundKey{}, true)
 }
@@ -94,15 +95,15 @@ func (p *pacer) windowCap() int {
 // counts what happened, and it gives up at once, without sleeping, when the
 // slot lies beyond the caller's deadline.
 func (p *pacer) wait(ctx context.Context, now func() time.Time, after func(time.Duration) <-chan time.Time) (func(), error) {
-	var err error
 	if isBackground(ctx) {
-		err = p.waitBackground(ctx, now, after)
-	} else {
-		p.interactive.Add(1)
-		err = p.slot(ctx, p.lim, now, after, true)
-		p.interactive.Add(-1)
+		if err := p.waitBackground(ctx, now, after); err != nil {
+			return nil, err
+		}
+		return func() { p.leave(now()) }, nil
 	}
-	if err != nil {
+	p.interactive.Add(1) // until it is sent: background callers wait
+	defer p.interactive.Add(-1)
+	if err := p.slot(ctx, p.lim, now, after, true); err != nil {
 		return nil, err
 	}
 	if p.lim.Limit() == rate.Inf {
@@ -144,12 +145,12 @@ func (p *pacer) slot(ctx context.Context, lim *rate.Limiter, now func() time.Tim
 	}
 }
 
-// waitBackground paces a background caller at its share of the rate, then
-// takes the command's next slot only when no interactive caller is waiting
-// for one. While one is, it stands aside a slot at a time. Otherwise it
-// waits for the next free slot without holding it (an interactive caller
-// arriving meanwhile takes it), and once that wait is over it reserves the
-// next slot and keeps it, as interactive callers do.
+// waitBackground paces a background caller at its own share of the rate
+// and then sends it only when no interactive caller is waiting for a slot
+// and the window guard keeps a place free for one after it (see pacer).
+// It never takes the interactive callers' spacing (lim): an operator's call
+// is never queued behind the sweep's, and the window guard, which counts
+// both, keeps the two together within the quota.
 func (p *pacer) waitBackground(ctx context.Context, now func() time.Time, after func(time.Duration) <-chan time.Time) error {
 	if err := p.slot(ctx, p.bg, now, after, false); err != nil {
 		return err
@@ -158,30 +159,17 @@ func (p *pacer) waitBackground(ctx context.Context, now func() time.Time, after 
 	if l := p.lim.Limit(); l != rate.Inf && l > 0 {
 		interval = time.Duration(float64(time.Second) / float64(l))
 	}
-	for turn := false; ; {
-		var d time.Duration
-		if p.interactive.Load() == 0 {
-			if turn {
-				if err := p.slot(ctx, p.lim, now, after, true); err != nil {
-					return err
-				}
-				p.background.Add(1)
-				return nil
-			}
-			res := p.lim.Reserve()
-			if d = res.Delay(); d == 0 {
-				p.slots.Add(1)
-				p.background.Add(1)
-				return nil
-			}
-			res.Cancel()
-			turn = true
-		} else {
-			p.yielded.Add(1)
-			d, turn = interval, false
+	for {
+		ok, expiry, freed := p.enterBackground(now)
+		if ok {
+			p.slots.Add(1)
+			p.background.Add(1)
+			return nil
 		}
+		p.yielded.Add(1)
 		select {
-		case <-after(d):
+		case <-after(max(interval, expiry)):
+		case <-freed:
 		case <-ctx.Done():
 			p.refused.Add(1)
 			return fmt.Errorf("pacing: %w", ctx.Err())
@@ -189,17 +177,45 @@ func (p *pacer) waitBackground(ctx context.Context, now func() time.Time, after 
 	}
 }
 
+// enterBackground counts a background request in if no interactive caller
+// is waiting and a place stays free for one; otherwise it says when the
+// oldest answer leaves the window.
+func (p *pacer) enterBackground(now func() time.Time) (bool, time.Duration, <-chan struct{}) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.trim(now)
+	keep := 1 // places left for interactive callers
+	if p.windowCap() < 2 {
+		keep = 0
+	}
+	if p.interactive.Load() == 0 && p.inflight+len(p.ended)+keep < p.windowCap() {
+		p.inflight++
+		return true, 0, nil
+	}
+	var expiry time.Duration
+	if len(p.ended) > 0 {
+		expiry = p.ended[0].Add(time.Second).Sub(t)
+	}
+	return false, expiry, p.freed
+}
+
+// trim drops the answers older than a second; it returns now.
+func (p *pacer) trim(now func() time.Time) time.Time {
+	t := now()
+	i := 0
+	for i < len(p.ended) && t.Sub(p.ended[i]) >= time.Second {
+		i++
+	}
+	p.ended = p.ended[i:]
+	return t
+}
+
 // enter waits until fewer than windowCap requests may be in the last
 // second (see pacer), and counts this one in.
 func (p *pacer) enter(ctx context.Context, now func() time.Time, after func(time.Duration) <-chan time.Time) error {
 	for {
 		p.mu.Lock()
-		t := now()
-		i := 0
-		for i < len(p.ended) && t.Sub(p.ended[i]) >= time.Second {
-			i++
-		}
-		p.ended = p.ended[i:]
+		t := p.trim(now)
 		if p.inflight+len(p.ended) < p.windowCap() {
 			p.inflight++
 			p.mu.Unlock()

@@ -12,13 +12,17 @@ CREATE FUNCTION catalogue_grams(s text) RETURNS text[] LANGUAGE sql IMMUTABLE PA
 $$;
 CREATE INDEX catalogue_rooms_grams ON catalogue_rooms USING gin (catalogue_grams(name_fold));
 
--- A category filter ("categories" is ",4,7,") as array containment.
-CREATE INDEX catalogue_rooms_categories ON catalogue_rooms USING gin (string_to_array(trim(both ',' from categories), ','));
-
--- The other filters: activity status first (an app's codes), then the
--- few-valued ones, so a combination seeks straight to its rooms; presence
--- alone (missing and private rooms are few); the flags, which a category's
--- rooms are intersected with (BitmapAnd) when a flag is filtered too.
-CREATE INDEX catalogue_rooms_filters ON catalogue_rooms (app, activity_status, seat_mode, muted, listed, presence, detail_at_us);
-CREATE INDEX catalogue_rooms_presence ON catalogue_rooms (app, presence);
-CREATE INDEX catalogue_rooms_flags ON catalogue_rooms (app, muted, listed, seat_mode, presence, detail_at_us);
+-- The filters: a room's category and filtered values as tags ("c7",
+-- "a2" for ActivityStatus 2, "l1" listed, "sApplyToTake", "pmissing", and
+-- "m1"/"m0" only for a room read by id, whose muted flag is known), so any
+-- combination of filters is one GIN containment query, its posting lists
+-- intersected inside the index (a category with muted, a status with a
+-- seat mode), however few rooms match.
+CREATE FUNCTION catalogue_tags(categories text, status bigint, muted integer, listed integer, seat text, presence text, detail bigint)
+    RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ARRAY(SELECT 'c' || x FROM unnest(string_to_array(trim(both ',' from categories), ',')) x)
+        || ARRAY['a' || status, 'l' || listed, 's' || seat, 'p' || presence]
+        || CASE WHEN detail > 0 THEN ARRAY['m' || muted] ELSE '{}'::text[] END
+$$;
+CREATE INDEX catalogue_rooms_tags ON catalogue_rooms
+    USING gin (catalogue_tags(categories, activity_status, muted, listed, seat_mode, presence, detail_at_us));
