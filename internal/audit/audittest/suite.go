@@ -196,6 +196,18 @@ func testPaging(t *testing.T, newStore NewStore) {
 			t.Errorf("limit %d: pages gave %v, want %v", limit, got, want)
 		}
 	}
+	// The page that holds the oldest record is the last (cursor 0), even
+	// when it is exactly full; a limit of 0 or less means the default page,
+	// which holds all 23.
+	for _, limit := range []int{23, 0, -1} {
+		p, err := s.List(context.Background(), audit.Filter{}, 0, limit)
+		if err != nil || len(p.Records) != 23 || p.NextCursor != 0 {
+			t.Errorf("List(limit %d) = %d records, cursor %d, %v; want all 23 and cursor 0", limit, len(p.Records), p.NextCursor, err)
+		}
+	}
+	if p, err := s.List(context.Background(), audit.Filter{}, 0, 22); err != nil || p.NextCursor != 2 {
+		t.Errorf("List(limit 22) cursor %d, %v; want 2, the oldest seq on the page", p.NextCursor, err)
+	}
 }
 
 // listAll pages through List and returns the record seqs, checking that
