@@ -24,6 +24,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, newStore) })
 	t.Run("AppendRefusals", func(t *testing.T) { testRefusals(t, newStore) })
 	t.Run("Normalize", func(t *testing.T) { testNormalize(t, newStore) })
+	t.Run("PendingOutcome", func(t *testing.T) { testPendingOutcome(t, newStore) })
 	t.Run("Chain", func(t *testing.T) { testChain(t, newStore) })
 	t.Run("Paging", func(t *testing.T) { testPaging(t, newStore) })
 	t.Run("Filters", func(t *testing.T) { testFilters(t, newStore) })
@@ -157,6 +158,28 @@ func testRefusals(t *testing.T, newStore NewStore) {
 		}
 	}
 	wantVerify(t, s, 0, 3)
+}
+
+// testPendingOutcome: an intent appended without an outcome is stored as
+// pending (its result will say how it ended); no other row gets one it
+// was not given.
+func testPendingOutcome(t *testing.T, newStore NewStore) {
+	s, _ := newStore(t)
+	in := intent(base, "a", "r1")
+	in.Outcome = ""
+	in = mustAppend(t, s, in)
+	ev := event(base, "a", audit.ActionLogin)
+	ev.Outcome = ""
+	ev = mustAppend(t, s, ev)
+	for _, w := range []struct {
+		seq  int64
+		want string
+	}{{in.Seq, audit.OutcomePending}, {ev.Seq, ""}} {
+		r, err := s.Get(context.Background(), w.seq)
+		if err != nil || r.Entry.Outcome != w.want {
+			t.Errorf("row %d (%s): outcome %q, %v; want %q", w.seq, r.Entry.Kind, r.Entry.Outcome, err, w.want)
+		}
+	}
 }
 
 func testNormalize(t *testing.T, newStore NewStore) {
