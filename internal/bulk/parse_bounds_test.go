@@ -24,3 +24,18 @@ func TestBadLinesListedUpTo200(t *testing.T) {
 		}
 	}
 }
+
+// A plan's source says how many rooms came from each input, naming the
+// uploaded file (or "CSV" when it has no name).
+func TestPlanSourceCountsEachInput(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"", "3 pasted, 2 from CSV"},
+		{"rooms.csv", "3 pasted, 2 from rooms.csv"},
+	} {
+		plan, probs := bulk.Parse(bulk.Input{RoomIDs: "p-1, p-2\np-3", CSV: []byte("RoomId\nc-1\nc-2\n"), CSVName: tc.name,
+			Change: []string{rooms.FieldNotice}, Values: rooms.Form{rooms.FieldNotice: {"hi"}}})
+		if probs.Any() || plan.Source != tc.want {
+			t.Errorf("CSV named %q: source %q (problems %+v), want %q", tc.name, plan.Source, probs, tc.want)
+		}
+	}
+}
