@@ -39,3 +39,28 @@ func TestPlanSourceCountsEachInput(t *testing.T) {
 		}
 	}
 }
+
+// Input of exactly MaxInputBytes is read; one byte more is refused unread.
+func TestInputSizeLimitAtItsEdge(t *testing.T) {
+	over := func(probs bulk.Problems) bool {
+		return len(probs.General) > 0 && strings.Contains(strings.Join(probs.General, " "), "MB; split it")
+	}
+	for _, size := range []int{bulk.MaxInputBytes, bulk.MaxInputBytes + 1} {
+		id := strings.Repeat("a", size)
+		_, pastedProbs := bulk.Parse(bulk.Input{RoomIDs: id, Change: []string{rooms.FieldNotice}, Values: rooms.Form{rooms.FieldNotice: {"hi"}}})
+		_, csvProbs := bulk.Parse(bulk.Input{CSV: []byte("RoomId\n" + id[7:]), Change: []string{rooms.FieldNotice}, Values: rooms.Form{rooms.FieldNotice: {"hi"}}})
+		want := size > bulk.MaxInputBytes
+		if over(pastedProbs) != want || over(csvProbs) != want {
+			t.Errorf("%d bytes: refused as too big: pasted %v, CSV %v; want %v", size, over(pastedProbs), over(csvProbs), want)
+		}
+	}
+}
+
+// With no field ticked, each CSV row must bring values of its own: the
+// rows without any are the ones listed, not the others.
+func TestRowsWithoutValuesAreListed(t *testing.T) {
+	plan, probs := bulk.Parse(bulk.Input{CSV: []byte("RoomId,RoomName\nr-1,x\nr-2,\nr-3,y\n"), CSVName: "rooms.csv"})
+	if len(probs.Lines) != 1 || probs.Lines[0].RoomID != "r-2" || probs.Lines[0].Line != 3 || len(plan.Rows) != 3 {
+		t.Errorf("line problems %+v (rows %d), want only r-2 on line 3", probs.Lines, len(plan.Rows))
+	}
+}
