@@ -64,3 +64,33 @@ func TestRowsWithoutValuesAreListed(t *testing.T) {
 		t.Errorf("line problems %+v (rows %d), want only r-2 on line 3", probs.Lines, len(plan.Rows))
 	}
 }
+
+// A job takes MaxRooms rooms, not one more; a blank CSV (only line breaks)
+// adds none to the count.
+func TestRoomCountLimitAtItsEdge(t *testing.T) {
+	tooMany := func(probs bulk.Problems) bool {
+		return strings.Contains(strings.Join(probs.General, " "), "more than one job takes")
+	}
+	ids := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "r-%d\n", i)
+		}
+		return b.String()
+	}
+	notice := rooms.Form{rooms.FieldNotice: {"hi"}}
+	for _, tc := range []struct {
+		in   bulk.Input
+		want bool
+		what string
+	}{
+		{bulk.Input{RoomIDs: ids(bulk.MaxRooms)}, false, "MaxRooms pasted"},
+		{bulk.Input{RoomIDs: ids(bulk.MaxRooms + 1)}, true, "MaxRooms+1 pasted"},
+		{bulk.Input{RoomIDs: "r-1", CSV: []byte(strings.Repeat("\n", bulk.MaxRooms+1))}, false, "one pasted and a blank CSV"},
+	} {
+		tc.in.Change, tc.in.Values = []string{rooms.FieldNotice}, notice
+		if _, probs := bulk.Parse(tc.in); tooMany(probs) != tc.want {
+			t.Errorf("%s: refused as too many: %v, want %v (%v)", tc.what, tooMany(probs), tc.want, probs.General)
+		}
+	}
+}
