@@ -94,3 +94,16 @@ func TestRoomCountLimitAtItsEdge(t *testing.T) {
 		}
 	}
 }
+
+// A pasted list's problems and rows carry the line they were pasted on
+// (counted from 1), as the preview shows them.
+func TestPastedLinesAreNumberedFromOne(t *testing.T) {
+	plan, probs := bulk.Parse(bulk.Input{RoomIDs: "p-1\n" + strings.Repeat("x", 49) + "\np-3",
+		Change: []string{rooms.FieldNotice}, Values: rooms.Form{rooms.FieldNotice: {"hi"}}})
+	if len(probs.Lines) != 1 || probs.Lines[0].Line != 2 || probs.Lines[0].Source != "pasted list" {
+		t.Errorf("problems %+v, want one on pasted line 2", probs.Lines)
+	}
+	if len(plan.Rows) != 2 || plan.Rows[0].Line != 1 || plan.Rows[1].Line != 3 {
+		t.Errorf("rows %+v, want lines 1 and 3", plan.Rows)
+	}
+}
