@@ -107,3 +107,16 @@ func TestPastedLinesAreNumberedFromOne(t *testing.T) {
 		t.Errorf("rows %+v, want lines 1 and 3", plan.Rows)
 	}
 }
+
+// A bad pasted RoomId is echoed whole up to 48 characters, clipped beyond.
+func TestBadRoomIDEchoedUpTo48Characters(t *testing.T) {
+	for _, tc := range []struct{ id, want string }{
+		{strings.Repeat("x", 47) + "é", strings.Repeat("x", 47) + "é"},
+		{strings.Repeat("x", 48) + "é", strings.Repeat("x", 48) + "…"},
+	} {
+		_, probs := bulk.Parse(bulk.Input{RoomIDs: tc.id, Change: []string{rooms.FieldNotice}, Values: rooms.Form{rooms.FieldNotice: {"hi"}}})
+		if len(probs.Lines) != 1 || probs.Lines[0].RoomID != tc.want {
+			t.Errorf("%q: problems %+v, want the RoomId echoed as %q", tc.id, probs.Lines, tc.want)
+		}
+	}
+}
