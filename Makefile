@@ -29,7 +29,7 @@ bench: ## run the benchmarks and rewrite docs/BENCHMARKS.md
 MUTATE ?= ./internal/rooms ./internal/audit ./internal/auth ./internal/tencent ./internal/bulk ./handlers
 mutate: ## mutation testing (gremlins v0.6.0) over MUTATE, one package at a time; slow, not in CI (docs/TESTING.md)
 	@set -e; for p in $(MUTATE); do echo "== $$p"; \
-	  CI= ROOMDESK_TEST_DATABASE_URL= GOFLAGS=-short \
+	  CI= ROOMDESK_TEST_DATABASE_URL= GOFLAGS='-short -count=1' \
 	  go run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0 unleash \
 	    --workers 1 --timeout-coefficient 10 $$p; done
 

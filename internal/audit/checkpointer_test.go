@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
 	"github.com/roomdesk/roomdesk/internal/db"
@@ -108,5 +110,66 @@ func TestSigningKeyWithPlus(t *testing.T) {
 			t.Fatalf("ParseSigningKey(%s) = %v, %v", skey, again, err)
 		}
 		return
+	}
+}
+
+// TestStatusCatchesALogThatNoLongerExtendsItsCheckpoint: a checkpoint
+// found in the directory that the log's stored tree does not extend (its
+// root is not the log's first rows', or it covers more rows than the log
+// holds) is reported, never shown as consistent.
+func TestStatusCatchesALogThatNoLongerExtendsItsCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	log := sqlstore.New(dbtest.Open(t, db.SQLite))
+	_, key, err := audit.GenerateSigningKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		e := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionLogin, Outcome: audit.OutcomeOK}
+		if err := log.Append(ctx, &e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head, err := log.TreeHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		tree    tlog.Tree
+		problem string
+	}{
+		{"another root", tlog.Tree{N: 2, Hash: head.Hash}, "does not extend"},
+		{"more rows than the log", tlog.Tree{N: 4, Hash: head.Hash}, "fewer than"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cp, err := audit.SignCheckpoint(tc.tree, at, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			if _, err := audit.WriteCheckpoint(dir, cp); err != nil {
+				t.Fatal(err)
+			}
+			c := &audit.Checkpointer{Log: log, Key: key, Dir: dir, Now: func() time.Time { return at }}
+			st := c.Status(ctx)
+			if st.Consistent || !strings.Contains(st.Problem, tc.problem) || st.Head != head {
+				t.Errorf("Status = %+v, want a problem saying %q", st, tc.problem)
+			}
+		})
+	}
+	// The same directory with the true checkpoint is consistent.
+	cp, err := audit.SignCheckpoint(head, at, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := audit.WriteCheckpoint(dir, cp); err != nil {
+		t.Fatal(err)
+	}
+	c := &audit.Checkpointer{Log: log, Key: key, Dir: dir, Now: func() time.Time { return at }}
+	if st := c.Status(ctx); !st.Consistent || st.Problem != "" {
+		t.Errorf("Status of the true checkpoint = %+v", st)
 	}
 }

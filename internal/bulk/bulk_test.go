@@ -205,7 +205,7 @@ func TestCancel(t *testing.T) {
 	forDialects(t, func(t *testing.T, d db.Dialect) {
 		// Held calls must not time out into retries while the test decides.
 		f := newFixture(t, d, bulk.Options{Workers: 4}, func(c *tencent.Config) { c.AttemptTimeout = time.Minute })
-		ids := f.putRooms("cancel", 200)
+		ids := f.putRooms("cancel", 60)
 		ctx := context.Background()
 		updates := 0
 		f.gate.Hold(func(c callgate.Call) bool {
@@ -233,7 +233,7 @@ func TestCancel(t *testing.T) {
 		}
 		// In-flight and already-claimed items finish; nothing else is sent.
 		j = f.wait(t, j.ID, "the cancellation", ended)
-		if want := (bulk.Counts{Pending: 180, Done: 20}); j.Status != bulk.JobCancelled || j.CancelledBy != "olga" || j.Counts != want {
+		if want := (bulk.Counts{Pending: 40, Done: 20}); j.Status != bulk.JobCancelled || j.CancelledBy != "olga" || j.Counts != want {
 			t.Fatalf("cancelled job: %s by %q %+v, want %+v", j.Status, j.CancelledBy, j.Counts, want)
 		}
 		sent := 0
@@ -328,7 +328,7 @@ func TestStopMidJobResumes(t *testing.T) {
 		f := newFixture(t, d, bulk.Options{Workers: 8, ItemAttempts: 1}, func(c *tencent.Config) {
 			c.MaxAttempts, c.AttemptTimeout = 1, time.Minute
 		})
-		ids := f.putRooms("stop", 300)
+		ids := f.putRooms("stop", 100)
 		ctx := context.Background()
 		updates := 0
 		f.gate.Hold(func(c callgate.Call) bool {
@@ -361,7 +361,7 @@ func TestStopMidJobResumes(t *testing.T) {
 		}
 		f.stop()
 		mid, _ := f.svc.Job(ctx, j.ID)
-		if want := (bulk.Counts{Pending: 252, Sending: 4, Done: 44}); mid.Status != bulk.JobRunning || mid.Counts != want {
+		if want := (bulk.Counts{Pending: 52, Sending: 4, Done: 44}); mid.Status != bulk.JobRunning || mid.Counts != want {
 			t.Fatalf("after stop: %s %+v, want running %+v", mid.Status, mid.Counts, want)
 		}
 		items := f.items(t, j.ID)
@@ -379,7 +379,7 @@ func TestStopMidJobResumes(t *testing.T) {
 		f.gate.Hold(nil)
 		f.start()
 		j = f.wait(t, j.ID, "the end", ended)
-		if j.Status != bulk.JobDone || j.Counts.Done != 300 {
+		if j.Status != bulk.JobDone || j.Counts.Done != 100 {
 			t.Fatalf("job %s counts %+v", j.Status, j.Counts)
 		}
 		for _, id := range ids {
@@ -397,7 +397,7 @@ func TestStopMidJobResumes(t *testing.T) {
 		for _, r := range page.Records {
 			outcomes[r.Outcome()]++
 		}
-		if len(page.Records) != 300+len(lost) || outcomes[audit.OutcomeOK] != 300 || outcomes[audit.OutcomeUnknown] != len(lost) {
+		if len(page.Records) != 100+len(lost) || outcomes[audit.OutcomeOK] != 100 || outcomes[audit.OutcomeUnknown] != len(lost) {
 			t.Errorf("%d audit records, outcomes %v; %d calls lost", len(page.Records), outcomes, len(lost))
 		}
 	})

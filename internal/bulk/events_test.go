@@ -1,8 +1,10 @@
 package bulk_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -78,4 +80,37 @@ func TestJobLifeIsAudited(t *testing.T) {
 			t.Fatal("refusal not audited")
 		}
 	})
+}
+
+// refusingLog is an audit log that is down.
+type refusingLog struct{}
+
+func (refusingLog) Append(context.Context, *audit.Entry) error { return errors.New("audit log down") }
+
+// A job step whose audit event cannot be written still happens, and the
+// failure is logged, naming the step; a step whose event was written logs
+// nothing.
+func TestJobEventFailureIsLogged(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		log  bulk.AuditLog
+		want bool
+	}{{"log down", refusingLog{}, true}, {"log up", nil, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			f := newFixture(t, db.SQLite, bulk.Options{Log: tc.log, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, nil)
+			ids := f.putRooms("evlog", 1)
+			j, err := f.svc.Create(context.Background(), operator, planFor(ids, rooms.Form{rooms.FieldRoomName: {"new"}}))
+			if err != nil {
+				t.Fatalf("create with the audit log down: %v", err)
+			}
+			if j.Status != bulk.JobQueued {
+				t.Errorf("job %+v", j)
+			}
+			got := strings.Contains(logs.String(), "bulk: audit append failed") && strings.Contains(logs.String(), audit.ActionBulkCreate)
+			if got != tc.want || (!tc.want && logs.Len() != 0) {
+				t.Errorf("log output %q; want the failure logged: %v", logs.String(), tc.want)
+			}
+		})
+	}
 }

@@ -3,6 +3,7 @@ package bulk_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
@@ -41,15 +42,42 @@ type fixture struct {
 	done   chan struct{}
 }
 
+// newFixture's client and emulator run without pacing and without the
+// per-second quota: what these tests check (claims, leases, retries,
+// audit rows) does not depend on the rate, and at 197/s the 300-room jobs
+// spent most of their time waiting for slots. Pacing against the quota is
+// tencent's to test (TestDefaultRatesStayUnderQuota, on a synthetic clock)
+// and TestThroughput2000's to exercise (newQuotaFixture).
 func newFixture(t *testing.T, d db.Dialect, opts bulk.Options, tmod func(*tencent.Config)) *fixture {
 	t.Helper()
+	return buildFixture(t, d, opts, tmod, false)
+}
+
+// newQuotaFixture is newFixture with the client's default pacing and the
+// emulator's documented quotas (200/s, get_room_list 10/s).
+func newQuotaFixture(t *testing.T, d db.Dialect, opts bulk.Options, tmod func(*tencent.Config)) *fixture {
+	t.Helper()
+	return buildFixture(t, d, opts, tmod, true)
+}
+
+func buildFixture(t *testing.T, d db.Dialect, opts bulk.Options, tmod func(*tencent.Config), quota bool) *fixture {
+	t.Helper()
 	f := &fixture{db: dbtest.Open(t, d)}
-	f.emu = emulator.New(emulator.Config{SDKAppID: testAppID, SecretKey: testSecret})
+	ecfg := emulator.Config{SDKAppID: testAppID, SecretKey: testSecret}
+	var rates map[string]float64
+	if !quota {
+		ecfg.Quotas, rates = map[string]int{}, map[string]float64{}
+		for _, cmd := range []string{tencent.CmdGetRoomInfo, tencent.CmdGetRoomList, tencent.CmdUpdateRoomInfo,
+			tencent.CmdCreateRoom, tencent.CmdDestroyRoom} {
+			ecfg.Quotas[cmd], rates[cmd] = 0, math.Inf(1)
+		}
+	}
+	f.emu = emulator.New(ecfg)
 	f.gate = callgate.New(f.emu)
 	srv := httptest.NewServer(f.gate)
 	t.Cleanup(srv.Close)
 	cfg := tencent.Config{SDKAppID: testAppID, SecretKey: testSecret, Endpoint: srv.URL,
-		AttemptTimeout: 2 * time.Second,
+		AttemptTimeout: 2 * time.Second, Rates: rates,
 		Observe: func(_ string, code int, _ time.Duration) {
 			if code == tencent.CodeFrequencyLimit || code == tencent.CodeRoomRateLimit {
 				f.c100k.Add(1)

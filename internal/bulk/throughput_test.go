@@ -24,7 +24,7 @@ func TestThroughput2000(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes about 11 s")
 	}
-	f := newFixture(t, db.SQLite, bulk.Options{}, nil)
+	f := newQuotaFixture(t, db.SQLite, bulk.Options{}, nil)
 	ids := f.putRooms("tp", 2000)
 	f.start()
 	res, err := bulk.MeasureThroughput(context.Background(), f.svc, operator, ids, rooms.Form{rooms.FieldRoomName: {"bulk"}})

@@ -24,6 +24,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, newStore) })
 	t.Run("AppendRefusals", func(t *testing.T) { testRefusals(t, newStore) })
 	t.Run("Normalize", func(t *testing.T) { testNormalize(t, newStore) })
+	t.Run("PendingOutcome", func(t *testing.T) { testPendingOutcome(t, newStore) })
 	t.Run("Chain", func(t *testing.T) { testChain(t, newStore) })
 	t.Run("Paging", func(t *testing.T) { testPaging(t, newStore) })
 	t.Run("Filters", func(t *testing.T) { testFilters(t, newStore) })
@@ -159,6 +160,28 @@ func testRefusals(t *testing.T, newStore NewStore) {
 	wantVerify(t, s, 0, 3)
 }
 
+// testPendingOutcome: an intent appended without an outcome is stored as
+// pending (its result will say how it ended); no other row gets one it
+// was not given.
+func testPendingOutcome(t *testing.T, newStore NewStore) {
+	s, _ := newStore(t)
+	in := intent(base, "a", "r1")
+	in.Outcome = ""
+	in = mustAppend(t, s, in)
+	ev := event(base, "a", audit.ActionLogin)
+	ev.Outcome = ""
+	ev = mustAppend(t, s, ev)
+	for _, w := range []struct {
+		seq  int64
+		want string
+	}{{in.Seq, audit.OutcomePending}, {ev.Seq, ""}} {
+		r, err := s.Get(context.Background(), w.seq)
+		if err != nil || r.Entry.Outcome != w.want {
+			t.Errorf("row %d (%s): outcome %q, %v; want %q", w.seq, r.Entry.Kind, r.Entry.Outcome, err, w.want)
+		}
+	}
+}
+
 func testNormalize(t *testing.T, newStore NewStore) {
 	s, _ := newStore(t)
 	e := event(base, "nul\x00byte", "bad\xffutf8")
@@ -195,6 +218,18 @@ func testPaging(t *testing.T, newStore NewStore) {
 		if want := seqRange(23, 1); !reflect.DeepEqual(got, want) {
 			t.Errorf("limit %d: pages gave %v, want %v", limit, got, want)
 		}
+	}
+	// The page that holds the oldest record is the last (cursor 0), even
+	// when it is exactly full; a limit of 0 or less means the default page,
+	// which holds all 23.
+	for _, limit := range []int{23, 0, -1} {
+		p, err := s.List(context.Background(), audit.Filter{}, 0, limit)
+		if err != nil || len(p.Records) != 23 || p.NextCursor != 0 {
+			t.Errorf("List(limit %d) = %d records, cursor %d, %v; want all 23 and cursor 0", limit, len(p.Records), p.NextCursor, err)
+		}
+	}
+	if p, err := s.List(context.Background(), audit.Filter{}, 0, 22); err != nil || p.NextCursor != 2 {
+		t.Errorf("List(limit 22) cursor %d, %v; want 2, the oldest seq on the page", p.NextCursor, err)
 	}
 }
 
