@@ -137,7 +137,7 @@ func Clean(name string, fields rooms.Form) (string, rooms.Form, error) {
 	kept := rooms.Form{}
 	for _, f := range rooms.Fields { // only the table's fields, in its order
 		if v, ok := fields[f]; ok {
-			kept[f] = append([]string{}, v...)
+			kept[f] = rooms.Read(f, v) // a repeated field's other values were never checked
 		}
 	}
 	if len(kept) == 0 {
