@@ -37,3 +37,27 @@ func TestBulkTemplateKeepsOnlyCheckedValues(t *testing.T) {
 		t.Error("the unchecked value is on the bulk page")
 	}
 }
+
+// Names that read the same are the same name: another case (full folding),
+// another encoding of a character, fullwidth letters, an invisible format
+// character.
+func TestBulkTemplateNamesThatLookAlike(t *testing.T) {
+	env, op := newRoomsEnv(t)
+	save := func(name string) int {
+		form := url.Values{"change": {rooms.FieldNotice}, rooms.FieldNotice: {"Sale"}, "template_name": {name}}
+		return postMultipart(t, op, "/bulk/templates", form, "").StatusCode
+	}
+	for _, first := range []string{"Weekend", "Straße", "Café"} {
+		if got := save(first); got != http.StatusOK {
+			t.Fatalf("save %q: %d", first, got)
+		}
+	}
+	for _, alike := range []string{"WEEKEND", "Week\u200bend", "Weekend\ufeff", "Ｗｅｅｋｅｎｄ", "STRASSE", "Cafe\u0301", "CAFÉ"} {
+		if got := save(alike); got != http.StatusUnprocessableEntity {
+			t.Errorf("%q beside an existing look-alike: %d, want 422", alike, got)
+		}
+	}
+	if list, _ := env.Templates.List(t.Context(), env.Apps.Default().ID); len(list) != 3 {
+		t.Errorf("%d templates, want the 3 distinct names", len(list))
+	}
+}
