@@ -115,8 +115,8 @@ func Parse(in Input) (Plan, Problems) {
 			change = strings.TrimSpace(in.Values.Get(f)) != ""
 		}
 		if change {
-			common[f] = append([]string{}, in.Values[f]...)
-			if common[f] == nil {
+			common[f] = rooms.Read(f, in.Values[f]) // only what Validate reads is kept
+			if len(common[f]) == 0 && f != rooms.FieldCategory {
 				common[f] = []string{""}
 			}
 		}

@@ -14,7 +14,11 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/db"
@@ -137,7 +141,7 @@ func Clean(name string, fields rooms.Form) (string, rooms.Form, error) {
 	kept := rooms.Form{}
 	for _, f := range rooms.Fields { // only the table's fields, in its order
 		if v, ok := fields[f]; ok {
-			kept[f] = append([]string{}, v...)
+			kept[f] = rooms.Read(f, v) // a repeated field's other values were never checked
 		}
 	}
 	if len(kept) == 0 {
@@ -150,7 +154,7 @@ func Clean(name string, fields rooms.Form) (string, rooms.Form, error) {
 }
 
 // Save stores fields as app's template called name, audited as
-// template.save. A name already used in the app (ignoring case) is
+// template.save. A name already used in the app (as fold reads names) is
 // refused.
 func (s *Store) Save(ctx context.Context, actor audit.Actor, app, name string, fields rooms.Form) (Template, error) {
 	name, fields, err := Clean(name, fields)
@@ -220,5 +224,18 @@ func (s *Store) record(ctx context.Context, actor audit.Actor, t Template, remov
 	return nil
 }
 
-// fold is a name as duplicates are found: case does not make a new name.
-func fold(name string) string { return strings.ToLower(name) }
+// fold is a name as duplicates are found: what reads as the same name is
+// the same name. Case does not make a new one (full case folding: "STRASSE"
+// is "Straße"), nor does how a character is encoded (NFKC: "Cafe\u0301" is
+// "Café", fullwidth "Ｗｅｅｋｅｎｄ" is "Weekend"), nor an invisible format
+// character (U+200B, U+FEFF, soft hyphen…), which a list shows as nothing.
+func fold(name string) string {
+	visible := strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, name)
+	// A Caser is not safe for concurrent use: one per call.
+	return norm.NFKC.String(cases.Fold().String(norm.NFKC.String(visible)))
+}

@@ -40,7 +40,7 @@ func TestSaveListApplyDelete(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := rooms.Form{"Notice": {"Sale tonight"}, "Category": {"4", "7", ""}, "IsPublicVisible": {"true"}}
+			want := rooms.Form{"Notice": {"Sale tonight"}, "Category": {"4", "7"}, "IsPublicVisible": {"true"}}
 			if got.Name != "Weekend sale" || !reflect.DeepEqual(got.Fields, want) || got.CreatedBy != "olga" || got.ID == 0 {
 				t.Fatalf("saved %+v", got)
 			}

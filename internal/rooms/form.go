@@ -93,3 +93,24 @@ func merge(current, submitted Form, changed []string) Form {
 	}
 	return out
 }
+
+// Read is the values of a field that its rule reads, all a form keeps of
+// it: the last one of a single-valued field (Validate reads no other), a
+// category's non-blank ones. A form that repeats a field ("Notice=<200 kB
+// of anything>&Notice=ok") passes Validate on the last value; keeping only
+// what was validated stops the rest from being stored with it.
+func Read(field string, vals []string) []string {
+	if field != FieldCategory {
+		if len(vals) == 0 {
+			return nil
+		}
+		return []string{vals[len(vals)-1]}
+	}
+	out := []string{}
+	for _, v := range vals {
+		if strings.TrimSpace(v) != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
