@@ -89,7 +89,9 @@ func (refusingLog) Append(context.Context, *audit.Entry) error { return errors.N
 
 // A job step whose audit event cannot be written still happens, and the
 // failure is logged, naming the step; a step whose event was written logs
-// nothing.
+// nothing. (Creating a job is the exception: a job the log cannot record
+// is not stored, TestCreateNeedsTheAuditLog.) The step here is a cancel,
+// by a second service over the same database whose log is down or up.
 func TestJobEventFailureIsLogged(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -97,17 +99,26 @@ func TestJobEventFailureIsLogged(t *testing.T) {
 		want bool
 	}{{"log down", refusingLog{}, true}, {"log up", nil, false}} {
 		t.Run(tc.name, func(t *testing.T) {
-			var logs bytes.Buffer
-			f := newFixture(t, db.SQLite, bulk.Options{Log: tc.log, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, nil)
+			f := newFixture(t, db.SQLite, bulk.Options{}, nil)
 			ids := f.putRooms("evlog", 1)
-			j, err := f.svc.Create(context.Background(), operator, planFor(ids, rooms.Form{rooms.FieldRoomName: {"new"}}))
+			ctx := context.Background()
+			j, err := f.svc.Create(ctx, operator, planFor(ids, rooms.Form{rooms.FieldRoomName: {"new"}}))
 			if err != nil {
-				t.Fatalf("create with the audit log down: %v", err)
+				t.Fatal(err)
 			}
-			if j.Status != bulk.JobQueued {
-				t.Errorf("job %+v", j)
+			log := tc.log
+			if log == nil {
+				log = f.audit
 			}
-			got := strings.Contains(logs.String(), "bulk: audit append failed") && strings.Contains(logs.String(), audit.ActionBulkCreate)
+			var logs bytes.Buffer
+			other := bulk.New(f.db, f.rooms, bulk.Options{Log: log, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			if err := other.Cancel(ctx, j.ID, operator); err != nil {
+				t.Fatalf("cancel with the audit log %s: %v", tc.name, err)
+			}
+			if got, _ := f.svc.Job(ctx, j.ID); got.Status != bulk.JobCancelled {
+				t.Errorf("job after cancel: %s", got.Status)
+			}
+			got := strings.Contains(logs.String(), "bulk: audit append failed") && strings.Contains(logs.String(), audit.ActionBulkCancel)
 			if got != tc.want || (!tc.want && logs.Len() != 0) {
 				t.Errorf("log output %q; want the failure logged: %v", logs.String(), tc.want)
 			}
