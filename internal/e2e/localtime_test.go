@@ -101,17 +101,7 @@ func TestBulkPollKeepsFocusAndAnnounces(t *testing.T) {
 
 	// Let 5 of 50 rooms through (10%), then 5 more (20%): each tenth is
 	// said once in the live region, and focus stays put through the swaps.
-	release := func(n int) {
-		t.Helper()
-		for range n {
-			select {
-			case h := <-gate.Held():
-				h.Forward()
-			case <-time.After(time.Minute): // a hang guard, not a measurement
-				t.Fatal("no update held at the gate")
-			}
-		}
-	}
+	release := func(n int) { t.Helper(); releaseHeld(t, "e2e-focus-", n) }
 	release(5)
 	p.must(p.expect(p.byTestID("bulk-bar")).ToHaveAttribute("data-finished", "5"))
 	p.must(p.expect(announce).ToContainText("10%"))
