@@ -82,10 +82,10 @@ func (h *Handlers) scheduleInstead(c echo.Context, id string, form url.Values, s
 	applyAt, aerr := schedule.ParseLocal(sf.ApplyAt, loc)
 	revertAt, rerr := schedule.ParseLocal(sf.RevertAt, loc)
 	if aerr != nil {
-		sf.Errors["apply_at"] = i18n.T(ctx, "schedule.ErrTimeFormat")
+		sf.Errors["apply_at"] = scheduleTimeError(ctx, aerr, sf.ApplyAt, zone)
 	}
 	if rerr != nil {
-		sf.Errors["revert_at"] = i18n.T(ctx, "schedule.ErrTimeFormat")
+		sf.Errors["revert_at"] = scheduleTimeError(ctx, rerr, sf.RevertAt, zone)
 	}
 	pol, err := h.policy(c)
 	if err != nil {

@@ -40,8 +40,10 @@ func (h *Handlers) scheduleBulk(c echo.Context, in bulk.Input, plan bulk.Plan, p
 		same = same && maps.EqualFunc(r.Fields, plan.Common, slices.Equal)
 	}
 	switch {
-	case aerr != nil || rerr != nil:
-		sf.Error = i18n.T(ctx, "schedule.ErrTimeFormat")
+	case aerr != nil:
+		sf.Error = scheduleTimeError(ctx, aerr, sf.ApplyAt, zone)
+	case rerr != nil:
+		sf.Error = scheduleTimeError(ctx, rerr, sf.RevertAt, zone)
 	case !same:
 		sf.Error = i18n.T(ctx, "schedule.ErrBulkPerRoom")
 	case len(pol.Guarded(slices.Collect(maps.Keys(plan.Common)))) > 0 || pol.BulkNeedsApproval(len(ids)):

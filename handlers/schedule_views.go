@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/i18n"
+	"github.com/roomdesk/roomdesk/internal/localtime"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/schedule"
 	"github.com/roomdesk/roomdesk/views/components"
@@ -106,4 +108,14 @@ func scheduleRow(ctx context.Context, base string, sc schedule.Schedule, status 
 		r.Steps = append(r.Steps, v)
 	}
 	return r
+}
+
+// scheduleTimeError is the form's message for a time schedule.ParseLocal
+// refused: one the zone's clocks skip names it and the zone; anything else
+// shows the format.
+func scheduleTimeError(ctx context.Context, err error, typed, zone string) string {
+	if errors.Is(err, localtime.ErrSkipped) {
+		return i18n.Tf(ctx, "schedule.ErrTimeSkipped", map[string]any{"Value": strings.TrimSpace(typed), "Zone": zone})
+	}
+	return i18n.T(ctx, "schedule.ErrTimeFormat")
 }

@@ -2,7 +2,9 @@
 // operators make often ("weekend sale": Notice and Category). A template
 // is a name and the bulk form's field changes, never rooms, in one app;
 // applying it pre-fills the bulk form, which previews and runs as ever.
-// Saving and removing one is audited (template.save, template.delete). It knows nothing of
+// Saving and removing one is audited (template.save, template.delete); one
+// the log cannot record is undone and fails with rooms.ErrAuditUnavailable,
+// as an edit does. It knows nothing of
 // HTTP or HTML.
 package changeset
 
@@ -175,7 +177,14 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, app, name string, f
 	if err != nil {
 		return Template{}, fmt.Errorf("changeset: save: %w", err)
 	}
-	return t, s.record(ctx, actor, t, false)
+	if err := s.record(ctx, actor, t, false); err != nil {
+		// Unrecorded, it must not stay: take it out again.
+		if _, derr := s.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM bulk_templates WHERE id = $1`, t.ID); derr != nil {
+			err = errors.Join(err, derr)
+		}
+		return Template{}, err
+	}
+	return t, nil
 }
 
 // Delete removes one of app's templates, audited as template.delete (the
@@ -195,7 +204,29 @@ func (s *Store) Delete(ctx context.Context, actor audit.Actor, app string, id in
 	if n, _ := res.RowsAffected(); n == 0 {
 		return Template{}, ErrNotFound // removed by someone else meanwhile
 	}
-	return t, s.record(ctx, actor, t, true)
+	if err := s.record(ctx, actor, t, true); err != nil {
+		// An unrecorded removal must not happen: put the row back as it was.
+		return Template{}, errors.Join(err, s.restore(context.WithoutCancel(ctx), t))
+	}
+	return t, nil
+}
+
+// restore puts back a template removed without an audit entry, under its id.
+func (s *Store) restore(ctx context.Context, t Template) error {
+	raw, err := json.Marshal(t.Fields)
+	if err != nil {
+		return err
+	}
+	override := "" // PostgreSQL's id is GENERATED ALWAYS
+	if s.db.Dialect == db.Postgres {
+		override = "OVERRIDING SYSTEM VALUE "
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO bulk_templates (id, app, name, name_fold, fields, created_by, created_at_us) `+override+
+		`VALUES ($1, $2, $3, $4, $5, $6, $7)`, t.ID, t.App, t.Name, fold(t.Name), string(raw), t.CreatedBy, t.CreatedAt.UnixMicro())
+	if err != nil {
+		return fmt.Errorf("changeset: template %d removed unrecorded, not restored: %w", t.ID, err)
+	}
+	return nil
 }
 
 // record audits a template saved or removed: one change per field, its
@@ -219,7 +250,7 @@ func (s *Store) record(ctx context.Context, actor audit.Actor, t Template, remov
 	e.SetActor(actor)
 	e.UserAgent = safetext.Clip(e.UserAgent, safetext.DefaultMax)
 	if err := s.audit.Append(context.WithoutCancel(ctx), &e); err != nil {
-		return fmt.Errorf("changeset: audit: %w", err)
+		return fmt.Errorf("changeset: %w: %w", rooms.ErrAuditUnavailable, err)
 	}
 	return nil
 }

@@ -61,14 +61,36 @@ func Parse(s string, loc *time.Location) (start, end time.Time, err error) {
 	return t, t.Add(time.Second), nil
 }
 
+// ErrSkipped is a wall clock time that does not exist in the zone: the
+// clocks jump over it when daylight saving begins (02:30 on the second
+// Sunday of March in New York).
+var ErrSkipped = errors.New("localtime: the clocks skip that time in this zone")
+
 // ParseInstant is Parse's start, for forms that take one moment; "" is the
-// zero time.
+// zero time. A time the zone's clocks skip is refused (ErrSkipped) rather
+// than read as some other time: a change scheduled for 02:30 must not run
+// at 03:30 without the person who typed it being told.
 func ParseInstant(s string, loc *time.Location) (time.Time, error) {
-	if strings.TrimSpace(s) == "" {
+	s = strings.TrimSpace(s)
+	if s == "" {
 		return time.Time{}, nil
 	}
 	t, _, err := Parse(s, loc)
-	return t, err
+	if err != nil {
+		return t, err
+	}
+	for _, l := range inputLayouts {
+		if l.unit == 0 { // a day starts at its first instant, whatever the clocks do
+			continue
+		}
+		if wall, werr := time.Parse(l.layout, s); werr == nil {
+			if got := t.In(loc); got.Hour() != wall.Hour() || got.Minute() != wall.Minute() || got.Day() != wall.Day() {
+				return time.Time{}, ErrSkipped
+			}
+			break
+		}
+	}
+	return t, nil
 }
 
 // FormatInput is t as a form shows it in loc (seconds only when not zero);

@@ -164,3 +164,33 @@ func TestFormatInputRoundTrips(t *testing.T) {
 		t.Errorf("a second's last unit = %q", got)
 	}
 }
+
+// A wall clock time the zone skips (daylight saving begins) is refused by
+// ParseInstant, not moved; the hour before and after, a repeated hour and
+// a whole day are read.
+func TestParseInstantRefusesSkippedTimes(t *testing.T) {
+	ny, err := Load("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"2027-03-14 02:30", "2027-03-14 02:00", "2027-03-14T02:59:59", "2027-03-14 02:30:00"} {
+		if got, err := ParseInstant(s, ny); !errors.Is(err, ErrSkipped) {
+			t.Errorf("ParseInstant(%q) = %v, %v; want ErrSkipped", s, got, err)
+		}
+	}
+	for s, want := range map[string]string{
+		"2027-03-14 01:59":          "2027-03-14T06:59:00Z",
+		"2027-03-14 03:00":          "2027-03-14T07:00:00Z",
+		"2027-11-07 01:30":          "2027-11-07T05:30:00Z", // repeated: the first
+		"2027-03-14":                "2027-03-14T05:00:00Z",
+		"2027-03-14T02:30:00-05:00": "2027-03-14T07:30:00Z", // its own offset
+	} {
+		got, err := ParseInstant(s, ny)
+		if err != nil || got.UTC().Format(time.RFC3339) != want {
+			t.Errorf("ParseInstant(%q) = %v, %v; want %s", s, got.UTC(), err, want)
+		}
+	}
+	if _, err := ParseInstant("2027-03-14 02:30", time.UTC); err != nil {
+		t.Errorf("UTC skips nothing: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,9 +19,13 @@ func Zone(name string) (*time.Location, error) {
 
 // ParseLocal reads a time typed into the form (the one input format,
 // "2026-11-26 20:00", seconds optional; see localtime.Parse) as a wall
-// clock time in loc. "" is the zero time.
+// clock time in loc. "" is the zero time; a time the clocks skip there
+// is an error wrapping localtime.ErrSkipped.
 func ParseLocal(s string, loc *time.Location) (time.Time, error) {
 	t, err := localtime.ParseInstant(s, loc)
+	if errors.Is(err, localtime.ErrSkipped) {
+		return time.Time{}, fmt.Errorf("schedule: %q does not exist in %s: %w", s, loc, err)
+	}
 	if err != nil {
 		return time.Time{}, fmt.Errorf("schedule: %q is not a date and time like 2026-11-26 20:00", s)
 	}
