@@ -44,7 +44,7 @@ func userZone(c echo.Context) string {
 func (h *Handlers) AccountTimezone(c echo.Context) error {
 	u, _ := currentUser(c)
 	name := strings.TrimSpace(c.FormValue("timezone"))
-	if _, err := localtime.Load(name); err != nil {
+	if _, err := localtime.Load(name); err != nil || !localtime.Offered(name, h.Timezone) {
 		return h.accountPage(c, http.StatusUnprocessableEntity, accountview.Props{
 			ZoneError: tr(c, "account.ErrZone")})
 	}

@@ -19,3 +19,21 @@ var choices = []string{
 
 // Choices returns the zones a user can choose on the account page.
 func Choices() []string { return append([]string(nil), choices...) }
+
+// Offered says whether name may be saved as a user's zone: "" (the server
+// default), one of Choices, or the server's own default zone. Only what
+// the select offers: a name that merely loads here may be one only this
+// host's tz files know ("right/UTC", "posixrules"), which another instance
+// (a scratch container with the embedded database) would not resolve, and
+// the user would silently get the server default there.
+func Offered(name, serverDefault string) bool {
+	if name == "" || (name == serverDefault && serverDefault != "") {
+		return true
+	}
+	for _, c := range choices {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
