@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,7 +29,7 @@ func (h *Handlers) auditExport(c echo.Context, format, contentType string) error
 	f, errs := audit.ParseFilter(c.QueryParams())
 	if len(errs) > 0 {
 		// An export of some other rows than asked would be worse than none.
-		return echo.NewHTTPError(http.StatusBadRequest, "bad audit filter")
+		return exportRefused(c, errs)
 	}
 	// Who took a copy of the log, and of which rows, is itself audited;
 	// written first, so a failed export is on record too.
@@ -60,4 +63,20 @@ func filterSummary(q url.Values) string {
 		return s
 	}
 	return "none"
+}
+
+// exportRefusal is an export refused for a bad filter, said in the
+// reader's language with what is wrong with each field (problemFor).
+type exportRefusal struct{ message string }
+
+func (e *exportRefusal) Error() string { return "audit export: bad filter: " + e.message }
+
+func exportRefused(c echo.Context, errs map[string]string) error {
+	msgs := auditFilterErrors(c.Request().Context(), c.QueryParams(), errs)
+	keys := slices.Sorted(maps.Keys(msgs))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = msgs[k]
+	}
+	return &exportRefusal{message: strings.Join(parts, " ")}
 }

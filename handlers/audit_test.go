@@ -372,9 +372,14 @@ func TestAuditExport(t *testing.T) {
 	})
 	t.Run("bad filter downloads nothing", func(t *testing.T) {
 		rec, err := call(t, fx.h.AuditExportCSV, "/audit/export.csv?to=soon", false)
-		var he *echo.HTTPError
-		if !errors.As(err, &he) || he.Code != http.StatusBadRequest || rec.Body.Len() != 0 {
-			t.Errorf("err %v, body %q", err, rec.Body.String())
+		if err == nil || rec.Body.Len() != 0 {
+			t.Fatalf("err %v, body %q", err, rec.Body.String())
+		}
+		// The refusal says what is wrong, in the reader's words.
+		p, ok := problemFor(context.Background(), err, "")
+		if !ok || p.Status != http.StatusBadRequest || p.Title != "Nothing was exported: the filter is not valid" ||
+			!strings.Contains(p.Message, `"soon" is not a time`) {
+			t.Errorf("problem %+v (%v)", p, ok)
 		}
 	})
 }

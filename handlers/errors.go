@@ -40,8 +40,11 @@ var (
 func problemFor(ctx context.Context, err error, roomID string) (p roomsview.Problem, ok bool) {
 	var ve *rooms.ValidationError
 	var ae *tencent.APIError
+	var xr *exportRefusal
 	t := func(id string) string { return i18n.T(ctx, "errors."+id) }
 	switch {
+	case errors.As(err, &xr):
+		return roomsview.Problem{Status: http.StatusBadRequest, Title: i18n.T(ctx, "audit.ExportRefused"), Message: xr.message}, true
 	case errors.As(err, &ve) && ve.Fields[rooms.FieldRoomID] != "":
 		return roomsview.Problem{Status: http.StatusNotFound, Title: t("TBadRoomID"),
 			Message: problemText(ctx, ve.Problems[rooms.FieldRoomID])}, true
