@@ -28,7 +28,11 @@ func TestWindowGuardCountsRequestsInFlight(t *testing.T) {
 			early.Add(1)
 		}
 		arrived <- struct{}{}
-		<-release
+		select {
+		case <-release:
+		case <-r.Context().Done(): // the test failed and gave up
+			return
+		}
 		w.Write([]byte(okBody(sampleRoomInfo)))
 	}))
 	t.Cleanup(srv.Close)
@@ -42,19 +46,32 @@ func TestWindowGuardCountsRequestsInFlight(t *testing.T) {
 	})
 	f := &fake{srv: srv, clock: &fakeClock{}}
 	c := f.client(t, func(c *Config) { c.Rates = map[string]float64{CmdGetRoomInfo: 4} })
+	// The calls end with the test (t.Context), so a test that fails part
+	// way leaves nothing waiting; their errors are read after they all end.
 	var wg sync.WaitGroup
+	var failed atomic.Int64
 	call := func() {
 		wg.Go(func() {
-			if _, _, err := c.GetRoomInfo(context.Background(), "r1"); err != nil {
-				t.Error(err)
+			if _, _, err := c.GetRoomInfo(t.Context(), "r1"); err != nil {
+				failed.Add(1)
 			}
 		})
 	}
 	for range 5 {
 		call()
 	}
-	for range 5 {
-		<-arrived
+	// All five reach the server; none is held by the guard (the window
+	// holds five).
+	for got := 0; got < 5; {
+		select {
+		case <-arrived:
+			got++
+		default:
+			if c.PaceStats(CmdGetRoomInfo).Held != 0 {
+				t.Fatalf("held with %d of 5 in flight", got)
+			}
+			runtime.Gosched()
+		}
 	}
 	call()
 	// The sixth is either at the server already (early) or held by the
@@ -70,13 +87,28 @@ func TestWindowGuardCountsRequestsInFlight(t *testing.T) {
 	}
 	released.Store(true)
 	release <- struct{}{}
-	if !sixth {
-		<-arrived
+	// Once one answer is a second old (the fake clock's After moves on at
+	// once) the sixth goes. Meanwhile the guard never counts more in
+	// flight than the window holds (an answer must free its place).
+	p := c.pacerFor(CmdGetRoomInfo)
+	for !sixth {
+		select {
+		case <-arrived:
+			sixth = true
+		default:
+			if n, _ := p.counts(); n > 5 {
+				t.Fatalf("%d requests counted in flight, the window holds 5", n)
+			}
+			runtime.Gosched()
+		}
 	}
 	for range 5 {
 		release <- struct{}{}
 	}
 	wg.Wait()
+	if n := failed.Load(); n != 0 {
+		t.Errorf("%d of 6 calls failed", n)
+	}
 	if early.Load() != 0 {
 		t.Errorf("a sixth request reached the server while five were in flight")
 	}
@@ -103,8 +135,13 @@ func TestBackgroundCallsYieldToInteractive(t *testing.T) {
 		_, _, err := c.GetRoomList(Background(bctx), "", 20)
 		bdone <- err
 	}()
-	if d := <-waited; d < 50*time.Second {
-		t.Fatalf("the background call waits %v, want about a slot (100 s)", d)
+	select {
+	case d := <-waited:
+		if d < 50*time.Second {
+			t.Fatalf("the background call waits %v, want about a slot (100 s)", d)
+		}
+	case err := <-bdone:
+		t.Fatalf("the background call went at once (%v), want it to wait for a slot", err)
 	}
 	ictx, icancel := context.WithCancel(t.Context())
 	idone := make(chan error, 1)
@@ -112,8 +149,13 @@ func TestBackgroundCallsYieldToInteractive(t *testing.T) {
 		_, _, err := c.GetRoomList(ictx, "", 20)
 		idone <- err
 	}()
-	if d := <-waited; d > 150*time.Second {
-		t.Errorf("the interactive call waits %v behind the background one; want the next slot (about 100 s)", d)
+	select {
+	case d := <-waited:
+		if d > 150*time.Second {
+			t.Errorf("the interactive call waits %v behind the background one; want the next slot (about 100 s)", d)
+		}
+	case err := <-idone:
+		t.Fatalf("the interactive call went at once (%v), want it to wait for the next slot", err)
 	}
 	icancel()
 	bcancel()
@@ -157,4 +199,12 @@ func TestShareDividesTheFallbackRate(t *testing.T) {
 	if got := c.Rate(other); got != full {
 		t.Errorf("fallback rate back to one instance: %v, want %v", got, full)
 	}
+}
+
+// counts reads the window guard: requests in flight, answers in the last
+// second.
+func (p *pacer) counts() (inflight, ended int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.inflight, len(p.ended)
 }
