@@ -268,22 +268,8 @@ func (s *Service) expire(ctx context.Context, r Request) bool {
 // stopped while running (settleInterrupted). Safe on several instances at once: each
 // request is expired (and audited) by one of them.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+requestColumns+` FROM approval_requests
-		WHERE status = $1 AND expires_at_us <= $2 ORDER BY id LIMIT 500`, StatusPending, micros(s.opts.Now()))
+	due, err := s.requests(ctx, `WHERE status = $1 AND expires_at_us <= $2 ORDER BY id LIMIT 500`, StatusPending, micros(s.opts.Now()))
 	if err != nil {
-		return 0, fmt.Errorf("approval: sweep: %w", err)
-	}
-	var due []Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("approval: sweep: %w", err)
 	}
 	n := 0

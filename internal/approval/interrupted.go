@@ -25,22 +25,8 @@ const InterruptedAfter = 15 * time.Minute
 // first (a conditional UPDATE on the empty outcome).
 func (s *Service) settleInterrupted(ctx context.Context) (int, error) {
 	before := micros(s.opts.Now().Add(-InterruptedAfter))
-	rows, err := s.db.QueryContext(ctx, `SELECT `+requestColumns+` FROM approval_requests
-		WHERE status = $1 AND outcome = '' AND decided_at_us <= $2 ORDER BY id LIMIT 500`, StatusApproved, before)
+	due, err := s.requests(ctx, `WHERE status = $1 AND outcome = '' AND decided_at_us <= $2 ORDER BY id LIMIT 500`, StatusApproved, before)
 	if err != nil {
-		return 0, fmt.Errorf("approval: settle interrupted: %w", err)
-	}
-	var due []Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("approval: settle interrupted: %w", err)
 	}
 	n := 0
@@ -82,4 +68,23 @@ func (s *Service) interruptedOutcome(ctx context.Context, r Request) (outcome, m
 	}
 	return audit.OutcomeUnknown, fmt.Sprintf("interrupted: the console stopped while running this approved change, so its outcome was not recorded; "+
 		"it may or may not have been applied: check %s and the audit entries noted \"request %s\"", what, r.Ref()), ""
+}
+
+// requests reads the requests a WHERE clause (and its ORDER and LIMIT)
+// picks, for the sweeper's passes.
+func (s *Service) requests(ctx context.Context, where string, args ...any) ([]Request, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+requestColumns+` FROM approval_requests `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Request
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
