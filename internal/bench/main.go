@@ -180,7 +180,8 @@ const methodology = `## How each figure is taken
    would; SQLite is queried as roomdesk leaves it.
 4. **CSV export** of the whole log through audit.Export (what the
    console's download and ` + "`roomdesk audit export`" + ` use) into a counting
-   writer; peak RSS growth from VmHWM after resetting it via
+   writer, after one untimed dump of the same rows has warmed the page
+   cache (both sides are timed warm); peak RSS growth from VmHWM after resetting it via
    /proc/self/clear_refs, falling back to sampling VmRSS; the process's
    CPU time beside the wall time. Beside it, in the same run, the
    database's own CSV dump of the rows the export reads
