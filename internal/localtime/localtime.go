@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // zone names resolve without the system's tz database (scratch containers)
 )
@@ -35,12 +36,22 @@ func Load(name string) (*time.Location, error) {
 	if name == "Local" {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownZone, name)
 	}
+	if loc, ok := loaded.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownZone, name)
 	}
+	loaded.Store(name, loc)
 	return loc, nil
 }
+
+// loaded keeps the zones Load has read: time.LoadLocation reads and parses
+// a tz file on every call, and the localZone middleware resolves a zone on
+// every request. Only names that loaded are kept, so the map is bounded by
+// the tz database, whatever names are posted.
+var loaded sync.Map // string → *time.Location
 
 // Resolve is the first of names that loads (empty ones skipped), else UTC:
 // the user's preference, then the server default.
