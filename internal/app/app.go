@@ -6,6 +6,8 @@ package app
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -309,6 +311,24 @@ func (h *appendHook) call() {
 
 func (s countingStore) Append(ctx context.Context, e *audit.Entry) error {
 	err := s.Store.Append(ctx, e)
+	s.counted(e, err)
+	return err
+}
+
+// AppendWith is the store's AppendWith (rooms.AppendWither), counted as
+// Append is. A store without it appends e alone and says so in withErr.
+func (s countingStore) AppendWith(ctx context.Context, e *audit.Entry, with func(context.Context, *sql.Tx) error) (withErr, err error) {
+	aw, ok := s.Store.(rooms.AppendWither)
+	if !ok {
+		err = s.Append(ctx, e)
+		return errors.New("app: this audit store cannot append in a transaction of the caller's"), err
+	}
+	withErr, err = aw.AppendWith(ctx, e, with)
+	s.counted(e, err)
+	return withErr, err
+}
+
+func (s countingStore) counted(e *audit.Entry, err error) {
 	result := "ok"
 	if err != nil {
 		result = "error"
@@ -317,5 +337,4 @@ func (s countingStore) Append(ctx context.Context, e *audit.Entry) error {
 	if err == nil {
 		s.appended.call()
 	}
-	return err
 }

@@ -36,7 +36,34 @@ func (s *Service) RoomSeen(ctx context.Context, app string, room tencent.RoomInf
 	}
 }
 
-var _ rooms.Observer = (*Service)(nil)
+var _ rooms.TxObserver = (*Service)(nil)
+
+// RoomSetTx moves the room's baseline to the state an accepted update
+// gave it, silently (as RoomSeen does for rooms.SeenUpdate), inside tx:
+// the transaction that records the update's result. Every field is known
+// after an update, so the new baseline is the room's values whole, and one
+// upsert writes it. seen_seq is the log's head before the result row,
+// which is at or past the update's own intent: that intent no longer
+// explains anything, as it should not, the baseline now holding its
+// values. The upsert takes the row's lock before the caller's append takes
+// the append lock, the order see takes them in.
+func (s *Service) RoomSetTx(ctx context.Context, tx *sql.Tx, app string, room tencent.RoomInfo) error {
+	if room.RoomId == "" {
+		return nil
+	}
+	js, err := json.Marshal(rooms.Values(room))
+	if err != nil {
+		return fmt.Errorf("history: baseline: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO room_baselines (app, room_id, fields, seen_seq, updated_at_us)
+		VALUES ($1, $2, $3, (SELECT COALESCE(MAX(seq), 0) FROM audit_log), $4)
+		ON CONFLICT (app, room_id) DO UPDATE SET fields = excluded.fields,
+		seen_seq = excluded.seen_seq, updated_at_us = excluded.updated_at_us`,
+		app, room.RoomId, string(js), s.opts.Now().UnixMicro()); err != nil {
+		return fmt.Errorf("history: baseline: %w", err)
+	}
+	return nil
+}
 
 type baseline struct {
 	fields  map[string]string

@@ -169,18 +169,19 @@ func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.Room
 	res := classify(meta, callErr)
 	res.IntentSeq = intent.Seq
 	res.Changes = changes(fields, FormFromRoom(room), only)
-	s.recordResult(callCtx, intent, meta, callErr, &res)
 	s.settle(&res, room, u, submitted, fields)
-	if res.Outcome == audit.OutcomeOK {
+	if told := s.recordResult(callCtx, intent, meta, callErr, &res); !told && res.Outcome == audit.OutcomeOK {
 		s.observe(callCtx, *res.Room, SeenUpdate)
 	}
 	return res, nil
 }
 
-// recordResult appends the result row. When that fails the operator still
-// gets Tencent's answer, with a warning, and the whole row goes to the log
-// so nothing is lost; the intent alone already reads as "outcome unknown".
-func (s *Service) recordResult(ctx context.Context, intent audit.Entry, meta tencent.Meta, callErr error, res *Result) {
+// recordResult appends the result row (after OK, with the room's new
+// state: see appendResult, whose told it returns). When that fails the
+// operator still gets Tencent's answer, with a warning, and the whole row
+// goes to the log so nothing is lost; the intent alone already reads as
+// "outcome unknown".
+func (s *Service) recordResult(ctx context.Context, intent audit.Entry, meta tencent.Meta, callErr error, res *Result) (told bool) {
 	e := audit.Entry{Kind: audit.KindResult, IntentSeq: intent.Seq, Action: intent.Action, RoomID: intent.RoomID, App: intent.App,
 		Changes: intent.Changes, RequestBody: intent.RequestBody, ResponseBody: string(meta.ResponseBody),
 		ActionStatus: meta.ActionStatus, ErrorCode: res.ErrorCode, ErrorInfo: res.ErrorInfo,
@@ -196,7 +197,12 @@ func (s *Service) recordResult(ctx context.Context, intent audit.Entry, meta ten
 	// answer's entry short (the edit would read "outcome unknown"), and a
 	// context that never ends spares the SQLite driver a watcher goroutine
 	// per statement.
-	if err := s.log.Append(context.WithoutCancel(ctx), &e); err != nil {
+	var set *tencent.RoomInfo
+	if res.Outcome == audit.OutcomeOK {
+		set = res.Room
+	}
+	told, err := s.appendResult(context.WithoutCancel(ctx), &e, set)
+	if err != nil {
 		s.audited(audit.KindResult, false)
 		res.Warning = fmt.Sprintf("Tencent's answer is shown below, but it could not be written to the audit log, "+
 			"so entry #%d reads as \"outcome unknown\". Tell your admin.", intent.Seq)
@@ -205,9 +211,10 @@ func (s *Service) recordResult(ctx context.Context, intent audit.Entry, meta ten
 			"action_status", e.ActionStatus, "error_code", e.ErrorCode, "error_info", e.ErrorInfo,
 			"request_id", e.RequestID, "attempts", e.Attempts, "latency_ms", e.LatencyMS,
 			"request_body", e.RequestBody, "response_body", e.ResponseBody, "detail", e.Detail)
-		return
+		return false
 	}
 	s.audited(audit.KindResult, true)
+	return told
 }
 
 // settle fills in the room and form the operator sees next. After OK the
