@@ -51,6 +51,13 @@ type Room struct {
 type Options struct {
 	Now    func() time.Time
 	Logger *slog.Logger
+	// WriteDelay is how long a room state RoomSeen queues waits for
+	// others to share its write (default 100 ms). Every write is a
+	// commit, a disk sync, taken on SQLite's single write lock: without
+	// the wait an edit's two sightings (the re-read, then the new state)
+	// would each cost one beside the edit's own audit commits. Readers of
+	// the catalogue never see the wait: they flush first.
+	WriteDelay time.Duration
 }
 
 // Store is the catalogue on the database (SQLite or PostgreSQL). It is a
@@ -65,6 +72,7 @@ type Store struct {
 	idle     *sync.Cond // broadcast when the writer has nothing left
 	pending  []seen
 	draining bool
+	kick     chan struct{} // Flush: write now, do not wait out WriteDelay
 }
 
 // seen is one room state waiting to be written.
@@ -92,7 +100,10 @@ func New(d *db.DB, opts Options) *Store {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{db: d, opts: opts}
+	if opts.WriteDelay == 0 {
+		opts.WriteDelay = 100 * time.Millisecond
+	}
+	s := &Store{db: d, opts: opts, kick: make(chan struct{}, 1)}
 	s.idle = sync.NewCond(&s.mu)
 	return s
 }
@@ -117,8 +128,15 @@ func (s *Store) RoomSeen(_ context.Context, app string, r tencent.RoomInfo, how 
 	}
 }
 
-// drain writes what is queued until nothing is.
+// drain waits WriteDelay (or a Flush), then writes what is queued until
+// nothing is.
 func (s *Store) drain() {
+	t := time.NewTimer(s.opts.WriteDelay)
+	select {
+	case <-t.C:
+	case <-s.kick:
+		t.Stop()
+	}
 	for {
 		s.mu.Lock()
 		batch := s.pending[:min(len(s.pending), maxBatch)]
@@ -162,6 +180,10 @@ func (s *Store) Flush() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for s.draining {
+		select {
+		case s.kick <- struct{}{}:
+		default: // a kick is already waiting for the writer
+		}
 		s.idle.Wait()
 	}
 }
