@@ -15,13 +15,24 @@ import (
 	"github.com/roomdesk/roomdesk/views/roomsview"
 )
 
+// ctxPolicy holds the request's app's approval policy once read.
+const ctxPolicy = "roomdesk.policy"
+
 // policy is the approval policy of the request's app (none without the
-// approval service).
+// approval service), read once per request: an edit asks before deciding
+// whether to send and again when it renders the form.
 func (h *Handlers) policy(c echo.Context) (approval.Policy, error) {
 	if h.Approvals == nil {
 		return approval.Policy{}, nil
 	}
-	return h.Approvals.Policy(c.Request().Context(), h.appID(c))
+	if p, ok := c.Get(ctxPolicy).(approval.Policy); ok {
+		return p, nil
+	}
+	p, err := h.Approvals.Policy(c.Request().Context(), h.appID(c))
+	if err == nil {
+		c.Set(ctxPolicy, p)
+	}
+	return p, err
 }
 
 // requestInstead turns a room edit that touches a field the app's policy
