@@ -59,7 +59,15 @@ type Catalog struct {
 	// names maps a message's name (the id without its area) to the ids
 	// with that name, in English.
 	names map[string][]string
+	// A page asks for a hundred messages, and go-i18n works each one out
+	// anew (plural rules, a template run even for plain text): the
+	// localizers and the texts of T, which depend on nothing but the
+	// language and the id, are worked out once.
+	localizers sync.Map // lang → *Localizer
+	texts      sync.Map // textKey → string
 }
+
+type textKey struct{ lang, id string }
 
 // Load parses every locales/*.toml file in fsys (each named
 // <area>.<lang>.toml with lang one of Languages).
@@ -162,7 +170,11 @@ func (c *Catalog) Localizer(lang string) *Localizer {
 	if !Supported(lang) {
 		lang = English
 	}
-	return &Localizer{lang: lang, c: c, l: goi18n.NewLocalizer(c.bundle, lang)}
+	if l, ok := c.localizers.Load(lang); ok {
+		return l.(*Localizer)
+	}
+	l, _ := c.localizers.LoadOrStore(lang, &Localizer{lang: lang, c: c, l: goi18n.NewLocalizer(c.bundle, lang)})
+	return l.(*Localizer)
 }
 
 // Lang is the localizer's language tag.
@@ -195,7 +207,17 @@ func (l *Localizer) localize(id string, n any, data map[string]any) string {
 }
 
 // T is the message id.
-func (l *Localizer) T(id string) string { return l.localize(id, nil, nil) }
+func (l *Localizer) T(id string) string {
+	k := textKey{l.lang, id}
+	if s, ok := l.c.texts.Load(k); ok {
+		return s.(string)
+	}
+	s := l.localize(id, nil, nil)
+	if l.c.Has(English, id) { // unknown ids are not kept: a caller could make up any number
+		l.c.texts.Store(k, s)
+	}
+	return s
+}
 
 // Tf is the message id with its placeholders filled from data.
 func (l *Localizer) Tf(id string, data map[string]any) string { return l.localize(id, nil, data) }
