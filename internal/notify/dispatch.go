@@ -176,12 +176,15 @@ func (s *Service) enqueue(ctx context.Context, tx *sql.Tx, ts []target, ev Event
 // (the process stopped mid-call: the outcome stays unknown) as
 // update.problem, once per webhook (the unique index again).
 func (s *Service) dispatchStale(ctx context.Context) error {
-	es, err := s.opts.Source.OpenIntents(ctx, s.opts.Now().Add(-s.opts.StaleIntent), 100)
-	if err != nil || len(es) == 0 {
-		return err
-	}
+	// Webhooks first: every audit append wakes the dispatcher, and with
+	// none enabled (the usual case) the open intents are not worth a
+	// query of the log.
 	ts, err := targets(ctx, s.db)
 	if err != nil || len(ts) == 0 {
+		return err
+	}
+	es, err := s.opts.Source.OpenIntents(ctx, s.opts.Now().Add(-s.opts.StaleIntent), 100)
+	if err != nil || len(es) == 0 {
 		return err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
