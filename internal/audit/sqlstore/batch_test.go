@@ -6,6 +6,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/audit/sqlstore"
+	"github.com/roomdesk/roomdesk/internal/db"
 	"github.com/roomdesk/roomdesk/internal/db/dbtest"
 )
 
@@ -73,5 +74,23 @@ func TestAppendBatch(t *testing.T) {
 				t.Errorf("Verify = %+v, %v; want %d intact rows", rep, err, total)
 			}
 		})
+	}
+}
+
+// The first 17 rows of a log store exactly 32 tree hashes, one full SQLite
+// statement of them (insertTree's per): the batch lands whole, with no
+// statement left over and none empty.
+func TestAppendBatchFillsTreeStatementsExactly(t *testing.T) {
+	ctx := context.Background()
+	s := sqlstore.New(dbtest.Open(t, db.SQLite))
+	var es []*audit.Entry
+	for range 17 {
+		es = append(es, &audit.Entry{Kind: audit.KindEvent, Action: audit.ActionLogin, Outcome: audit.OutcomeOK})
+	}
+	if err := s.AppendBatch(ctx, es); err != nil {
+		t.Fatalf("17 rows (32 tree hashes): %v", err)
+	}
+	if rep, err := s.VerifyTree(ctx, 0); err != nil || !rep.OK() || rep.Rows != 17 {
+		t.Errorf("VerifyTree = %+v, %v; want 17 intact rows", rep, err)
 	}
 }
