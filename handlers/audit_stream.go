@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/roomdesk/roomdesk/internal/apitoken"
 	"github.com/roomdesk/roomdesk/internal/audit"
 )
 
@@ -86,54 +84,6 @@ func writeStream(c echo.Context, after int64, es []audit.Entry) error {
 	return w.Flush()
 }
 
-// streamEvents follows the log as server-sent events: one event per row,
-// its id the seq (so a reconnecting client resumes with Last-Event-ID).
-func (h *Handlers) streamEvents(c echo.Context, after int64) error {
-	ctx, res := c.Request().Context(), c.Response()
-	rc := http.NewResponseController(res.Writer)
-	res.Header().Set(echo.HeaderContentType, "text/event-stream; charset=utf-8")
-	res.Header().Set("X-Accel-Buffering", "no")
-	res.WriteHeader(http.StatusOK)
-	var line strings.Builder
-	w := audit.NewJSONLWriter(&line)
-	lastWrite := time.Now()
-	for {
-		rc.SetWriteDeadline(time.Now().Add(streamBeat + time.Minute)) // the server's WriteTimeout is per response
-		changed := h.Notify.Changed()
-		es, err := h.Notify.Since(ctx, after, streamLimit)
-		if err != nil {
-			return nil // the stream has begun: the client reconnects and resumes
-		}
-		for _, e := range es {
-			line.Reset()
-			if err := w.WriteEntry(e); err != nil || w.Flush() != nil {
-				return nil
-			}
-			if _, err := fmt.Fprintf(res, "id: %d\nevent: audit\ndata: %s\n\n", e.Seq, strings.TrimSuffix(line.String(), "\n")); err != nil {
-				return nil
-			}
-			after, lastWrite = e.Seq, time.Now()
-		}
-		res.Flush()
-		if len(es) == streamLimit {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-changed:
-		case <-time.After(streamPoll):
-			if time.Since(lastWrite) >= streamBeat { // a comment line keeps proxies from closing an idle stream
-				if _, err := fmt.Fprint(res, ": keep-alive\n\n"); err != nil {
-					return nil
-				}
-				res.Flush()
-				lastWrite = time.Now()
-			}
-		}
-	}
-}
-
 // streamAfter is where to resume: ?after=, else Last-Event-ID, else 0.
 func streamAfter(c echo.Context) (int64, error) {
 	v := c.QueryParam("after")
@@ -148,32 +98,4 @@ func streamAfter(c echo.Context) (int64, error) {
 		return 0, errors.New("after must be an audit seq (a whole number, 0 or more)")
 	}
 	return n, nil
-}
-
-// bearer signs a request in with an API token (Authorization: Bearer …)
-// for the routes that accept one. A request without the header goes on
-// as it is (a session may sign it in); a bad token is a 401, audited as
-// nothing (a 256-bit token cannot be guessed; the attempt is logged).
-func (h *Handlers) bearer(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		authz := c.Request().Header.Get(echo.HeaderAuthorization)
-		if authz == "" {
-			return next(c)
-		}
-		token, ok := strings.CutPrefix(authz, "Bearer ")
-		if ok {
-			u, err := h.Tokens.Authenticate(c.Request().Context(), strings.TrimSpace(token))
-			if err == nil {
-				c.Set(ctxUser, u)
-				return next(c)
-			}
-			if !errors.Is(err, apitoken.ErrInvalid) {
-				return err
-			}
-		}
-		h.Logger.Info("API token refused", "ip", c.RealIP(), "path", c.Request().URL.Path)
-		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="roomdesk", error="invalid_token"`)
-		// Answered here: the error pages would offer a sign-in form to a log shipper.
-		return c.String(http.StatusUnauthorized, "invalid or revoked API token\n")
-	}
 }
