@@ -52,7 +52,7 @@ func TestRoomsSeenAreWrittenAfterTheDelay(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)
 	s := catalogue.New(d, catalogue.Options{WriteDelay: time.Millisecond})
 	s.RoomSeen(context.Background(), app, room("live_1", "Soon", 1), rooms.SeenRead)
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) { // polls a condition; orders nothing
 		var n int
 		// Straight from the table: Get would flush.
 		if err := d.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM catalogue_rooms WHERE room_id = 'live_1'`).Scan(&n); err != nil {
