@@ -3,6 +3,8 @@ package bulk_test
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,15 +16,20 @@ import (
 )
 
 // A job the audit log cannot record is never stored, so nothing of it runs.
+// Removing it is the normal answer to the refusal: nothing is logged.
 func TestCreateNeedsTheAuditLog(t *testing.T) {
 	forDialects(t, func(t *testing.T, d db.Dialect) {
 		f := newFixture(t, d, bulk.Options{}, nil)
 		ids := f.putRooms("unrecorded", 1)
 		f.start()
-		down := bulk.New(f.db, f.rooms, bulk.Options{Log: downLog{}})
+		var logs syncBuffer
+		down := bulk.New(f.db, f.rooms, bulk.Options{Log: downLog{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		ctx := context.Background()
 		if _, err := down.Create(ctx, operator, planFor(ids, rooms.Form{rooms.FieldRoomName: {"x"}})); !errors.Is(err, rooms.ErrAuditUnavailable) {
 			t.Fatalf("create with the audit log down: %v, want ErrAuditUnavailable", err)
+		}
+		if s := logs.String(); s != "" {
+			t.Errorf("the unrecorded job was removed, yet the log says: %s", s)
 		}
 		if recent, err := f.svc.Recent(ctx, 10); err != nil || len(recent) != 0 {
 			t.Errorf("jobs after the refused create: %+v %v", recent, err)
@@ -124,4 +131,47 @@ func TestAbandonedHeldJobIsCancelled(t *testing.T) {
 			t.Errorf("bulk.cancel entries: %+v %v", page.Records, err)
 		}
 	})
+}
+
+// When the unrecorded job cannot be removed either (a double failure), the
+// caller still gets ErrAuditUnavailable and the log says so: the job stays
+// held (passed over by runners, TestHeldJobIsPassedOver) for cancelAbandoned.
+func TestUnrecordedJobThatCannotBeRemovedIsLogged(t *testing.T) {
+	forDialects(t, func(t *testing.T, d db.Dialect) {
+		f := newFixture(t, d, bulk.Options{}, nil)
+		ids := f.putRooms("kept", 1)
+		refuse(t, f.db, "DELETE", "bulk_jobs")
+		var logs syncBuffer
+		down := bulk.New(f.db, f.rooms, bulk.Options{Log: downLog{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		ctx := context.Background()
+		if _, err := down.Create(ctx, operator, planFor(ids, rooms.Form{rooms.FieldRoomName: {"x"}})); !errors.Is(err, rooms.ErrAuditUnavailable) {
+			t.Fatalf("create with the audit log down: %v, want ErrAuditUnavailable", err)
+		}
+		if s := logs.String(); !strings.Contains(s, "held job not removed") || !strings.Contains(s, "refused") {
+			t.Errorf("log %q, want the held job that could not be removed, with the database's reason", s)
+		}
+		var held int
+		if err := f.db.QueryRowContext(ctx, `SELECT count(*) FROM bulk_jobs WHERE held = 1`).Scan(&held); err != nil || held != 1 {
+			t.Errorf("%d held jobs (%v), want the one left for cancelAbandoned", held, err)
+		}
+	})
+}
+
+// refuse makes every op (INSERT, UPDATE, DELETE) on table fail, from a
+// trigger in the database itself, until the test ends.
+func refuse(t *testing.T, d *db.DB, op, table string) {
+	t.Helper()
+	name := "refuse_" + strings.ToLower(op) + "_" + table
+	install := []string{`CREATE TRIGGER ` + name + ` BEFORE ` + op + ` ON ` + table + `
+		BEGIN SELECT RAISE(ABORT, '` + op + ` on ` + table + ` refused'); END`}
+	if d.Dialect == db.Postgres {
+		install = []string{`CREATE OR REPLACE FUNCTION ` + name + `() RETURNS trigger LANGUAGE plpgsql AS
+			$$ BEGIN RAISE EXCEPTION '` + op + ` on ` + table + ` refused'; END $$`,
+			`CREATE TRIGGER ` + name + ` BEFORE ` + op + ` ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION ` + name + `()`}
+	}
+	for _, q := range install {
+		if _, err := d.ExecContext(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
