@@ -140,7 +140,7 @@ func TestUnrecordedJobThatCannotBeRemovedIsLogged(t *testing.T) {
 	forDialects(t, func(t *testing.T, d db.Dialect) {
 		f := newFixture(t, d, bulk.Options{}, nil)
 		ids := f.putRooms("kept", 1)
-		refuse(t, f.db, "DELETE", "bulk_jobs")
+		refuse(t, f.db, "DELETE", "bulk_jobs", "")
 		var logs syncBuffer
 		down := bulk.New(f.db, f.rooms, bulk.Options{Log: downLog{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		ctx := context.Background()
@@ -157,21 +157,79 @@ func TestUnrecordedJobThatCannotBeRemovedIsLogged(t *testing.T) {
 	})
 }
 
-// refuse makes every op (INSERT, UPDATE, DELETE) on table fail, from a
-// trigger in the database itself, until the test ends.
-func refuse(t *testing.T, d *db.DB, op, table string) {
+// refuse makes op (INSERT, UPDATE, DELETE) on table fail, from a trigger
+// in the database itself, for the rows when (an SQL condition on NEW or
+// OLD, "" for all) holds; the returned func drops the trigger.
+func refuse(t *testing.T, d *db.DB, op, table, when string) (restore func()) {
 	t.Helper()
 	name := "refuse_" + strings.ToLower(op) + "_" + table
-	install := []string{`CREATE TRIGGER ` + name + ` BEFORE ` + op + ` ON ` + table + `
+	cond := ""
+	if when != "" {
+		cond = " WHEN " + when
+	}
+	install := []string{`CREATE TRIGGER ` + name + ` BEFORE ` + op + ` ON ` + table + cond + `
 		BEGIN SELECT RAISE(ABORT, '` + op + ` on ` + table + ` refused'); END`}
+	drop := `DROP TRIGGER ` + name
 	if d.Dialect == db.Postgres {
+		if when != "" {
+			cond = " WHEN (" + when + ")"
+		}
 		install = []string{`CREATE OR REPLACE FUNCTION ` + name + `() RETURNS trigger LANGUAGE plpgsql AS
 			$$ BEGIN RAISE EXCEPTION '` + op + ` on ` + table + ` refused'; END $$`,
-			`CREATE TRIGGER ` + name + ` BEFORE ` + op + ` ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION ` + name + `()`}
+			`CREATE TRIGGER ` + name + ` BEFORE ` + op + ` ON ` + table + ` FOR EACH ROW` + cond + ` EXECUTE FUNCTION ` + name + `()`}
+		drop += ` ON ` + table
 	}
 	for _, q := range install {
 		if _, err := d.ExecContext(context.Background(), q); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return func() {
+		t.Helper()
+		if _, err := d.ExecContext(context.Background(), drop); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A runner tidies (cancels abandoned held jobs) when it starts and then
+// whenever a minute has passed since, a minute exactly included. The clock
+// stands still but for one step of exactly a minute: the held job becomes
+// AbandonedAfter old at that step, and two jobs run after it are the
+// runner's passes that must have tidied by then.
+func TestRunnerTidiesEveryMinute(t *testing.T) {
+	forDialects(t, func(t *testing.T, d db.Dialect) {
+		clock := &fakeNow{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+		f := newFixture(t, d, bulk.Options{Now: clock.Now}, nil)
+		ids := f.putRooms("tidy", 4)
+		ctx := context.Background()
+		notice := rooms.Form{rooms.FieldNotice: {"n"}}
+		j, err := f.svc.Create(ctx, operator, planFor(ids[:1], notice))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hold(t, f, j.ID)
+		clock.Add(bulk.AbandonedAfter - time.Minute)
+		f.start() // tidies at once: the held job is a minute short
+		run := func(id string) {
+			t.Helper()
+			other, err := f.svc.Create(ctx, operator, planFor([]string{id}, notice))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.wait(t, other.ID, "job "+id, ended)
+		}
+		run(ids[1]) // the runner's first pass, its tidying included, is over
+		if got, _ := f.svc.Job(ctx, j.ID); got.Status != bulk.JobQueued {
+			t.Fatalf("cancelled before its time: %s", got.Status)
+		}
+		clock.Add(time.Minute)
+		// The pass that runs ids[2] may have read the clock before the step;
+		// the one that runs ids[3] began after ids[2] ended, so after it.
+		run(ids[2])
+		run(ids[3])
+		if got, _ := f.svc.Job(ctx, j.ID); got.Status != bulk.JobCancelled || f.emu.UpdateCount(ids[0]) != 0 {
+			t.Errorf("held job a minute after the last tidying, AbandonedAfter old: %s, %d updates", got.Status, f.emu.UpdateCount(ids[0]))
+		}
+	})
 }
