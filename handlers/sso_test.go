@@ -123,6 +123,9 @@ func TestSSOSignInSessionAndLogout(t *testing.T) {
 	if testid(doc(t, acct), "account-provider").Length() != 1 || testid(doc(t, acct), "password-change").Length() != 0 {
 		t.Errorf("account page of a provider user:\n%v", acct)
 	}
+	if got := testidText(t, acct, "account-provider"); !strings.Contains(got, "Test IdP") {
+		t.Errorf("the account page does not name the provider: %q", got)
+	}
 	if r := c.PostForm("/account/password", url.Values{"current": {"x"}, "password": {"a new long password"}, "confirm": {"a new long password"}}); r.StatusCode != http.StatusConflict {
 		t.Errorf("password change by a provider user: %v", r)
 	}
