@@ -80,6 +80,14 @@ func TestRolesPerApp(t *testing.T) {
 	if testid(d, "app-link-demo-cn").AttrOr("href", "") != "/apps/demo-cn/rooms" {
 		t.Errorf("switcher: %q", testid(d, "app-link-demo-cn").AttrOr("href", ""))
 	}
+	// The title keeps the page's own name before the app's; the switcher
+	// marks this app, not the other, as the current one.
+	if title := d.Find("title").Text(); strings.Count(title, " · ") != 2 || !strings.HasSuffix(title, " · Demo SG · roomdesk") {
+		t.Errorf("title %q, want the room, then the app", title)
+	}
+	if sg, cn := testid(d, "app-link-demo-sg").AttrOr("aria-current", ""), testid(d, "app-link-demo-cn").AttrOr("aria-current", ""); sg != "page" || cn != "false" {
+		t.Errorf("switcher's aria-current: demo-sg %q, demo-cn %q", sg, cn)
+	}
 	v = appForm(t, c, "/apps/demo-cn/rooms/live_1002") // a form from the app they may edit
 	v.Set("RoomName", "SG edit")
 	if r := c.PostForm("/apps/demo-sg/rooms/live_1002", v, apptest.HTMX...); r.StatusCode != http.StatusForbidden {

@@ -150,6 +150,10 @@ func TestAuditListFilters(t *testing.T) {
 
 func TestAuditListRows(t *testing.T) {
 	fx := newAuditFixture(t)
+	// An answer with a code and no ActionStatus (seq 7): its code is shown,
+	// so it needs its meaning too.
+	noStatus := fx.add(t, intentEntry(auditT0.Add(4*time.Minute), "live-3"))
+	fx.add(t, resultEntry(noStatus, "", 100001, "server error", "Id-fail-3", audit.OutcomeFailed))
 	rec, _ := call(t, fx.h.AuditList, "/audit", false)
 	d := doc(t, rec)
 	row := func(seq string) *goquery.Selection {
@@ -169,6 +173,12 @@ func TestAuditListRows(t *testing.T) {
 	}
 	if !strings.Contains(row("5").Text(), "100004") || !strings.Contains(row("2").Text(), "RoomName") {
 		t.Errorf("row 5: %q; row 2: %q", row("5").Text(), row("2").Text())
+	}
+	// Every code shown carries its meaning as a tooltip, "0" included.
+	for seq, want := range map[string]string{"2": "OK", "5": meaningText(context.Background(), 100004), "7": meaningText(context.Background(), 100001)} {
+		if got := row(seq).Find(`td.num span.mono`).AttrOr("title", ""); got != want || want == "" {
+			t.Errorf("row %s: code tooltip %q, want %q", seq, got, want)
+		}
 	}
 	if !strings.Contains(row("1").Text(), "Failed sign-in") {
 		t.Errorf("action label missing: %q", row("1").Text())
@@ -216,6 +226,12 @@ func TestAuditListBadFilter(t *testing.T) {
 		}
 		if n := len(rowSeqs(d)); n != 0 {
 			t.Errorf("htmx=%v: %d rows shown under an invalid filter", htmx, n)
+		}
+	}
+	// Cursors are row seqs, which start at 1: 0 is as wrong as a negative one.
+	for _, before := range []string{"0", "-3", "x"} {
+		if rec, err := call(t, fx.h.AuditList, "/audit?before="+before, false); err != nil || rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("before=%s: status %d, err %v", before, rec.Code, err)
 		}
 	}
 }

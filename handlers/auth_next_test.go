@@ -49,6 +49,12 @@ func TestSafeNext(t *testing.T) {
 		{"trailing space", "/rooms ", "console.example", false},
 		{"NUL", "/rooms\x00", "console.example", false},
 		{"bidi override", "/rooms\u202e", "console.example", false},
+		// Each end of both ranges of bidi controls (a < read as <= lets the end through).
+		{"bidi embedding, first of its range", "/rooms\u202a", "console.example", false},
+		{"bidi isolate, first of its range", "/rooms\u2066", "console.example", false},
+		{"bidi isolate, last of its range", "/rooms\u2069", "console.example", false},
+		{"replacement character", "/rooms\ufffd", "console.example", false},
+		{"non-ASCII path", "/rooms/直播", "console.example", true},
 		{"relative", "rooms", "console.example", false},
 		{"triple slash", "///evil.example", "evil.example", false},
 		{"userinfo trick", "/@evil.example", "console.example", true},

@@ -36,6 +36,13 @@ func TestLoginLogout(t *testing.T) {
 	if out.StatusCode != http.StatusSeeOther {
 		t.Fatalf("logout: %v", out)
 	}
+	// The sign-in page says so after a sign-out, and only then.
+	if got := testidText(t, c.Get(out.Header.Get("Location")), "login-notice"); got != "You have been signed out." {
+		t.Errorf("after sign-out the notice is %q", got)
+	}
+	if n := testid(doc(t, c.Get("/login")), "login-notice").Length(); n != 0 {
+		t.Error("a plain sign-in page says you were signed out")
+	}
 	// Replay the old session cookie: the server must have ended it.
 	replay := env.Client(t)
 	replay.HTTP.Jar.SetCookies(mustURL(t, env.URL), cookies)

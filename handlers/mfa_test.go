@@ -63,6 +63,9 @@ func TestMFARequiredForAdmins(t *testing.T) {
 	if r := c2.Get("/audit"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login/mfa" {
 		t.Fatalf("password alone opened /audit: %d %q", r.StatusCode, r.Header.Get("Location"))
 	}
+	if r := c2.Get("/login/mfa"); r.StatusCode != http.StatusOK || doc(t, r).Find(`input[name="code"]`).Length() != 1 {
+		t.Fatalf("the code form, with a password accepted: %v", r)
+	}
 	if r := c2.PostForm("/login/mfa", url.Values{"code": {"000000"}}); r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong code: %d", r.StatusCode)
 	}

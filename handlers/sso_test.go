@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +125,9 @@ func TestSSOSignInSessionAndLogout(t *testing.T) {
 	acct := c.Get("/account")
 	if testid(doc(t, acct), "account-provider").Length() != 1 || testid(doc(t, acct), "password-change").Length() != 0 {
 		t.Errorf("account page of a provider user:\n%v", acct)
+	}
+	if got := testidText(t, acct, "account-provider"); !strings.Contains(got, "Test IdP") {
+		t.Errorf("the account page does not name the provider: %q", got)
 	}
 	if r := c.PostForm("/account/password", url.Values{"current": {"x"}, "password": {"a new long password"}, "confirm": {"a new long password"}}); r.StatusCode != http.StatusConflict {
 		t.Errorf("password change by a provider user: %v", r)
@@ -288,4 +294,37 @@ func TestLocalLoginOffAndBreakGlass(t *testing.T) {
 		}
 		env.Login(t, "admin")
 	})
+}
+
+// A provider whose sign-in and sign-out pages live on other origins than
+// its issuer: the sign-in page's CSP must name them from its first GET,
+// which is what makes the page fetch the discovery document.
+func TestSSOCSPNamesDiscoveredEndpoints(t *testing.T) {
+	var issuer string
+	idp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/openid-configuration" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"issuer":%q,"authorization_endpoint":"https://login.idp.example/authorize",`+
+			`"token_endpoint":%q,"jwks_uri":%q,"end_session_endpoint":"https://logout.idp.example/end",`+
+			`"id_token_signing_alg_values_supported":["ES256"]}`, issuer, issuer+"/token", issuer+"/keys")
+	}))
+	t.Cleanup(idp.Close)
+	issuer = idp.URL
+	dir := t.TempDir()
+	secret, roles := filepath.Join(dir, "secret"), filepath.Join(dir, "roles.json")
+	if os.WriteFile(secret, []byte(oidctest.ClientSecret), 0o600) != nil || os.WriteFile(roles, []byte(oidctest.Roles), 0o600) != nil {
+		t.Fatal("writing the provider's files")
+	}
+	env := apptest.New(t, apptest.Options{Environ: map[string]string{
+		config.EnvOIDCIssuer: issuer, config.EnvOIDCClientID: oidctest.ClientID,
+		config.EnvOIDCClientSecretFile: secret, config.EnvOIDCRedirectURL: apptest.URLPlaceholder + config.OIDCCallbackPath,
+		config.EnvOIDCRolesFile: roles,
+	}})
+	csp := env.Client(t).Get("/login").Header.Get("Content-Security-Policy")
+	if want := "form-action 'self' https://login.idp.example https://logout.idp.example;"; !strings.Contains(csp, want) {
+		t.Errorf("CSP %q, want %q", csp, want)
+	}
 }
