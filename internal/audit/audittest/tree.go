@@ -164,6 +164,16 @@ func testTreeRepair(t *testing.T, newStore NewStore) {
 			t.Errorf("Append on a log whose newest row was deleted succeeded (seq %d)", e.Seq)
 		}
 	})
+	// The 9th row stores a single tree hash (an odd row completes no
+	// subtree): its deletion leaves the tree exactly one hash too long.
+	t.Run("tree one hash longer than log", func(t *testing.T) {
+		s, d := newStore(t)
+		chainFixture(t, s)
+		mustAppend(t, s, event(base.Add(time.Hour), "z", audit.ActionLogout))
+		dropGuards(t, d)
+		exec(t, d, `DELETE FROM audit_log WHERE seq = 9`)
+		wantVerify(t, s, 9, 0)
+	})
 }
 
 func dropTreeGuards(t *testing.T, d *db.DB) {
