@@ -75,6 +75,11 @@ func testTamper(t *testing.T, newStore NewStore) {
 			exec(t, d, `UPDATE audit_log SET at_us = at_us + 1 WHERE seq = 7`)
 		}, 7},
 	}
+	// What Verify says, where the words carry the facts an auditor acts on.
+	problems := map[string]string{
+		"row deleted":       "seq 6 follows seq 4: rows 5..5 are missing",
+		"first row deleted": "the log starts at seq 2, not 1",
+	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s, d := newStore(t)
@@ -83,6 +88,9 @@ func testTamper(t *testing.T, newStore NewStore) {
 			dropGuards(t, d)
 			tc.tamper(t, d, rows)
 			rep := wantVerify(t, s, tc.firstBad, 0)
+			if want := problems[tc.name]; !strings.Contains(rep.Problem, want) {
+				t.Errorf("Problem %q, want it to say %q", rep.Problem, want)
+			}
 			t.Logf("detected: %+v", rep)
 		})
 	}
