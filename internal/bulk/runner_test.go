@@ -12,6 +12,7 @@ import (
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/callgate"
 	"github.com/roomdesk/roomdesk/internal/db"
+	"github.com/roomdesk/roomdesk/internal/emulator"
 	"github.com/roomdesk/roomdesk/internal/rooms"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
@@ -122,6 +123,27 @@ func TestRunnerLogsAFailingJobAndWaits(t *testing.T) {
 		got := f.wait(t, j.ID, "the end once results are stored", ended)
 		if got.Status != bulk.JobDone || got.Counts.Done != 1 || f.emu.UpdateCount(ids[0]) != 1 {
 			t.Errorf("job %s %+v, %d updates; want done, the room updated once", got.Status, got.Counts, f.emu.UpdateCount(ids[0]))
+		}
+	})
+}
+
+// An update Tencent refuses fails its room, and the room's row says why in
+// words (the code's meaning) with the code itself.
+func TestRefusedUpdateSaysWhy(t *testing.T) {
+	forDialects(t, func(t *testing.T, d db.Dialect) {
+		f := newFixture(t, d, bulk.Options{}, nil)
+		ids := f.putRooms("refused", 1)
+		f.emu.FailNext(emulator.CmdUpdateRoomInfo, 1, tencent.CodeInvalidParam)
+		j, err := f.svc.Create(context.Background(), operator, planFor(ids, rooms.Form{rooms.FieldNotice: {"no"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.start()
+		j = f.wait(t, j.ID, "the end", ended)
+		it := f.items(t, j.ID)[ids[0]]
+		want := tencent.Describe(tencent.CodeInvalidParam).Meaning
+		if j.Counts.Failed != 1 || it.Status != bulk.ItemFailed || it.ErrorCode != tencent.CodeInvalidParam || want == "" || it.Message != want {
+			t.Errorf("job %+v, item %s %d %q; want failed, %d, %q", j.Counts, it.Status, it.ErrorCode, it.Message, tencent.CodeInvalidParam, want)
 		}
 	})
 }
