@@ -27,6 +27,14 @@ func TestLoginLogout(t *testing.T) {
 	if got := testidText(t, bad, "login-error"); got != "Wrong username or password." {
 		t.Errorf("login-error = %q", got)
 	}
+	// A first visit's sign-in form carries the token its new pre-session
+	// cookie stands for: a browser's first sign-in works.
+	first := env.Client(t)
+	tok := doc(t, first.Get("/login")).Find(`input[name="_csrf"]`).AttrOr("value", "")
+	form := url.Values{"username": {"olivia"}, "password": {apptest.Password}, "_csrf": {tok}}
+	if r := first.Do(http.MethodPost, "/login", strings.NewReader(form.Encode()), "Content-Type", "application/x-www-form-urlencoded"); tok == "" || r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first visit's sign-in with token %q: %v", tok, r)
+	}
 	c = env.Login(t, "olivia")
 	if r := c.Get("/audit"); r.StatusCode != http.StatusOK {
 		t.Fatalf("signed in but refused: %v", r)

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -41,7 +42,8 @@ func TestErrorHandlerMapping(t *testing.T) {
 		{"anything else", errors.New("disk on fire"), http.StatusInternalServerError,
 			[]string{"Something went wrong on our side", "Reference: rid-1"}},
 	}
-	h := handlers.New(handlers.Deps{Logger: slog.New(slog.DiscardHandler)})
+	var log bytes.Buffer
+	h := handlers.New(handlers.Deps{Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	e := echo.New()
 	for _, tc := range cases {
 		for _, htmx := range []bool{false, true} {
@@ -52,9 +54,19 @@ func TestErrorHandlerMapping(t *testing.T) {
 				}
 				rec := httptest.NewRecorder()
 				rec.Header().Set(echo.HeaderXRequestID, "rid-1")
+				log.Reset()
 				h.ErrorHandler(tc.err, e.NewContext(req, rec))
 				if rec.Code != tc.status {
 					t.Fatalf("status %d, want %d", rec.Code, tc.status)
+				}
+				// 5xx are our failures (errors in the log), 4xx the client's
+				// (warnings); only a 503 says when to try again.
+				level := map[bool]string{true: "level=ERROR", false: "level=WARN"}[tc.status >= 500]
+				if !strings.HasPrefix(log.String(), "time=") || !strings.Contains(log.String(), level) {
+					t.Errorf("logged %q, want %s", log.String(), level)
+				}
+				if got, want := rec.Header().Get("Retry-After"), map[bool]string{true: "2"}[tc.status == http.StatusServiceUnavailable]; got != want {
+					t.Errorf("Retry-After %q, want %q", got, want)
 				}
 				d, err := goquery.NewDocumentFromReader(rec.Body)
 				if err != nil {

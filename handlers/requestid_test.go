@@ -18,6 +18,11 @@ func TestClientRequestIDIsBounded(t *testing.T) {
 		{strings.Repeat("R", 20000), ""},
 		{"a b<script>", ""},
 		{"proxy-7f3a.b_1", "proxy-7f3a.b_1"},
+		// The ends of each allowed range, and of the length.
+		{"azAZ09-_.", "azAZ09-_."},
+		{strings.Repeat("q", 64), strings.Repeat("q", 64)},
+		{strings.Repeat("q", 65), ""},
+		{"a`b", ""}, {"a{b", ""}, {"a@b", ""}, {"a[b", ""}, {"a/b", ""}, {"a:b", ""},
 	} {
 		got := c.Get("/healthz", "X-Request-Id", tc.sent).Header.Get("X-Request-Id")
 		switch {
