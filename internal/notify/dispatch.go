@@ -34,27 +34,30 @@ type target struct {
 }
 
 // dispatch maps every audit row after the cursor to deliveries, then
-// reports updates whose intent has stayed open too long.
-func (s *Service) dispatch(ctx context.Context) error {
-	for {
-		more, err := s.dispatchOnce(ctx)
-		if err != nil || !more {
-			if err == nil {
-				err = s.dispatchStale(ctx)
-			}
-			return err
-		}
-	}
-}
-
-// dispatchOnce maps one batch; more says there may be another. Nothing
-// is written (no transaction is even begun) while no enabled webhook
-// exists or no new row is there to map.
-func (s *Service) dispatchOnce(ctx context.Context) (more bool, err error) {
+// reports updates whose intent has stayed open too long. Every audit
+// append wakes it: with no enabled webhook (the usual case) that costs one
+// small query, and hooks says so, so Run does not look for deliveries
+// either.
+func (s *Service) dispatch(ctx context.Context) (hooks bool, err error) {
 	ts, err := targets(ctx, s.db)
 	if err != nil || len(ts) == 0 {
 		return false, err
 	}
+	for {
+		more, err := s.dispatchOnce(ctx, ts)
+		if err != nil || !more {
+			if err == nil {
+				err = s.dispatchStale(ctx, ts)
+			}
+			return true, err
+		}
+	}
+}
+
+// dispatchOnce maps one batch for the webhooks ts; more says there may be
+// another. Nothing is written (no transaction is even begun) while no new
+// row is there to map.
+func (s *Service) dispatchOnce(ctx context.Context, ts []target) (more bool, err error) {
 	var stored int64
 	if err := s.db.QueryRowContext(ctx, `SELECT seq FROM notify_cursor WHERE id = 1`).Scan(&stored); err != nil {
 		return false, fmt.Errorf("cursor: %w", err)
@@ -175,14 +178,7 @@ func (s *Service) enqueue(ctx context.Context, tx *sql.Tx, ts []target, ev Event
 // dispatchStale reports intents left without a result for StaleIntent
 // (the process stopped mid-call: the outcome stays unknown) as
 // update.problem, once per webhook (the unique index again).
-func (s *Service) dispatchStale(ctx context.Context) error {
-	// Webhooks first: every audit append wakes the dispatcher, and with
-	// none enabled (the usual case) the open intents are not worth a
-	// query of the log.
-	ts, err := targets(ctx, s.db)
-	if err != nil || len(ts) == 0 {
-		return err
-	}
+func (s *Service) dispatchStale(ctx context.Context, ts []target) error {
 	es, err := s.opts.Source.OpenIntents(ctx, s.opts.Now().Add(-s.opts.StaleIntent), 100)
 	if err != nil || len(es) == 0 {
 		return err

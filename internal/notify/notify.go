@@ -130,12 +130,15 @@ func (s *Service) Wake() {
 func (s *Service) Run(ctx context.Context) {
 	defer s.running.Wait()
 	for ctx.Err() == nil {
-		if err := s.dispatch(ctx); err != nil && ctx.Err() == nil {
+		hooks, err := s.dispatch(ctx)
+		if err != nil && ctx.Err() == nil {
 			s.opts.Logger.Error("notify: dispatch", "err", err)
 		}
-		next, err := s.deliverDue(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.opts.Logger.Error("notify: deliver", "err", err)
+		var next time.Duration
+		if hooks || err != nil { // deliveries go to enabled webhooks only
+			if next, err = s.deliverDue(ctx); err != nil && ctx.Err() == nil {
+				s.opts.Logger.Error("notify: deliver", "err", err)
+			}
 		}
 		wait := s.opts.Poll
 		if next > 0 && next < wait {
