@@ -174,6 +174,11 @@ func TestAuditStream(t *testing.T) {
 			t.Errorf("%s (Last-Event-ID %q): %d %.80q, want %d from seq 1", tc.path, tc.lastID, r.StatusCode, r.Body, tc.want)
 		}
 	}
+	// Caught up: an empty answer, and the next poll resumes where this one did.
+	ahead := strconv.FormatInt(e.Seq+1000, 10)
+	if r := vera.Get("/audit/stream?wait=0&after=" + ahead); r.StatusCode != http.StatusOK || r.Body != "" || r.Header.Get("X-Roomdesk-Last-Seq") != ahead {
+		t.Errorf("caught up: %d %q, X-Roomdesk-Last-Seq %q, want 200, empty, %s", r.StatusCode, r.Body, r.Header.Get("X-Roomdesk-Last-Seq"), ahead)
+	}
 	// Refusals: no token → sign in; a bad or revoked token → 401.
 	if res, _ := bearerGet(t, env, "rdk_nonsense", "/audit/stream"); res.StatusCode != http.StatusUnauthorized ||
 		!strings.Contains(res.Header.Get("WWW-Authenticate"), "invalid_token") {
