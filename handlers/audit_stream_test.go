@@ -151,6 +151,34 @@ func TestAuditStream(t *testing.T) {
 	if fmt.Sprint(ids) != fmt.Sprintf("[%d %d]", head, e.Seq) {
 		t.Errorf("SSE ids %v", ids)
 	}
+	// The parameters: without ?wait= rows there now come at once; 0 and 60
+	// are the ends of the wait, after=0 the start of the log; anything
+	// else is a 400.
+	for _, tc := range []struct {
+		path, lastID string
+		want         int
+	}{
+		{"/audit/stream", "", http.StatusOK}, {"/audit/stream?after=0&wait=0", "", http.StatusOK},
+		{"/audit/stream?wait=60", "", http.StatusOK}, {"/audit/stream?wait=0", "0", http.StatusOK},
+		{"/audit/stream?wait=61", "", http.StatusBadRequest}, {"/audit/stream?wait=-1", "", http.StatusBadRequest},
+		{"/audit/stream?wait=soon", "", http.StatusBadRequest}, {"/audit/stream?wait=0&after=-1", "", http.StatusBadRequest},
+		{"/audit/stream?wait=0&after=x", "", http.StatusBadRequest}, {"/audit/stream?wait=0", "-1", http.StatusBadRequest},
+	} {
+		var r *apptest.Response
+		if tc.lastID != "" {
+			r = vera.Get(tc.path, "Last-Event-ID", tc.lastID)
+		} else {
+			r = vera.Get(tc.path)
+		}
+		if r.StatusCode != tc.want || (tc.want == http.StatusOK && !strings.HasPrefix(r.Body, `{"seq":1,`)) {
+			t.Errorf("%s (Last-Event-ID %q): %d %.80q, want %d from seq 1", tc.path, tc.lastID, r.StatusCode, r.Body, tc.want)
+		}
+	}
+	// Caught up: an empty answer, and the next poll resumes where this one did.
+	ahead := strconv.FormatInt(e.Seq+1000, 10)
+	if r := vera.Get("/audit/stream?wait=0&after=" + ahead); r.StatusCode != http.StatusOK || r.Body != "" || r.Header.Get("X-Roomdesk-Last-Seq") != ahead {
+		t.Errorf("caught up: %d %q, X-Roomdesk-Last-Seq %q, want 200, empty, %s", r.StatusCode, r.Body, r.Header.Get("X-Roomdesk-Last-Seq"), ahead)
+	}
 	// Refusals: no token → sign in; a bad or revoked token → 401.
 	if res, _ := bearerGet(t, env, "rdk_nonsense", "/audit/stream"); res.StatusCode != http.StatusUnauthorized ||
 		!strings.Contains(res.Header.Get("WWW-Authenticate"), "invalid_token") {

@@ -228,6 +228,17 @@ func TestAuditListBadFilter(t *testing.T) {
 			t.Errorf("htmx=%v: %d rows shown under an invalid filter", htmx, n)
 		}
 	}
+	// The value is quoted back whole up to 40 bytes, clipped after.
+	for v, want := range map[string]string{strings.Repeat("y", 40): `"` + strings.Repeat("y", 40) + `" is not a time`,
+		strings.Repeat("z", 41): `"` + strings.Repeat("z", 40) + `…" is not a time`} {
+		rec, err := call(t, fx.h.AuditList, "/audit?from="+v, false)
+		if err != nil || rec.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("from=%s: status %d, err %v", v, rec.Code, err)
+		}
+		if msg := doc(t, rec).Find("#audit-err-from").Text(); !strings.Contains(msg, want) {
+			t.Errorf("from=%s: message %q, want %q", v, msg, want)
+		}
+	}
 	// Cursors are row seqs, which start at 1: 0 is as wrong as a negative one.
 	for _, before := range []string{"0", "-3", "x"} {
 		if rec, err := call(t, fx.h.AuditList, "/audit?before="+before, false); err != nil || rec.Code != http.StatusUnprocessableEntity {

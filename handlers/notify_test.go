@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
@@ -210,5 +212,34 @@ func TestWebhookPages(t *testing.T) {
 	}
 	if strings.Join(actions, " ") != "webhook.delete webhook.update webhook.create" {
 		t.Errorf("audited %v", actions)
+	}
+	// The delivery log shows 50 a page: at exactly 50 there is no older
+	// page; the 51st (the oldest) is on the older page, alone. The hook is
+	// paused, so nothing is sent.
+	paged, _, err := env.Notify.Create(context.Background(), audit.Actor{Name: "ada", Role: "admin"}, notify.Input{Name: "paged",
+		URL: recv.URL + "/paged", Format: notify.FormatGeneric, Events: []notify.Event{notify.EventBulkFinished}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = "/admin/webhooks/" + itoa(paged.ID)
+	page50 := func(d *goquery.Document) (rows int, older string) {
+		return testid(d, "delivery-status").Length(), d.Find(`a[href*="?before="]`).AttrOr("href", "")
+	}
+	for i := 1; i <= 51; i++ {
+		if err := env.Notify.SendTest(context.Background(), audit.Actor{Name: "ada", Role: "admin"}, paged.ID); err != nil {
+			t.Fatal(err)
+		}
+		if i == 50 {
+			if rows, older := page50(doc(t, admin.Get(path))); rows != 50 || older != "" {
+				t.Errorf("50 deliveries: %d rows, older page %q", rows, older)
+			}
+		}
+	}
+	rows, older := page50(doc(t, admin.Get(path)))
+	if rows != 50 || !strings.HasPrefix(older, path+"?before=") {
+		t.Fatalf("51 deliveries: %d rows, older page %q", rows, older)
+	}
+	if rows, next := page50(doc(t, admin.Get(older))); rows != 1 || next != "" {
+		t.Errorf("older page: %d rows, older page %q", rows, next)
 	}
 }

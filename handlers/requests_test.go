@@ -242,6 +242,20 @@ func TestPolicyPage(t *testing.T) {
 	if len(page.Records) != 1 || !strings.Contains(page.Records[0].Entry.Detail, "→") {
 		t.Errorf("settings.policy entries = %+v", page.Records)
 	}
+	// The ends of each number are saved; one past them is the field's error.
+	for _, tc := range []struct{ bulk, hours, bad string }{
+		{"0", "1", ""}, {"1000000", "720", ""}, {"-1", "1", "bulk_above"}, {"1000001", "1", "bulk_above"}, {"0", "721", "expiry_hours"},
+	} {
+		r := ada.PostForm("/admin/policy", url.Values{"app": {app}, "field": {"RoomName"}, "bulk_above": {tc.bulk}, "expiry_hours": {tc.hours}})
+		p, _ := env.Approvals.Policy(context.Background(), app)
+		stored := strconv.Itoa(p.BulkAbove) == tc.bulk && strconv.Itoa(int(p.Expiry/time.Hour)) == tc.hours
+		if tc.bad == "" && (r.StatusCode != http.StatusOK || !stored) {
+			t.Errorf("bulk_above %s, expiry_hours %s: %d, stored %+v", tc.bulk, tc.hours, r.StatusCode, p)
+		}
+		if tc.bad != "" && (r.StatusCode != http.StatusUnprocessableEntity || testid(doc(t, r), "policy-error-"+tc.bad).Length() != 1 || stored) {
+			t.Errorf("bulk_above %s, expiry_hours %s: %d, no error on %s, or stored %+v", tc.bulk, tc.hours, r.StatusCode, tc.bad, p)
+		}
+	}
 	if r := ada.Get("/admin/policy?app=nope"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown app: %s", r)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -194,7 +195,7 @@ func TestRoomsViewerCannotEdit(t *testing.T) {
 }
 
 func TestRoomsListAndShow(t *testing.T) {
-	_, c := newRoomsEnv(t)
+	env, c := newRoomsEnv(t)
 	r := c.Get("/rooms")
 	d := doc(t, r)
 	if r.StatusCode != http.StatusOK || testid(d, "room-row").Length() != 20 || testid(d, "next-page").Length() != 1 {
@@ -216,6 +217,18 @@ func TestRoomsListAndShow(t *testing.T) {
 	}
 	if r := c.Get("/rooms/no_such_room"); r.StatusCode != http.StatusNotFound || !strings.Contains(r.Body, "Room not found") {
 		t.Fatalf("missing room: %s", r)
+	}
+	// The creation time is shown; a room Tencent gives none for shows
+	// "—", not 1970.
+	room, _ := env.Emulator.Room(seedRoom)
+	created := `datetime="` + time.Unix(room.CreateTime, 0).UTC().Format(time.RFC3339Nano) + `"`
+	if r := c.Get("/rooms/" + seedRoom); !strings.Contains(r.Body, created) {
+		t.Errorf("no %s on the room page", created)
+	}
+	room.CreateTime = 0
+	env.Emulator.PutRoom(room)
+	if r := c.Get("/rooms/" + seedRoom); r.StatusCode != http.StatusOK || strings.Contains(r.Body, `datetime="1970-01-01T00:00:00Z"`) {
+		t.Errorf("a room without a creation time: %d, shows 1970: %v", r.StatusCode, strings.Contains(r.Body, "1970"))
 	}
 }
 

@@ -57,6 +57,10 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	if n := list.Find(`[data-testid="schedule-row"]`).Length(); n != 1 {
 		t.Fatalf("%d changes listed; the refused ones must store nothing", n)
 	}
+	// The list reloads itself while a change is upcoming, and only then.
+	if _, live := testid(list, "schedule-list").Attr("hx-trigger"); !live {
+		t.Error("the list with an upcoming change does not reload itself")
+	}
 	vera := env.Login(t, "vera")
 	if testid(doc(t, vera.Get("/schedule")), "schedule-cancel").Length() != 0 {
 		t.Error("a viewer is offered cancel")
@@ -65,6 +69,8 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	if r := c.PostForm("/schedule/"+id+"/cancel", nil); r.StatusCode != http.StatusOK ||
 		!strings.Contains(testidText(t, r, "schedule-flash"), key) {
 		t.Fatalf("cancel: %s", r)
+	} else if _, live := testid(doc(t, r), "schedule-list").Attr("hx-trigger"); live {
+		t.Error("the list with nothing upcoming reloads itself")
 	}
 	if r := c.PostForm("/schedule/"+id+"/cancel", nil); r.StatusCode != http.StatusConflict {
 		t.Fatalf("second cancel: %s", r)
