@@ -297,6 +297,17 @@ func TestRevertAFinishedBulkJobAsANewJob(t *testing.T) {
 	if testid(h, "history-reverted-by").Length() != 1 || h.Find(`[data-kind="revert"]`).Length() != 1 {
 		t.Errorf("restored room's history: %q", testid(h, "history").Text())
 	}
+	// A job that changed no room (its one room failed) has nothing to revert.
+	none, err := env.Bulk.Create(t.Context(), audit.Actor{Name: "olga", Role: "operator"}, bulk.Plan{Source: "test", Common: change,
+		Rows: []bulk.Row{{Line: 1, RoomID: "live_missing", Fields: change}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = waitJobPage(t, op, bulkview.JobPath(none.ID))
+	if d.Find(`[data-testid="bulk-items"] tr[data-status="failed"]`).Length() != 1 || testid(d, "bulk-revert").Length() != 0 {
+		t.Errorf("a job that changed nothing: failed rows %d, revert buttons %d",
+			d.Find(`[data-testid="bulk-items"] tr[data-status="failed"]`).Length(), testid(d, "bulk-revert").Length())
+	}
 }
 
 // A revert of a field the app's policy guards is a change request like any
