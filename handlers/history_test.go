@@ -2,10 +2,12 @@ package handlers_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -156,6 +158,10 @@ func TestRevertFromTheAuditEntry(t *testing.T) {
 	if r.StatusCode != http.StatusOK || testid(d, "result-panel").AttrOr("data-outcome", "") != "ok" {
 		t.Fatalf("revert save: %s", r)
 	}
+	// Done: the form is the room's again, no longer a revert.
+	if after, _ := formValues(t, r); testid(d, "revert-banner").Length() != 0 || strings.HasSuffix(after, "/revert") {
+		t.Errorf("after the revert: banner %d, form posts to %q", testid(d, "revert-banner").Length(), after)
+	}
 	bodies := env.Emulator.Bodies(tencent.CmdUpdateRoomInfo)
 	want := `{"RoomInfo":{"RoomId":"` + seedRoom + `","RoomName":"` + before.RoomName + `"}}`
 	if len(bodies) != calls+1 || string(bodies[calls]) != want {
@@ -203,6 +209,10 @@ func TestRevertShowsAFieldChangedSinceAsAConflict(t *testing.T) {
 	r = c.PostForm(action, form, apptest.HTMX...)
 	if r.StatusCode != http.StatusConflict || testid(doc(t, r), "conflict-panel").Length() != 1 {
 		t.Fatalf("revert over a later change: %s", r)
+	}
+	// Not done: the form still reverts, under its banner.
+	if after, _ := formValues(t, r); testid(doc(t, r), "revert-banner").Length() != 1 || !strings.HasSuffix(after, link) {
+		t.Errorf("after a refused revert: banner %d, form posts to %q", testid(doc(t, r), "revert-banner").Length(), after)
 	}
 	if env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != calls {
 		t.Error("a conflicting revert was sent")
@@ -428,5 +438,43 @@ func TestRoomHistoryIsTranslated(t *testing.T) {
 		if labels.Length() != 2 || labels.Eq(0).Text() != want[0] || labels.Eq(1).Text() != want[1] {
 			t.Errorf("%s labels: %q", lang, labels.Text())
 		}
+	}
+}
+
+// logBuffer is a log sink the server's goroutines and the test share.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRoomHistoryOfAnUnreadableRoom: the history is the log's, so a room
+// Tencent cannot read (deleted since) still has its page; the failed read
+// is logged, and a room that is read logs nothing of the kind.
+func TestRoomHistoryOfAnUnreadableRoom(t *testing.T) {
+	var log logBuffer
+	env := apptest.New(t, apptest.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	env.CreateUser(t, "vera", auth.RoleViewer)
+	vera := env.Login(t, "vera")
+	if r := vera.Get("/rooms/" + seedRoom + "/history"); r.StatusCode != http.StatusOK {
+		t.Fatalf("history: %s", r)
+	}
+	if r := vera.Get("/rooms/live_gone/history"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "live_gone") {
+		t.Fatalf("history of a room Tencent cannot read: %s", r)
+	}
+	logged := log.String()
+	if !strings.Contains(logged, `msg="history: room not read" room_id=live_gone`) || strings.Contains(logged, "room_id="+seedRoom) {
+		t.Errorf("log:\n%s", logged)
 	}
 }
