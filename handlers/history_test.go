@@ -91,6 +91,9 @@ func TestRoomHistoryListsEditsAndChangesMadeOutside(t *testing.T) {
 	if outside.AttrOr("data-kind", "") != "outside" || outside.Find(`[data-testid="history-label"]`).Text() != "Changed outside roomdesk" {
 		t.Errorf("newest row: %s", outside.Text())
 	}
+	if strings.Contains(outside.Text(), "ErrorCode") {
+		t.Errorf("a change made outside shows an ErrorCode: %q", outside.Text())
+	}
 	ch := outside.Find(`[data-testid="history-change"][data-field="Notice"]`)
 	if ch.Find(".before").Text() != before.Notice || ch.Find(".after").Text() != "Set by the app's backend" {
 		t.Errorf("outside change row: %q", ch.Text())
@@ -461,12 +464,23 @@ func (l *logBuffer) String() string {
 
 // TestRoomHistoryOfAnUnreadableRoom: the history is the log's, so a room
 // Tencent cannot read (deleted since) still has its page; the failed read
-// is logged, and a room that is read logs nothing of the kind.
+// is logged, and a room that is read logs nothing of the kind. An edit
+// whose answer was lost says why in its note.
 func TestRoomHistoryOfAnUnreadableRoom(t *testing.T) {
 	var log logBuffer
 	env := apptest.New(t, apptest.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	env.CreateUser(t, "vera", auth.RoleViewer)
-	vera := env.Login(t, "vera")
+	env.CreateUser(t, "olga", auth.RoleOperator)
+	vera, olga := env.Login(t, "vera"), env.Login(t, "olga")
+	env.Emulator.DropNext(tencent.CmdUpdateRoomInfo, 5)
+	v := browserForm(t, olga, seedRoom)
+	v.Set("RoomName", "Answer lost")
+	post(olga, seedRoom, v)
+	row := testid(doc(t, vera.Get("/rooms/"+seedRoom+"/history")), "history-row").First()
+	if row.Find(`[data-testid="history-outcome"]`).AttrOr("data-outcome", "") != "unknown" ||
+		!strings.Contains(row.Find(`[data-testid="history-note"]`).Text(), "EOF") {
+		t.Errorf("the edit whose answer was lost: %q", row.Text())
+	}
 	if r := vera.Get("/rooms/" + seedRoom + "/history"); r.StatusCode != http.StatusOK {
 		t.Fatalf("history: %s", r)
 	}
