@@ -481,6 +481,16 @@ func TestRoomHistoryOfAnUnreadableRoom(t *testing.T) {
 		!strings.Contains(row.Find(`[data-testid="history-note"]`).Text(), "EOF") {
 		t.Errorf("the edit whose answer was lost: %q", row.Text())
 	}
+	// One Tencent refused, without a reason given: its ErrorInfo is the note.
+	env.Emulator.FailNext(tencent.CmdUpdateRoomInfo, 1, 100002)
+	v = browserForm(t, olga, seedRoom)
+	v.Set("RoomName", "Refused")
+	post(olga, seedRoom, v)
+	row = testid(doc(t, vera.Get("/rooms/"+seedRoom+"/history")), "history-row").First()
+	if row.Find(`[data-testid="history-outcome"]`).AttrOr("data-outcome", "") != "failed" || !strings.Contains(row.Text(), "ErrorCode 100002") ||
+		strings.TrimSpace(row.Find(`[data-testid="history-note"]`).Text()) == "" {
+		t.Errorf("the refused edit: %q", row.Text())
+	}
 	if r := vera.Get("/rooms/" + seedRoom + "/history"); r.StatusCode != http.StatusOK {
 		t.Fatalf("history: %s", r)
 	}
