@@ -141,9 +141,13 @@ func TestRevertFromTheAuditEntry(t *testing.T) {
 		t.Fatal(r)
 	}
 	entry := "/audit/" + strconv.FormatInt(seq, 10)
-	link := testid(doc(t, c.Get(entry)), "entry-revert").AttrOr("href", "")
+	ed := doc(t, c.Get(entry))
+	link := testid(ed, "entry-revert").AttrOr("href", "")
 	if !strings.Contains(link, "revert") {
 		t.Fatalf("entry page's Revert link %q", link)
+	}
+	if h := testid(ed, "entry-history").AttrOr("href", ""); !strings.HasSuffix(h, "/rooms/"+seedRoom+"/history") {
+		t.Errorf("entry page's room history link %q", h)
 	}
 	r := c.Get(link)
 	d := doc(t, r)
@@ -191,6 +195,16 @@ func TestRevertFromTheAuditEntry(t *testing.T) {
 	h := doc(t, c.Get("/rooms/"+seedRoom+"/history"))
 	if row := h.Find(`[data-testid="history-row"][data-seq="` + strconv.FormatInt(revert, 10) + `"]`); row.AttrOr("data-kind", "") != "revert" {
 		t.Errorf("history row of the revert: %q", row.Text())
+	}
+	// A row from before apps (no app) is the default app's: it is reverted
+	// at the single-app URL.
+	old := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionChangedOutside, Actor: "system", Outcome: audit.OutcomeOK, RoomID: seedRoom,
+		Changes: []audit.Change{{Field: rooms.FieldNotice, Before: "Before apps", After: "Untouched by the revert"}}}
+	if err := env.Audit.Append(context.Background(), &old); err != nil {
+		t.Fatal(err)
+	}
+	if got := testid(doc(t, c.Get("/audit/"+strconv.FormatInt(old.Seq, 10))), "entry-revert").AttrOr("href", ""); got != "/audit/"+strconv.FormatInt(old.Seq, 10)+"/revert" {
+		t.Errorf("revert link of a row from before apps: %q", got)
 	}
 }
 
