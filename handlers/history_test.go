@@ -206,6 +206,15 @@ func TestRevertFromTheAuditEntry(t *testing.T) {
 	if got := testid(doc(t, c.Get("/audit/"+strconv.FormatInt(old.Seq, 10))), "entry-revert").AttrOr("href", ""); got != "/audit/"+strconv.FormatInt(old.Seq, 10)+"/revert" {
 		t.Errorf("revert link of a row from before apps: %q", got)
 	}
+	// A row of an app no longer configured has nothing to revert with.
+	gone := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionChangedOutside, Actor: "system", Outcome: audit.OutcomeOK, RoomID: seedRoom,
+		App: "retired-app", Changes: old.Changes}
+	if err := env.Audit.Append(context.Background(), &gone); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Get("/audit/" + strconv.FormatInt(gone.Seq, 10)); r.StatusCode != http.StatusOK || testid(doc(t, r), "entry-revert").Length() != 0 {
+		t.Errorf("a row of an app no longer configured: %d, %d Revert links", r.StatusCode, testid(doc(t, r), "entry-revert").Length())
+	}
 }
 
 func TestRevertShowsAFieldChangedSinceAsAConflict(t *testing.T) {
