@@ -2,10 +2,12 @@ package handlers_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -89,6 +91,9 @@ func TestRoomHistoryListsEditsAndChangesMadeOutside(t *testing.T) {
 	if outside.AttrOr("data-kind", "") != "outside" || outside.Find(`[data-testid="history-label"]`).Text() != "Changed outside roomdesk" {
 		t.Errorf("newest row: %s", outside.Text())
 	}
+	if strings.Contains(outside.Text(), "ErrorCode") {
+		t.Errorf("a change made outside shows an ErrorCode: %q", outside.Text())
+	}
 	ch := outside.Find(`[data-testid="history-change"][data-field="Notice"]`)
 	if ch.Find(".before").Text() != before.Notice || ch.Find(".after").Text() != "Set by the app's backend" {
 		t.Errorf("outside change row: %q", ch.Text())
@@ -136,9 +141,13 @@ func TestRevertFromTheAuditEntry(t *testing.T) {
 		t.Fatal(r)
 	}
 	entry := "/audit/" + strconv.FormatInt(seq, 10)
-	link := testid(doc(t, c.Get(entry)), "entry-revert").AttrOr("href", "")
+	ed := doc(t, c.Get(entry))
+	link := testid(ed, "entry-revert").AttrOr("href", "")
 	if !strings.Contains(link, "revert") {
 		t.Fatalf("entry page's Revert link %q", link)
+	}
+	if h := testid(ed, "entry-history").AttrOr("href", ""); !strings.HasSuffix(h, "/rooms/"+seedRoom+"/history") {
+		t.Errorf("entry page's room history link %q", h)
 	}
 	r := c.Get(link)
 	d := doc(t, r)
@@ -155,6 +164,10 @@ func TestRevertFromTheAuditEntry(t *testing.T) {
 	d = doc(t, r)
 	if r.StatusCode != http.StatusOK || testid(d, "result-panel").AttrOr("data-outcome", "") != "ok" {
 		t.Fatalf("revert save: %s", r)
+	}
+	// Done: the form is the room's again, no longer a revert.
+	if after, _ := formValues(t, r); testid(d, "revert-banner").Length() != 0 || strings.HasSuffix(after, "/revert") {
+		t.Errorf("after the revert: banner %d, form posts to %q", testid(d, "revert-banner").Length(), after)
 	}
 	bodies := env.Emulator.Bodies(tencent.CmdUpdateRoomInfo)
 	want := `{"RoomInfo":{"RoomId":"` + seedRoom + `","RoomName":"` + before.RoomName + `"}}`
@@ -183,6 +196,25 @@ func TestRevertFromTheAuditEntry(t *testing.T) {
 	if row := h.Find(`[data-testid="history-row"][data-seq="` + strconv.FormatInt(revert, 10) + `"]`); row.AttrOr("data-kind", "") != "revert" {
 		t.Errorf("history row of the revert: %q", row.Text())
 	}
+	// A row from before apps (no app) is the default app's: it is reverted
+	// at the single-app URL.
+	old := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionChangedOutside, Actor: "system", Outcome: audit.OutcomeOK, RoomID: seedRoom,
+		Changes: []audit.Change{{Field: rooms.FieldNotice, Before: "Before apps", After: "Untouched by the revert"}}}
+	if err := env.Audit.Append(context.Background(), &old); err != nil {
+		t.Fatal(err)
+	}
+	if got := testid(doc(t, c.Get("/audit/"+strconv.FormatInt(old.Seq, 10))), "entry-revert").AttrOr("href", ""); got != "/audit/"+strconv.FormatInt(old.Seq, 10)+"/revert" {
+		t.Errorf("revert link of a row from before apps: %q", got)
+	}
+	// A row of an app no longer configured has nothing to revert with.
+	gone := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionChangedOutside, Actor: "system", Outcome: audit.OutcomeOK, RoomID: seedRoom,
+		App: "retired-app", Changes: old.Changes}
+	if err := env.Audit.Append(context.Background(), &gone); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Get("/audit/" + strconv.FormatInt(gone.Seq, 10)); r.StatusCode != http.StatusOK || testid(doc(t, r), "entry-revert").Length() != 0 {
+		t.Errorf("a row of an app no longer configured: %d, %d Revert links", r.StatusCode, testid(doc(t, r), "entry-revert").Length())
+	}
 }
 
 func TestRevertShowsAFieldChangedSinceAsAConflict(t *testing.T) {
@@ -203,6 +235,10 @@ func TestRevertShowsAFieldChangedSinceAsAConflict(t *testing.T) {
 	r = c.PostForm(action, form, apptest.HTMX...)
 	if r.StatusCode != http.StatusConflict || testid(doc(t, r), "conflict-panel").Length() != 1 {
 		t.Fatalf("revert over a later change: %s", r)
+	}
+	// Not done: the form still reverts, under its banner.
+	if after, _ := formValues(t, r); testid(doc(t, r), "revert-banner").Length() != 1 || !strings.HasSuffix(after, link) {
+		t.Errorf("after a refused revert: banner %d, form posts to %q", testid(doc(t, r), "revert-banner").Length(), after)
 	}
 	if env.Emulator.Calls(tencent.CmdUpdateRoomInfo) != calls {
 		t.Error("a conflicting revert was sent")
@@ -296,6 +332,17 @@ func TestRevertAFinishedBulkJobAsANewJob(t *testing.T) {
 	h := doc(t, op.Get("/rooms/"+seedRoom+"/history"))
 	if testid(h, "history-reverted-by").Length() != 1 || h.Find(`[data-kind="revert"]`).Length() != 1 {
 		t.Errorf("restored room's history: %q", testid(h, "history").Text())
+	}
+	// A job that changed no room (its one room failed) has nothing to revert.
+	none, err := env.Bulk.Create(t.Context(), audit.Actor{Name: "olga", Role: "operator"}, bulk.Plan{Source: "test", Common: change,
+		Rows: []bulk.Row{{Line: 1, RoomID: "live_missing", Fields: change}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = waitJobPage(t, op, bulkview.JobPath(none.ID))
+	if d.Find(`[data-testid="bulk-items"] tr[data-status="failed"]`).Length() != 1 || testid(d, "bulk-revert").Length() != 0 {
+		t.Errorf("a job that changed nothing: failed rows %d, revert buttons %d",
+			d.Find(`[data-testid="bulk-items"] tr[data-status="failed"]`).Length(), testid(d, "bulk-revert").Length())
 	}
 }
 
@@ -417,5 +464,64 @@ func TestRoomHistoryIsTranslated(t *testing.T) {
 		if labels.Length() != 2 || labels.Eq(0).Text() != want[0] || labels.Eq(1).Text() != want[1] {
 			t.Errorf("%s labels: %q", lang, labels.Text())
 		}
+	}
+}
+
+// logBuffer is a log sink the server's goroutines and the test share.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRoomHistoryOfAnUnreadableRoom: the history is the log's, so a room
+// Tencent cannot read (deleted since) still has its page; the failed read
+// is logged, and a room that is read logs nothing of the kind. An edit
+// whose answer was lost says why in its note.
+func TestRoomHistoryOfAnUnreadableRoom(t *testing.T) {
+	var log logBuffer
+	env := apptest.New(t, apptest.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	env.CreateUser(t, "vera", auth.RoleViewer)
+	env.CreateUser(t, "olga", auth.RoleOperator)
+	vera, olga := env.Login(t, "vera"), env.Login(t, "olga")
+	env.Emulator.DropNext(tencent.CmdUpdateRoomInfo, 5)
+	v := browserForm(t, olga, seedRoom)
+	v.Set("RoomName", "Answer lost")
+	post(olga, seedRoom, v)
+	row := testid(doc(t, vera.Get("/rooms/"+seedRoom+"/history")), "history-row").First()
+	if row.Find(`[data-testid="history-outcome"]`).AttrOr("data-outcome", "") != "unknown" ||
+		!strings.Contains(row.Find(`[data-testid="history-note"]`).Text(), "EOF") {
+		t.Errorf("the edit whose answer was lost: %q", row.Text())
+	}
+	// One Tencent refused, without a reason given: its ErrorInfo is the note.
+	env.Emulator.FailNext(tencent.CmdUpdateRoomInfo, 1, 100002)
+	v = browserForm(t, olga, seedRoom)
+	v.Set("RoomName", "Refused")
+	post(olga, seedRoom, v)
+	row = testid(doc(t, vera.Get("/rooms/"+seedRoom+"/history")), "history-row").First()
+	if row.Find(`[data-testid="history-outcome"]`).AttrOr("data-outcome", "") != "failed" || !strings.Contains(row.Text(), "ErrorCode 100002") ||
+		strings.TrimSpace(row.Find(`[data-testid="history-note"]`).Text()) == "" {
+		t.Errorf("the refused edit: %q", row.Text())
+	}
+	if r := vera.Get("/rooms/" + seedRoom + "/history"); r.StatusCode != http.StatusOK {
+		t.Fatalf("history: %s", r)
+	}
+	if r := vera.Get("/rooms/live_gone/history"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "live_gone") {
+		t.Fatalf("history of a room Tencent cannot read: %s", r)
+	}
+	logged := log.String()
+	if !strings.Contains(logged, `msg="history: room not read" room_id=live_gone`) || strings.Contains(logged, "room_id="+seedRoom) {
+		t.Errorf("log:\n%s", logged)
 	}
 }
