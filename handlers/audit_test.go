@@ -330,6 +330,11 @@ func TestAuditShow(t *testing.T) {
 	if got := doc(t, rec).Find(`[data-testid="exact-body"]`).Text(); got != fx.bad.RequestBody {
 		t.Errorf("result seq: exact body %q", got)
 	}
+	// Tencent's success, ErrorCode 0 with ActionStatus OK, has its meaning too.
+	rec, _ = call(t, fx.h.AuditShow, "/audit/2", false, "id", "2")
+	if got := doc(t, rec).Find(`[data-testid="error-meaning"]`).Text(); got != "OK" {
+		t.Errorf("meaning of ErrorCode 0: %q", got)
+	}
 }
 
 func TestAuditShowUnknown(t *testing.T) {
