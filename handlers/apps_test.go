@@ -138,6 +138,13 @@ func TestRolesPerApp(t *testing.T) {
 	if len(changes.Records) != 3 || changes.Records[0].Entry.App != "demo-sg" || changes.Records[0].Entry.Actor != "ada" {
 		t.Errorf("role changes audited: %+v", changes.Records)
 	}
+	// Each app's colour is a rule of /apps.css (the CSP allows no inline style).
+	css := c.Get("/apps.css")
+	for _, a := range env.Apps.All() {
+		if rule := `.app-band[data-app="` + a.ID + `"],.app-dot[data-app="` + a.ID + `"]{background:` + a.BandColor() + `}`; !strings.Contains(css.Body, rule) {
+			t.Errorf("/apps.css has no %s:\n%s", rule, css.Body)
+		}
+	}
 }
 
 // Admins set a user's role per app on the users page.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -329,6 +330,18 @@ func TestAuditShow(t *testing.T) {
 	rec, _ = call(t, fx.h.AuditShow, "/audit/6", false, "id", "6")
 	if got := doc(t, rec).Find(`[data-testid="exact-body"]`).Text(); got != fx.bad.RequestBody {
 		t.Errorf("result seq: exact body %q", got)
+	}
+	// Tencent's success, ErrorCode 0 with ActionStatus OK, has its meaning
+	// too; so has a code answered without an ActionStatus.
+	rec, _ = call(t, fx.h.AuditShow, "/audit/2", false, "id", "2")
+	if got := doc(t, rec).Find(`[data-testid="error-meaning"]`).Text(); got != "OK" {
+		t.Errorf("meaning of ErrorCode 0: %q", got)
+	}
+	bare := fx.add(t, intentEntry(auditT0.Add(4*time.Minute), "live-3"))
+	fx.add(t, resultEntry(bare, "", 70001, "", "Id-bare-3", audit.OutcomeFailed))
+	rec, _ = call(t, fx.h.AuditShow, "/audit/"+strconv.FormatInt(bare.Seq, 10), false, "id", strconv.FormatInt(bare.Seq, 10))
+	if got := doc(t, rec).Find(`[data-testid="error-meaning"]`).Text(); got != meaningText(context.Background(), 70001) {
+		t.Errorf("meaning of ErrorCode 70001 without an ActionStatus: %q", got)
 	}
 }
 

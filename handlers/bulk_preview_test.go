@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -105,5 +106,17 @@ func TestBulkPreviewSelectedRoomsAgainstCatalogue(t *testing.T) {
 	}
 	if unknown := row("not_catalogued", rooms.FieldRoomName).Find("[data-testid=bulk-unknown]").Text(); unknown != "not in catalogue" {
 		t.Errorf("an uncatalogued room reads %q", unknown)
+	}
+	if strings.Contains(p.Text(), "…and") {
+		t.Errorf("two rooms, yet more are counted: %q", p.Text())
+	}
+	// The first 20 rooms are laid beside the catalogue; the rest are counted.
+	ids := make([]string, 23)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("room_%02d", i)
+	}
+	p = doc(t, postMultipart(t, op, "/bulk/preview", url.Values{"rooms": {strings.Join(ids, "\n")}, "change": {rooms.FieldNotice}, rooms.FieldNotice: {"x"}}, ""))
+	if n := testid(p, "bulk-compare-room").Length(); n != 20 || !strings.Contains(p.Text(), "…and 3 more") {
+		t.Errorf("23 rooms: %d compared, the rest counted: %v", n, strings.Contains(p.Text(), "…and 3 more"))
 	}
 }

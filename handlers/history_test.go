@@ -520,8 +520,14 @@ func TestRoomHistoryOfAnUnreadableRoom(t *testing.T) {
 	if r := vera.Get("/rooms/live_gone/history"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "live_gone") {
 		t.Fatalf("history of a room Tencent cannot read: %s", r)
 	}
+	// (The log is captured here, so one more thing it must not say: a bulk
+	// preview that read the catalogue warns of nothing.)
+	if r := postMultipart(t, olga, "/bulk/preview", url.Values{"rooms": {seedRoom}, "change": {"Notice"}, "Notice": {"x"}}, ""); r.StatusCode != http.StatusOK {
+		t.Fatalf("preview: %s", r)
+	}
 	logged := log.String()
-	if !strings.Contains(logged, `msg="history: room not read" room_id=live_gone`) || strings.Contains(logged, "room_id="+seedRoom) {
+	if !strings.Contains(logged, `msg="history: room not read" room_id=live_gone`) || strings.Contains(logged, "room_id="+seedRoom) ||
+		strings.Contains(logged, "catalogue could not be read") {
 		t.Errorf("log:\n%s", logged)
 	}
 }

@@ -4,6 +4,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/bulk"
+	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/views/bulkview"
+	"github.com/roomdesk/roomdesk/views/components"
 )
 
 // TestHomePage: after an edit, the home page's charts have a bar for it,
@@ -24,6 +30,12 @@ func TestHomePage(t *testing.T) {
 		t.Fatalf("/: %s", r)
 	}
 	d := doc(t, r)
+	// The charts' titles count the edit.
+	for _, id := range []string{"chart-day-title", "chart-week-title"} {
+		if got := d.Find("#" + id).Text(); !strings.HasSuffix(got, "(1)") {
+			t.Errorf("%s: %q", id, got)
+		}
+	}
 	for _, id := range []string{"chart-day", "chart-week"} {
 		chart := testid(d, id)
 		if chart.Find("svg title").First().Text() == "" || chart.Find(`rect[data-count="1"]`).Length() != 1 ||
@@ -39,5 +51,16 @@ func TestHomePage(t *testing.T) {
 	}
 	if !strings.Contains(testid(d, "home-unknown").Text(), "No edit") {
 		t.Errorf("unknown: %q", testid(d, "home-unknown").Text())
+	}
+	// A bulk job is listed for an operator, under its app.
+	change := rooms.Form{rooms.FieldNotice: {"Home page job"}}
+	job, err := env.Bulk.Create(t.Context(), audit.Actor{Name: "olga", Role: "operator"}, bulk.Plan{Source: "test", Common: change,
+		Rows: []bulk.Row{{Line: 1, RoomID: "live_1002", Fields: change}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = doc(t, olga.Get("/"))
+	if href := testid(d, "home-job").Find("a").AttrOr("href", ""); href != components.AppPath(env.Apps.Default().ID)+bulkview.JobPath(job.ID) {
+		t.Errorf("home jobs: %q, link %q", testid(d, "home-jobs").Text(), href)
 	}
 }

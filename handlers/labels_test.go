@@ -31,6 +31,12 @@ func TestLabelsPageAndAuditList(t *testing.T) {
 	if r.StatusCode != http.StatusOK || !strings.Contains(testidText(t, r, "labels-flash"), `Category 7 is now named "Music"`) {
 		t.Fatalf("name: %d %s", r.StatusCode, testidText(t, r, "labels-flash"))
 	}
+	// The page lists the name under its app, and its form starts on the app.
+	lp := doc(t, admin.Get("/admin/labels"))
+	if testid(lp, "labels-app-"+app).Find(`[data-testid="label-row"][data-code="7"]`).Length() != 1 ||
+		testid(lp, "label-app").Find("option[selected]").AttrOr("value", "") != app {
+		t.Errorf("labels page: %q; form's app %q", testid(lp, "labels-app-"+app).Text(), testid(lp, "label-app").Find("option[selected]").AttrOr("value", ""))
+	}
 	page, _ := env.Audit.List(context.Background(), audit.Filter{Action: audit.ActionLabelsUpdate}, 0, 10)
 	if len(page.Records) != 1 || page.Records[0].Entry.Actor != "ada" {
 		t.Fatalf("labels.update rows: %+v", page.Records)
@@ -71,6 +77,15 @@ func TestLabelsPageAndAuditList(t *testing.T) {
 	show := doc(t, admin.Get("/audit/"+itoa(e.Seq)))
 	if got := show.Find(`[data-testid="change-row"][data-field="Category"] .after`).Text(); got != "Music (7), 4" {
 		t.Errorf("entry page after: %q", got)
+	}
+	// A row from before apps (no app) reads with the default app's names.
+	old := audit.Entry{Kind: audit.KindEvent, Actor: "olga", ActorRole: "operator", Action: audit.ActionRoomUpdate,
+		RoomID: "live_1001", Outcome: audit.OutcomeOK, Changes: []audit.Change{{Field: "Category", Before: "[4]", After: "[7]"}}}
+	if err := env.Audit.Append(context.Background(), &old); err != nil {
+		t.Fatal(err)
+	}
+	if got := doc(t, admin.Get("/audit/"+itoa(old.Seq))).Find(`[data-testid="change-row"][data-field="Category"] .after`).Text(); got != "Music (7)" {
+		t.Errorf("entry page of a row from before apps, after: %q", got)
 	}
 }
 

@@ -259,6 +259,11 @@ func TestPolicyPage(t *testing.T) {
 	if r := ada.Get("/admin/policy?app=nope"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown app: %s", r)
 	}
+	// Another app's policy is named after it; the page links to the other app's.
+	sg := doc(t, ada.Get("/admin/policy?app=demo-sg"))
+	if got := testid(sg, "policy-form").Find("h2").Text(); got != "Demo SG" || testid(sg, "policy-app-"+app).Length() != 1 {
+		t.Errorf("demo-sg's policy page: %q, link to %s: %d", got, app, testid(sg, "policy-app-"+app).Length())
+	}
 }
 
 func TestBulkJobAboveThePolicyWaitsForApproval(t *testing.T) {
