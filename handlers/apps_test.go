@@ -164,6 +164,20 @@ func TestUsersPageSetsAppRoles(t *testing.T) {
 	if role, _ := env.Auth.RoleIn(t.Context(), u, "demo-cn"); role != auth.RoleViewer {
 		t.Errorf("role in demo-cn: %q, want the global viewer", role)
 	}
+	// The flash says what the user has now: the role, no access, or the
+	// global role again.
+	if got := flashText(doc(t, r)); got != "vic now has operator in demo-sg." {
+		t.Errorf("flash %q", got)
+	}
+	if n := testid(doc(t, r), "app-role-vic").Find(`option[value="demo-cn"], option[value="demo-sg"]`).Length(); n != 2 {
+		t.Errorf("the per-app role form offers %d of the 2 apps", n)
+	}
+	for role, want := range map[string]string{"none": "vic now has none (no access) in demo-sg.", "": "vic now has the global role (viewer) in demo-sg."} {
+		if got := flashText(doc(t, admin.PostForm(path, url.Values{"app": {"demo-sg"}, "role": {role}}))); got != want {
+			t.Errorf("role %q: flash %q, want %q", role, got, want)
+		}
+	}
+	admin.PostForm(path, url.Values{"app": {"demo-sg"}, "role": {"operator"}})
 	for _, bad := range []url.Values{{"app": {"nope"}, "role": {"viewer"}}, {"app": {"demo-sg"}, "role": {"admin"}}} {
 		if r := admin.PostForm(path, bad); r.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("%v: %d, want 422", bad, r.StatusCode)

@@ -54,8 +54,13 @@ func TestLoginLogout(t *testing.T) {
 	// Replay the old session cookie: the server must have ended it.
 	replay := env.Client(t)
 	replay.HTTP.Jar.SetCookies(mustURL(t, env.URL), cookies)
-	if r := replay.Get("/audit"); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+	r := replay.Get("/audit")
+	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
 		t.Fatalf("old session cookie still works after logout: %v", r)
+	}
+	// and tells the browser to delete the dead cookie at once.
+	if gone := findCookie(r.Cookies(), "roomdesk_session"); gone == nil || gone.MaxAge >= 0 {
+		t.Errorf("the dead session cookie is not deleted: %+v", gone)
 	}
 }
 

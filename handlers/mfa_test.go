@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,19 @@ func TestMFARequiredForAdmins(t *testing.T) {
 		if rows := eventRows(t, env, a); len(rows) == 0 {
 			t.Errorf("no %s audit row", a)
 		}
+	}
+	// A lost phone: an admin removes the second factor (here ada's own,
+	// which signs her out); an unknown user is a 404.
+	ada, _ := env.Auth.ByUsername(t.Context(), "ada")
+	if r := c2.PostForm("/admin/users/999999/mfa/reset", nil); r.StatusCode != http.StatusNotFound {
+		t.Errorf("reset of an unknown user: %d", r.StatusCode)
+	}
+	r = c2.PostForm("/admin/users/"+strconv.FormatInt(ada.ID, 10)+"/mfa/reset", nil)
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login?signed_out=1" {
+		t.Errorf("reset of one's own second factor: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	if ada, _ = env.Auth.ByUsername(t.Context(), "ada"); ada.MFA {
+		t.Error("the second factor is still enrolled after the reset")
 	}
 }
 

@@ -1,7 +1,10 @@
 package handlers_test
 
 import (
+	"bytes"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/roomdesk/roomdesk/internal/app/apptest"
@@ -12,7 +15,8 @@ import (
 // attacker text everywhere else. A proxy's short, plain id is still kept,
 // so its logs and ours correlate.
 func TestClientRequestIDIsBounded(t *testing.T) {
-	env := apptest.New(t, apptest.Options{})
+	log := &lockedBuffer{}
+	env := apptest.New(t, apptest.Options{Logger: slog.New(slog.NewTextHandler(log, nil))})
 	c := env.Client(t)
 	for _, tc := range []struct{ sent, want string }{
 		{strings.Repeat("R", 20000), ""},
@@ -32,4 +36,33 @@ func TestClientRequestIDIsBounded(t *testing.T) {
 			t.Errorf("hostile id (%d bytes) answered with %d bytes", len(tc.sent), len(got))
 		}
 	}
+	// The request log has a line per request, except for probes and
+	// static files, which would drown it.
+	for _, p := range []string{"/static/css/app.css", "/login", "/static"} {
+		c.Get(p)
+	}
+	lines := log.String()
+	for p, want := range map[string]bool{"/healthz": false, "/static/css/app.css": false, "/login": true, "/static": true} {
+		if got := strings.Contains(lines, `msg=request method=GET path=`+p+" "); got != want {
+			t.Errorf("request log line for %s: %v, want %v", p, got, want)
+		}
+	}
+}
+
+// lockedBuffer collects the log lines the server's goroutines write.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -139,6 +139,12 @@ func TestUsersCreate(t *testing.T) {
 	if n := d.Find(".field.invalid").Length(); n != 4 {
 		t.Errorf("want 4 fields marked invalid, got %d", n)
 	}
+	// and only problems: a password of exactly the minimum length (12
+	// characters in 15 bytes) is not one.
+	_, d = e.post(t, "", url.Values{"username": {"newbie"}, "role": {"root"}, "password": {"zebra-ünd-öl"}, "confirm": {"zebra-ünd-öl"}})
+	if n := d.Find(".field.invalid").Length(); n != 1 || d.Find(`[data-testid="error-password"]`).Text() != "" {
+		t.Errorf("want only the role marked invalid, got %d fields: %q", n, d.Find(`[data-testid="error-password"]`).Text())
+	}
 
 	r, d := e.post(t, "", good(nil))
 	if r.StatusCode != http.StatusOK || !isRegion(r, d) {
@@ -164,8 +170,13 @@ func TestUsersCreate(t *testing.T) {
 		t.Error("creation not audited with the admin as actor")
 	}
 
-	// Without htmx the same form answers with the whole page.
-	r = e.admin.PostForm("/admin/users", good(func(v url.Values) { v.Set("username", "plain") }))
+	// Without htmx the same form answers with the whole page. (Its
+	// password is exactly the minimum, 12 characters in 15 bytes.)
+	r = e.admin.PostForm("/admin/users", good(func(v url.Values) {
+		v.Set("username", "plain")
+		v.Set("password", "zebra-ünd-öl")
+		v.Set("confirm", "zebra-ünd-öl")
+	}))
 	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "<html") || userRow(doc(t, r), "plain").Length() != 1 {
 		t.Fatalf("plain form post: %v", r)
 	}
