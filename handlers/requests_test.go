@@ -156,6 +156,13 @@ func TestApprovalAppliesAndLinksTheEntries(t *testing.T) {
 	if steps.Length() != 3 {
 		t.Fatalf("audit trail has %d entries, want 3 (requested, approved, update)", steps.Length())
 	}
+	// The steps in words; a room request shows what the field was when asked.
+	if got := testid(d, "request-step").Text(); !strings.Contains(got, "Requested") || !strings.Contains(got, "Approved") {
+		t.Errorf("steps: %q", got)
+	}
+	if ch := d.Find(`[data-testid="request-change"][data-field="IsPublicVisible"]`); ch.Find(".before").Text() != "true" || ch.Find(".after").Text() != "false" {
+		t.Errorf("the change: %q → %q", ch.Find(".before").Text(), ch.Find(".after").Text())
+	}
 	// Each entry's page links back to the request.
 	for i := range steps.Length() {
 		href := steps.Eq(i).AttrOr("href", "")
@@ -233,6 +240,9 @@ func TestPolicyPage(t *testing.T) {
 	r = ada.PostForm("/admin/policy", url.Values{"app": {app}, "field": {"RoomName"}, "bulk_above": {"50"}, "expiry_hours": {"4"}})
 	if r.StatusCode != http.StatusOK || !strings.Contains(testidText(t, r, "policy-flash"), "Saved") {
 		t.Fatalf("save: %s", r)
+	}
+	if got := doc(t, ada.Get("/admin/policy")).Find(`input[name="expiry_hours"]`).AttrOr("value", ""); got != "4" {
+		t.Errorf("the saved policy's expiry shows as %q hours", got)
 	}
 	p, _ := env.Approvals.Policy(context.Background(), app)
 	if !p.Guards("RoomName") || p.Guards("IsPublicVisible") || p.BulkAbove != 50 || p.Expiry != 4*time.Hour {
