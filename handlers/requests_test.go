@@ -182,6 +182,23 @@ func TestApprovalAppliesAndLinksTheEntries(t *testing.T) {
 		!strings.Contains(testidText(t, r, "request-flash"), "already been decided") {
 		t.Errorf("second approval: %s", r)
 	}
+	// A request in another app: its entries link to it under that app.
+	if _, err := env.Approvals.SetPolicy(context.Background(), audit.Actor{Name: "test", Role: "admin"},
+		approval.Policy{App: "demo-sg", Fields: []string{"IsPublicVisible"}, Expiry: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	alice := env.Login(t, "alice")
+	v := appForm(t, alice, "/apps/demo-sg/rooms/"+seedRoom)
+	unlist(v)
+	v.Set("reason", "sponsor asked to hide it")
+	sgPath := testid(doc(t, alice.PostForm("/apps/demo-sg/rooms/"+seedRoom, v, apptest.HTMX...)), "requested-link").AttrOr("href", "")
+	if !strings.HasPrefix(sgPath, "/apps/demo-sg/requests/") {
+		t.Fatalf("demo-sg request link %q", sgPath)
+	}
+	step := testid(doc(t, alice.Get(sgPath)), "request-step-link").First().AttrOr("href", "")
+	if got := testid(doc(t, alice.Get(step)), "entry-request-link").AttrOr("href", ""); got != sgPath {
+		t.Errorf("demo-sg's entry %s links to %q, want %s", step, got, sgPath)
+	}
 }
 
 func TestExpiredRequestIsRefused(t *testing.T) {
