@@ -87,6 +87,13 @@ func TestBulkPreviewListsBadLines(t *testing.T) {
 	if strings.Join(lines, ",") != "3,4" {
 		t.Errorf("bad lines %v", lines)
 	}
+	// Without htmx (a plain form post) the whole page comes back: the form
+	// as submitted, the preview under it.
+	body, ct := multipartForm(t, url.Values{"change": {"Notice"}, "Notice": {"hi"}}, csvText)
+	plain := op.Do(http.MethodPost, "/bulk/preview", body, "Content-Type", ct, "X-CSRF-Token", op.CSRFToken())
+	if pd := doc(t, plain); plain.StatusCode != http.StatusOK || testid(pd, "bulk-form").Length() != 1 || testid(pd, "bulk-bad-line").Length() != 2 {
+		t.Errorf("plain preview: %s", plain)
+	}
 	// Starting anyway is refused.
 	r = postMultipart(t, op, "/bulk", url.Values{"change": {"Notice"}, "Notice": {"hi"}}, csvText)
 	if r.StatusCode != http.StatusUnprocessableEntity {

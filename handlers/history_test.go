@@ -520,14 +520,24 @@ func TestRoomHistoryOfAnUnreadableRoom(t *testing.T) {
 	if r := vera.Get("/rooms/live_gone/history"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "live_gone") {
 		t.Fatalf("history of a room Tencent cannot read: %s", r)
 	}
-	// (The log is captured here, so one more thing it must not say: a bulk
-	// preview that read the catalogue warns of nothing.)
+	// (The log is captured here, so what it must not say otherwise: a bulk
+	// preview that read the catalogue, and a job's results exported whole,
+	// warn of nothing.)
 	if r := postMultipart(t, olga, "/bulk/preview", url.Values{"rooms": {seedRoom}, "change": {"Notice"}, "Notice": {"x"}}, ""); r.StatusCode != http.StatusOK {
 		t.Fatalf("preview: %s", r)
 	}
+	change := rooms.Form{rooms.FieldNotice: {"Logged job"}}
+	job, err := env.Bulk.Create(t.Context(), audit.Actor{Name: "olga", Role: "operator"}, bulk.Plan{Source: "test", Common: change,
+		Rows: []bulk.Row{{Line: 1, RoomID: "live_1002", Fields: change}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := olga.Get(bulkview.JobPath(job.ID) + "/results.csv"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "live_1002") {
+		t.Fatalf("results: %s", r)
+	}
 	logged := log.String()
 	if !strings.Contains(logged, `msg="history: room not read" room_id=live_gone`) || strings.Contains(logged, "room_id="+seedRoom) ||
-		strings.Contains(logged, "catalogue could not be read") {
+		strings.Contains(logged, "catalogue could not be read") || strings.Contains(logged, "export broke off") {
 		t.Errorf("log:\n%s", logged)
 	}
 }

@@ -156,6 +156,13 @@ func TestApprovalAppliesAndLinksTheEntries(t *testing.T) {
 	if steps.Length() != 3 {
 		t.Fatalf("audit trail has %d entries, want 3 (requested, approved, update)", steps.Length())
 	}
+	// The steps in words; a room request shows what the field was when asked.
+	if got := testid(d, "request-step").Text(); !strings.Contains(got, "Requested") || !strings.Contains(got, "Approved") {
+		t.Errorf("steps: %q", got)
+	}
+	if ch := d.Find(`[data-testid="request-change"][data-field="IsPublicVisible"]`); ch.Find(".before").Text() != "true" || ch.Find(".after").Text() != "false" {
+		t.Errorf("the change: %q → %q", ch.Find(".before").Text(), ch.Find(".after").Text())
+	}
 	// Each entry's page links back to the request.
 	for i := range steps.Length() {
 		href := steps.Eq(i).AttrOr("href", "")
@@ -174,6 +181,23 @@ func TestApprovalAppliesAndLinksTheEntries(t *testing.T) {
 	if r := env.Login(t, "ada").PostForm(path+"/approve", nil); r.StatusCode != http.StatusConflict ||
 		!strings.Contains(testidText(t, r, "request-flash"), "already been decided") {
 		t.Errorf("second approval: %s", r)
+	}
+	// A request in another app: its entries link to it under that app.
+	if _, err := env.Approvals.SetPolicy(context.Background(), audit.Actor{Name: "test", Role: "admin"},
+		approval.Policy{App: "demo-sg", Fields: []string{"IsPublicVisible"}, Expiry: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	alice := env.Login(t, "alice")
+	v := appForm(t, alice, "/apps/demo-sg/rooms/"+seedRoom)
+	unlist(v)
+	v.Set("reason", "sponsor asked to hide it")
+	sgPath := testid(doc(t, alice.PostForm("/apps/demo-sg/rooms/"+seedRoom, v, apptest.HTMX...)), "requested-link").AttrOr("href", "")
+	if !strings.HasPrefix(sgPath, "/apps/demo-sg/requests/") {
+		t.Fatalf("demo-sg request link %q", sgPath)
+	}
+	step := testid(doc(t, alice.Get(sgPath)), "request-step-link").First().AttrOr("href", "")
+	if got := testid(doc(t, alice.Get(step)), "entry-request-link").AttrOr("href", ""); got != sgPath {
+		t.Errorf("demo-sg's entry %s links to %q, want %s", step, got, sgPath)
 	}
 }
 
@@ -233,6 +257,9 @@ func TestPolicyPage(t *testing.T) {
 	r = ada.PostForm("/admin/policy", url.Values{"app": {app}, "field": {"RoomName"}, "bulk_above": {"50"}, "expiry_hours": {"4"}})
 	if r.StatusCode != http.StatusOK || !strings.Contains(testidText(t, r, "policy-flash"), "Saved") {
 		t.Fatalf("save: %s", r)
+	}
+	if got := doc(t, ada.Get("/admin/policy")).Find(`input[name="expiry_hours"]`).AttrOr("value", ""); got != "4" {
+		t.Errorf("the saved policy's expiry shows as %q hours", got)
 	}
 	p, _ := env.Approvals.Policy(context.Background(), app)
 	if !p.Guards("RoomName") || p.Guards("IsPublicVisible") || p.BulkAbove != 50 || p.Expiry != 4*time.Hour {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/schedule"
 	"github.com/roomdesk/roomdesk/internal/tencent"
 )
@@ -64,6 +66,18 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	vera := env.Login(t, "vera")
 	if testid(doc(t, vera.Get("/schedule")), "schedule-cancel").Length() != 0 {
 		t.Error("a viewer is offered cancel")
+	}
+	// The role in the app is what counts: a global viewer who operates this
+	// app may cancel here.
+	u, err := env.Auth.ByUsername(t.Context(), "vera")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Auth.SetAppRole(t.Context(), audit.Actor{Name: "test", Role: "admin"}, u.ID, env.Apps.Default().ID, auth.RoleOperator); err != nil {
+		t.Fatal(err)
+	}
+	if testid(doc(t, vera.Get("/schedule")), "schedule-cancel").Length() != 1 {
+		t.Error("an operator of the app (a global viewer) is not offered cancel")
 	}
 	id := strings.TrimPrefix(key, "S-")
 	if r := c.PostForm("/schedule/"+id+"/cancel", nil); r.StatusCode != http.StatusOK ||
