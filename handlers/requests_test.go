@@ -98,6 +98,16 @@ func TestRoomEditUnderPolicyBecomesARequest(t *testing.T) {
 	if d := doc(t, vera.Get(path)); testid(d, "approve").Length() != 0 || testidText(t, vera.Get(path), "request-status") != "Pending" {
 		t.Error("a viewer is offered the decision")
 	}
+	// The role in the app decides: a global viewer who operates this app
+	// is offered the decision.
+	if u, err := env.Auth.ByUsername(t.Context(), "vera"); err != nil {
+		t.Fatal(err)
+	} else if err := env.Auth.SetAppRole(t.Context(), audit.Actor{Name: "test", Role: "admin"}, u.ID, env.Apps.Default().ID, auth.RoleOperator); err != nil {
+		t.Fatal(err)
+	}
+	if testid(doc(t, vera.Get(path)), "approve").Length() != 1 {
+		t.Error("an operator of the app (a global viewer) is not offered the decision")
+	}
 	// In the reader's language.
 	for lang, want := range map[string]string{"ja": "承認待ち", "zh-CN": "待审批"} {
 		if got := testidText(t, vera.Get(path, "Accept-Language", lang), "request-status"); got != want {
