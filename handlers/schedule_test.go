@@ -51,6 +51,10 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	if got := env.Emulator.Calls(tencent.CmdUpdateRoomInfo); got != calls {
 		t.Fatalf("scheduling sent %d updates", got-calls)
 	}
+	// Not asked to apply over a later change: it skips one (the default).
+	if list, err := env.Apps.Default().Schedule.List(context.Background(), 10); err != nil || len(list) != 1 || list[0].OnConflict != schedule.OnConflictSkip {
+		t.Fatalf("stored: %+v %v", list, err)
+	}
 	list := doc(t, c.Get("/schedule"))
 	row := list.Find(`[data-testid="schedule-row"][data-schedule="` + key + `"]`)
 	if row.AttrOr("data-status", "") != "upcoming" || row.Find(`[data-testid="schedule-cancel"]`).Length() != 1 {
