@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/schedule"
@@ -92,6 +93,20 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	}
 	if r := c.PostForm("/schedule/"+id+"/cancel", nil); r.StatusCode != http.StatusConflict {
 		t.Fatalf("second cancel: %s", r)
+	}
+	// Each app schedules on its own: demo-sg's change is demo-sg's.
+	sg, _ := env.Apps.Get("demo-sg")
+	v = appForm(t, c, "/apps/demo-sg/rooms/"+seedRoom)
+	v.Set("RoomName", "Later in SG")
+	v.Set("apply_at", schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC))
+	if r := c.PostForm("/apps/demo-sg/rooms/"+seedRoom, v, apptest.HTMX...); r.StatusCode != http.StatusOK || testid(doc(t, r), "scheduled-panel").Length() != 1 {
+		t.Fatalf("schedule in demo-sg: %s", r)
+	}
+	if list, err := sg.Schedule.List(context.Background(), 10); err != nil || len(list) != 1 || list[0].App != "demo-sg" {
+		t.Errorf("demo-sg's schedule: %+v %v", list, err)
+	}
+	if list, _ := env.Apps.Default().Schedule.List(context.Background(), 10); len(list) != 1 {
+		t.Errorf("the default app's schedule has %d changes, want its one", len(list))
 	}
 }
 
