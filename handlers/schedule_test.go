@@ -64,6 +64,13 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	if n := list.Find(`[data-testid="schedule-row"]`).Length(); n != 1 {
 		t.Fatalf("%d changes listed; the refused ones must store nothing", n)
 	}
+	// The row names its room, what a later change does to it, and its step,
+	// which has no audit entry before it runs.
+	if got := row.Find(`[data-testid="schedule-rooms"] a`).Text(); got != seedRoom || !strings.Contains(row.Text(), "skipped and flagged") ||
+		row.Find(`[data-testid="schedule-step"]`).Length() != 1 || row.Find(`[data-testid="step-audit-link"]`).Length() != 0 {
+		t.Errorf("/schedule row: rooms %q, steps %d, audit links %d: %q", got, row.Find(`[data-testid="schedule-step"]`).Length(),
+			row.Find(`[data-testid="step-audit-link"]`).Length(), row.Text())
+	}
 	// The list reloads itself while a change is upcoming, and only then.
 	if _, live := testid(list, "schedule-list").Attr("hx-trigger"); !live {
 		t.Error("the list with an upcoming change does not reload itself")
