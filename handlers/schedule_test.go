@@ -141,7 +141,8 @@ func TestScheduleABulkChange(t *testing.T) {
 		t.Fatalf("schedule: %s", r)
 	}
 	list, err := env.Apps.Default().Schedule.List(context.Background(), 10)
-	if err != nil || len(list) != 1 || len(list[0].Steps) != 4 || strings.Join(list[0].Rooms(), ",") != "live_1003,live_1004" {
+	if err != nil || len(list) != 1 || len(list[0].Steps) != 4 || strings.Join(list[0].Rooms(), ",") != "live_1003,live_1004" ||
+		list[0].OnConflict != schedule.OnConflictSkip {
 		t.Fatalf("scheduled: %+v %v", list, err)
 	}
 	if jobs, _ := env.Bulk.Recent(context.Background(), 10); len(jobs) != 0 {
