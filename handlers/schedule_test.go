@@ -42,12 +42,17 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	if _, ok := v["apply_at"]; !ok {
 		t.Fatal("the room form has no apply-later section")
 	}
+	was := v.Get("RoomName")
 	v.Set("RoomName", "Later")
 	v.Set("apply_at", schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC))
 	r := post(c, seedRoom, v)
 	key := testid(doc(t, r), "scheduled-panel").AttrOr("data-schedule", "")
 	if r.StatusCode != http.StatusOK || !strings.HasPrefix(key, "S-") {
 		t.Fatalf("%s", r)
+	}
+	// The panel shows the change from the value the room had.
+	if ch := testid(doc(t, r), "scheduled-panel").Find(`[data-testid="change-row"][data-field="RoomName"]`); ch.Find(".before").Text() != was || ch.Find(".after").Text() != "Later" {
+		t.Errorf("scheduled change: %q → %q, want %q → Later", ch.Find(".before").Text(), ch.Find(".after").Text(), was)
 	}
 	if got := env.Emulator.Calls(tencent.CmdUpdateRoomInfo); got != calls {
 		t.Fatalf("scheduling sent %d updates", got-calls)
