@@ -171,7 +171,7 @@ func TestWebhookPages(t *testing.T) {
 	}
 	// Saved without a URL: the stored one is kept.
 	r = admin.PostForm(path, url.Values{"name": {"ops2"}, "format": {"wecom"}, "events": {string(notify.EventBulkFinished)}, "enabled": {"1"}})
-	if r.StatusCode != http.StatusOK {
+	if r.StatusCode != http.StatusOK || testid(doc(t, r), "notify-flash").Text() != "Saved." || !strings.Contains(r.Body, "ops2") {
 		t.Fatalf("update: %v", r)
 	}
 	r = admin.PostForm(path+"/test", nil)
