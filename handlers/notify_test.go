@@ -175,7 +175,7 @@ func TestWebhookPages(t *testing.T) {
 		t.Fatalf("update: %v", r)
 	}
 	r = admin.PostForm(path+"/test", nil)
-	if r.StatusCode != http.StatusOK {
+	if r.StatusCode != http.StatusOK || testid(doc(t, r), "notify-flash").Text() != "A test event is queued. Reload this page to see how it went." {
 		t.Fatalf("test: %v", r)
 	}
 	if a := awaitAttempt(t, attempts); !a.OK {
