@@ -159,8 +159,8 @@ func TestWebhookPages(t *testing.T) {
 		t.Fatalf("create: %v", r)
 	}
 	hooks, _ := env.Notify.List(context.Background())
-	if len(hooks) != 1 {
-		t.Fatalf("hooks %+v", hooks)
+	if len(hooks) != 1 || !hooks[0].Enabled {
+		t.Fatalf("hooks %+v (created enabled)", hooks)
 	}
 	path := "/admin/webhooks/" + itoa(hooks[0].ID)
 	// Bad input: a clear message, nothing changed, the URL not echoed.
