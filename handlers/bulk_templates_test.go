@@ -77,6 +77,9 @@ func TestBulkTemplates(t *testing.T) {
 		testid(d, "value-IsPublicVisible").Find("option[selected]").AttrOr("value", "x") != "" {
 		t.Error("the template's changes are not in the form")
 	}
+	if testid(d, "change-RoomName").AttrOr("checked", "x") != "x" {
+		t.Error("a field the template does not change is ticked")
+	}
 	if r := postMultipart(t, op, "/bulk/templates/apply", url.Values{"template": {"999"}}, ""); r.StatusCode != http.StatusNotFound {
 		t.Errorf("apply of an unknown template: %d", r.StatusCode)
 	}

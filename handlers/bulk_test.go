@@ -87,6 +87,12 @@ func TestBulkPreviewListsBadLines(t *testing.T) {
 	if strings.Join(lines, ",") != "3,4" {
 		t.Errorf("bad lines %v", lines)
 	}
+	// Each says what is wrong with it: the value, or the missing RoomId.
+	for line, want := range map[string]string{"3": "Max members", "4": "RoomId"} {
+		if got := d.Find(`[data-testid="bulk-bad-line"][data-line="` + line + `"] td`).Last().Text(); !strings.Contains(got, want) {
+			t.Errorf("line %s says %q, want it to name %s", line, got, want)
+		}
+	}
 	// Without htmx (a plain form post) the whole page comes back: the form
 	// as submitted, the preview under it.
 	body, ct := multipartForm(t, url.Values{"change": {"Notice"}, "Notice": {"hi"}}, csvText)

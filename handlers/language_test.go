@@ -60,6 +60,15 @@ func TestLanguageSwitchBeforeSignIn(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login?next=%2Faudit" {
 		t.Fatalf("switch: %v (Location %q)", r, r.Header.Get("Location"))
 	}
+	// The cookie is Secure as ROOMDESK_SECURE_COOKIES says: auto (the
+	// default) on a loopback host, and never when it says never.
+	if ck := findCookie(r.Cookies(), "roomdesk_lang"); ck == nil || !ck.Secure || !ck.HttpOnly {
+		t.Errorf("language cookie (auto, loopback): %+v", ck)
+	}
+	never := apptest.New(t, apptest.Options{Environ: map[string]string{"ROOMDESK_SECURE_COOKIES": "never"}})
+	if ck := findCookie(never.Client(t).PostForm("/language", url.Values{"lang": {"ja"}}).Cookies(), "roomdesk_lang"); ck == nil || ck.Secure {
+		t.Errorf("language cookie (never): %+v", ck)
+	}
 	if got := htmlLang(t, c.Get("/login", "Accept-Language", "zh-CN")); got != "ja" {
 		t.Errorf("after switching to ja: <html lang=%q>", got)
 	}

@@ -159,8 +159,8 @@ func TestWebhookPages(t *testing.T) {
 		t.Fatalf("create: %v", r)
 	}
 	hooks, _ := env.Notify.List(context.Background())
-	if len(hooks) != 1 {
-		t.Fatalf("hooks %+v", hooks)
+	if len(hooks) != 1 || !hooks[0].Enabled {
+		t.Fatalf("hooks %+v (created enabled)", hooks)
 	}
 	path := "/admin/webhooks/" + itoa(hooks[0].ID)
 	// Bad input: a clear message, nothing changed, the URL not echoed.
@@ -171,11 +171,11 @@ func TestWebhookPages(t *testing.T) {
 	}
 	// Saved without a URL: the stored one is kept.
 	r = admin.PostForm(path, url.Values{"name": {"ops2"}, "format": {"wecom"}, "events": {string(notify.EventBulkFinished)}, "enabled": {"1"}})
-	if r.StatusCode != http.StatusOK {
+	if r.StatusCode != http.StatusOK || testid(doc(t, r), "notify-flash").Text() != "Saved." || !strings.Contains(r.Body, "ops2") {
 		t.Fatalf("update: %v", r)
 	}
 	r = admin.PostForm(path+"/test", nil)
-	if r.StatusCode != http.StatusOK {
+	if r.StatusCode != http.StatusOK || testid(doc(t, r), "notify-flash").Text() != "A test event is queued. Reload this page to see how it went." {
 		t.Fatalf("test: %v", r)
 	}
 	if a := awaitAttempt(t, attempts); !a.OK {

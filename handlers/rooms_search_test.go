@@ -119,6 +119,13 @@ func TestRoomsSearchBadInput(t *testing.T) {
 		testid(d, "filter-muted-error").Text() == "" || testid(d, "filter-category").AttrOr("value", "") != "seven" {
 		t.Errorf("bad filters: %s", r)
 	}
+	// A refused sort is said so, and not swapped for the default one.
+	r = c.Get("/rooms?sort=bogus")
+	d = doc(t, r)
+	if r.StatusCode != http.StatusUnprocessableEntity || testid(d, "filter-sort-error").Text() == "" ||
+		testid(d, "filter-sort").Find("option[selected]").Length() != 0 {
+		t.Errorf("bad sort: %d, selected %q", r.StatusCode, testid(d, "filter-sort").Find("option[selected]").AttrOr("value", ""))
+	}
 	for _, cur := range []string{"1693271355-123123123123", "v1eyJzIjoidmlld3MiLCJpIjoieCJ9.AAAA", "\xff\xfe"} {
 		r := c.Get("/rooms?cursor=" + url.QueryEscape(cur))
 		if r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "page link is not valid") {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roomdesk/roomdesk/internal/app/apptest"
 	"github.com/roomdesk/roomdesk/internal/audit"
 	"github.com/roomdesk/roomdesk/internal/auth"
 	"github.com/roomdesk/roomdesk/internal/schedule"
@@ -41,6 +42,7 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	if _, ok := v["apply_at"]; !ok {
 		t.Fatal("the room form has no apply-later section")
 	}
+	was := v.Get("RoomName")
 	v.Set("RoomName", "Later")
 	v.Set("apply_at", schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC))
 	r := post(c, seedRoom, v)
@@ -48,8 +50,16 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	if r.StatusCode != http.StatusOK || !strings.HasPrefix(key, "S-") {
 		t.Fatalf("%s", r)
 	}
+	// The panel shows the change from the value the room had.
+	if ch := testid(doc(t, r), "scheduled-panel").Find(`[data-testid="change-row"][data-field="RoomName"]`); ch.Find(".before").Text() != was || ch.Find(".after").Text() != "Later" {
+		t.Errorf("scheduled change: %q → %q, want %q → Later", ch.Find(".before").Text(), ch.Find(".after").Text(), was)
+	}
 	if got := env.Emulator.Calls(tencent.CmdUpdateRoomInfo); got != calls {
 		t.Fatalf("scheduling sent %d updates", got-calls)
+	}
+	// Not asked to apply over a later change: it skips one (the default).
+	if list, err := env.Apps.Default().Schedule.List(context.Background(), 10); err != nil || len(list) != 1 || list[0].OnConflict != schedule.OnConflictSkip {
+		t.Fatalf("stored: %+v %v", list, err)
 	}
 	list := doc(t, c.Get("/schedule"))
 	row := list.Find(`[data-testid="schedule-row"][data-schedule="` + key + `"]`)
@@ -58,6 +68,13 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	}
 	if n := list.Find(`[data-testid="schedule-row"]`).Length(); n != 1 {
 		t.Fatalf("%d changes listed; the refused ones must store nothing", n)
+	}
+	// The row names its room, what a later change does to it, and its step,
+	// which has no audit entry before it runs.
+	if got := row.Find(`[data-testid="schedule-rooms"] a`).Text(); got != seedRoom || !strings.Contains(row.Text(), "skipped and flagged") ||
+		row.Find(`[data-testid="schedule-step"]`).Length() != 1 || row.Find(`[data-testid="step-audit-link"]`).Length() != 0 {
+		t.Errorf("/schedule row: rooms %q, steps %d, audit links %d: %q", got, row.Find(`[data-testid="schedule-step"]`).Length(),
+			row.Find(`[data-testid="step-audit-link"]`).Length(), row.Text())
 	}
 	// The list reloads itself while a change is upcoming, and only then.
 	if _, live := testid(list, "schedule-list").Attr("hx-trigger"); !live {
@@ -89,6 +106,20 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	if r := c.PostForm("/schedule/"+id+"/cancel", nil); r.StatusCode != http.StatusConflict {
 		t.Fatalf("second cancel: %s", r)
 	}
+	// Each app schedules on its own: demo-sg's change is demo-sg's.
+	sg, _ := env.Apps.Get("demo-sg")
+	v = appForm(t, c, "/apps/demo-sg/rooms/"+seedRoom)
+	v.Set("RoomName", "Later in SG")
+	v.Set("apply_at", schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC))
+	if r := c.PostForm("/apps/demo-sg/rooms/"+seedRoom, v, apptest.HTMX...); r.StatusCode != http.StatusOK || testid(doc(t, r), "scheduled-panel").Length() != 1 {
+		t.Fatalf("schedule in demo-sg: %s", r)
+	}
+	if list, err := sg.Schedule.List(context.Background(), 10); err != nil || len(list) != 1 || list[0].App != "demo-sg" {
+		t.Errorf("demo-sg's schedule: %+v %v", list, err)
+	}
+	if list, _ := env.Apps.Default().Schedule.List(context.Background(), 10); len(list) != 1 {
+		t.Errorf("the default app's schedule has %d changes, want its one", len(list))
+	}
 }
 
 // TestScheduleABulkChange: the bulk preview offers "start later"; its
@@ -115,7 +146,8 @@ func TestScheduleABulkChange(t *testing.T) {
 		t.Fatalf("schedule: %s", r)
 	}
 	list, err := env.Apps.Default().Schedule.List(context.Background(), 10)
-	if err != nil || len(list) != 1 || len(list[0].Steps) != 4 || strings.Join(list[0].Rooms(), ",") != "live_1003,live_1004" {
+	if err != nil || len(list) != 1 || len(list[0].Steps) != 4 || strings.Join(list[0].Rooms(), ",") != "live_1003,live_1004" ||
+		list[0].OnConflict != schedule.OnConflictSkip {
 		t.Fatalf("scheduled: %+v %v", list, err)
 	}
 	if jobs, _ := env.Bulk.Recent(context.Background(), 10); len(jobs) != 0 {
