@@ -258,8 +258,10 @@ func TestRevertRefusesWhatIsNotAChange(t *testing.T) {
 	if r := c.Get(link); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("GET revert of a sign-in: %s", r)
 	}
-	if r := c.Get("/audit/999999/revert"); r.StatusCode != http.StatusNotFound {
-		t.Errorf("GET revert of no entry: %s", r)
+	for _, seq := range []string{"999999", "0", "-1"} {
+		if r := c.Get("/audit/" + seq + "/revert"); r.StatusCode != http.StatusNotFound {
+			t.Errorf("GET revert of entry %s: %s", seq, r)
+		}
 	}
 }
 
