@@ -53,4 +53,12 @@ func TestSessionCookieSecurity(t *testing.T) {
 			t.Errorf("%s: Secure %v, name %q; want %v, %q", tc.name, got, name, tc.secure, tc.cookie)
 		}
 	}
+	// ROOMDESK_SECURE_COOKIES=always is obeyed even on plain HTTP (behind
+	// a proxy that terminates TLS without saying so).
+	always := New(Deps{SecureCookie: config.Config{SecureCookies: config.CookiesAlways}.SecureCookie})
+	req := httptest.NewRequest(http.MethodGet, "/login", nil)
+	req.Host = "console.example"
+	if !always.cookieOptions(echo.New().NewContext(req, httptest.NewRecorder()), 60).Secure {
+		t.Error("secure cookies: always, yet a cookie without Secure")
+	}
 }
