@@ -21,20 +21,29 @@ import (
 func TestScheduleFromTheRoomForm(t *testing.T) {
 	env, c := newRoomsEnv(t)
 	calls := env.Emulator.Calls(tencent.CmdUpdateRoomInfo)
-	for name, tc := range map[string]struct{ apply, revert, field, want string }{
-		"unreadable": {"next friday", "", "field-error-apply_at", "like 2026-11-26 20:00"},
-		"past":       {"2001-01-01T10:00", "", "field-error-apply_at", "has passed"},
+	for name, tc := range map[string]struct {
+		apply, revert, field, want string
+		anyway                     bool // "apply anyway" ticked: the answer keeps it ticked
+	}{
+		"unreadable": {"next friday", "", "field-error-apply_at", "like 2026-11-26 20:00", true},
+		"past":       {"2001-01-01T10:00", "", "field-error-apply_at", "has passed", false},
 		"revert first": {schedule.FormatLocal(time.Now().Add(2*time.Hour), time.UTC),
-			schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC), "field-error-revert_at", "later than"},
+			schedule.FormatLocal(time.Now().Add(time.Hour), time.UTC), "field-error-revert_at", "later than", false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			v := browserForm(t, c, seedRoom)
 			v.Set("RoomName", "Later")
 			v.Set("apply_at", tc.apply)
 			v.Set("revert_at", tc.revert)
+			if tc.anyway {
+				v.Set("on_conflict", schedule.OnConflictApply)
+			}
 			r := post(c, seedRoom, v)
 			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(testidText(t, r, tc.field), tc.want) {
 				t.Fatalf("%s", r)
+			}
+			if got := doc(t, r).Find(`input[name="on_conflict"][checked]`).Length() == 1; got != tc.anyway {
+				t.Errorf("apply-anyway ticked %v, want %v", got, tc.anyway)
 			}
 		})
 	}
@@ -119,6 +128,11 @@ func TestScheduleFromTheRoomForm(t *testing.T) {
 	}
 	if list, _ := env.Apps.Default().Schedule.List(context.Background(), 10); len(list) != 1 {
 		t.Errorf("the default app's schedule has %d changes, want its one", len(list))
+	}
+	for _, bad := range []string{"0", "S-0", "999999"} {
+		if r := c.PostForm("/schedule/"+bad+"/cancel", nil); r.StatusCode != http.StatusNotFound {
+			t.Errorf("cancel of %s: %d", bad, r.StatusCode)
+		}
 	}
 }
 
