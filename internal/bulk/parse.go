@@ -192,7 +192,7 @@ func anyRowFields(rows []Row) bool {
 // parsed: over MaxInputBytes, or more RoomIds (pasted items plus CSV lines
 // after the header) than MaxRooms.
 func tooBig(in Input) string {
-	if len(in.RoomIDs) > MaxInputBytes || len(in.CSV) > MaxInputBytes || len(in.Selected) > MaxRooms {
+	if len(in.RoomIDs) > MaxInputBytes || len(in.CSV) > MaxInputBytes {
 		return fmt.Sprintf("The list of rooms is over %d MB; split it into several jobs.", MaxInputBytes>>20)
 	}
 	n := countItems(in.RoomIDs) + len(in.Selected)

@@ -40,6 +40,9 @@ func TestRoomCountCountsEveryItem(t *testing.T) {
 		plan, probs := bulk.Parse(tc.in)
 		if refused := len(probs.General) > 0; refused != tc.want || (!tc.want && probs.Any()) {
 			t.Errorf("%s: refused: %v, want %v (%d rows, problems %+v)", tc.what, refused, tc.want, len(plan.Rows), probs)
+		} else if refused && !strings.Contains(probs.General[0], "more than one job takes") {
+			// The count is the reason, whichever input brought it: not the size.
+			t.Errorf("%s: refused for %q, want the room count", tc.what, probs.General[0])
 		}
 	}
 }
