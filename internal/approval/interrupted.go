@@ -69,22 +69,3 @@ func (s *Service) interruptedOutcome(ctx context.Context, r Request) (outcome, m
 	return audit.OutcomeUnknown, fmt.Sprintf("interrupted: the console stopped while running this approved change, so its outcome was not recorded; "+
 		"it may or may not have been applied: check %s and the audit entries noted \"request %s\"", what, r.Ref()), ""
 }
-
-// requests reads the requests a WHERE clause (and its ORDER and LIMIT)
-// picks, for the sweeper's passes.
-func (s *Service) requests(ctx context.Context, where string, args ...any) ([]Request, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+requestColumns+` FROM approval_requests `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}

@@ -260,7 +260,7 @@ type Filter struct {
 
 // List returns up to limit requests matching f, newest first.
 func (s *Service) List(ctx context.Context, f Filter, limit int) ([]Request, error) {
-	q := `SELECT ` + requestColumns + ` FROM approval_requests WHERE app = $1`
+	q := `WHERE app = $1`
 	args := []any{f.App}
 	add := func(col, v string) {
 		if v != "" {
@@ -273,9 +273,19 @@ func (s *Service) List(ctx context.Context, f Filter, limit int) ([]Request, err
 	add("room_id", f.RoomID)
 	args = append(args, limit)
 	q += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	out, err := s.requests(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("approval: list: %w", err)
+	}
+	return out, nil
+}
+
+// requests reads the requests a WHERE clause (and its ORDER and LIMIT)
+// picks: List's page and the sweeper's passes.
+func (s *Service) requests(ctx context.Context, where string, args ...any) ([]Request, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+requestColumns+` FROM approval_requests `+where, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []Request
