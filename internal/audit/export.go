@@ -237,52 +237,57 @@ func Export(ctx context.Context, store Store, f Filter, format string, w io.Writ
 	default:
 		return 0, fmt.Errorf("audit export: unknown format %q", format)
 	}
-	n := 0
-	err := store.Export(ctx, f, func(r Record) error {
+	b := batches{w: rw, flush: flush}
+	return b.end(store.Export(ctx, f, func(r Record) error {
 		if err := rw.Write(r); err != nil {
 			return err
 		}
-		n++
-		if flush != nil && n%flushEvery == 0 {
-			if err := rw.Flush(); err != nil {
-				return err
-			}
-			flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = rw.Flush()
-	}
-	if err != nil {
-		return n, fmt.Errorf("audit export: %w", err)
-	}
-	return n, nil
+		return b.wrote()
+	}))
 }
 
 // exportRawCSV is Export's CSV from a RawExporter: the same bytes as
 // CSVWriter's, a record at a time.
 func exportRawCSV(ctx context.Context, rx RawExporter, f Filter, w io.Writer, flush func()) (int, error) {
 	c := newRawCSV(w)
-	n := 0
-	err := rx.ExportRaw(ctx, f, func(r *RawRecord) error {
+	b := batches{w: c, flush: flush}
+	return b.end(rx.ExportRaw(ctx, f, func(r *RawRecord) error {
 		if err := c.Write(r); err != nil {
 			return err
 		}
-		n++
-		if flush != nil && n%flushEvery == 0 {
-			if err := c.Flush(); err != nil {
-				return err
-			}
-			flush()
-		}
+		return b.wrote()
+	}))
+}
+
+// batches counts the records an export writes, and pushes w's buffer out
+// (then calls flush) after every flushEvery of them.
+type batches struct {
+	w     interface{ Flush() error }
+	flush func()
+	n     int
+}
+
+// wrote counts one record written.
+func (b *batches) wrote() error {
+	b.n++
+	if b.flush == nil || b.n%flushEvery != 0 {
 		return nil
-	})
+	}
+	if err := b.w.Flush(); err != nil {
+		return err
+	}
+	b.flush()
+	return nil
+}
+
+// end flushes what is left once the export ran (err its error) and says
+// how many records went out.
+func (b *batches) end(err error) (int, error) {
 	if err == nil {
-		err = c.Flush()
+		err = b.w.Flush()
 	}
 	if err != nil {
-		return n, fmt.Errorf("audit export: %w", err)
+		return b.n, fmt.Errorf("audit export: %w", err)
 	}
-	return n, nil
+	return b.n, nil
 }
