@@ -7,7 +7,6 @@ package app
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -127,7 +126,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (a *App, err erro
 		return nil, err
 	}
 	logStore := sqlstore.New(a.DB)
-	a.Audit = countingStore{Store: logStore, m: a.Metrics, appended: a.appended}
+	a.Audit = countingStore{Store: logStore, with: logStore, m: a.Metrics, appended: a.appended}
 	if err = a.startCheckpoints(ctx, logStore); err != nil {
 		return nil, err
 	}
@@ -284,6 +283,7 @@ func cookieStore(keys [][]byte) (*sessions.CookieStore, error) {
 // notifier about each (the webhooks and /audit/stream follow the log).
 type countingStore struct {
 	audit.Store
+	with     rooms.AppendWither // the same store, appending with the caller's writes
 	m        *metrics.Metrics
 	appended *appendHook
 }
@@ -316,14 +316,9 @@ func (s countingStore) Append(ctx context.Context, e *audit.Entry) error {
 }
 
 // AppendWith is the store's AppendWith (rooms.AppendWither), counted as
-// Append is. A store without it appends e alone and says so in withErr.
+// Append is.
 func (s countingStore) AppendWith(ctx context.Context, e *audit.Entry, with func(context.Context, *sql.Tx) error) (withErr, err error) {
-	aw, ok := s.Store.(rooms.AppendWither)
-	if !ok {
-		err = s.Append(ctx, e)
-		return errors.New("app: this audit store cannot append in a transaction of the caller's"), err
-	}
-	withErr, err = aw.AppendWith(ctx, e, with)
+	withErr, err = s.with.AppendWith(ctx, e, with)
 	s.counted(e, err)
 	return withErr, err
 }
