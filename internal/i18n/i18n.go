@@ -65,6 +65,9 @@ type Catalog struct {
 	// language and the id, are worked out once.
 	localizers sync.Map // lang → *Localizer
 	texts      sync.Map // textKey → string
+	// fills[lang][id] is the message split at its placeholders for Tf
+	// (fill.go); absent when it needs text/template.
+	fills map[string]map[string]*fill
 }
 
 type textKey struct{ lang, id string }
@@ -74,9 +77,10 @@ type textKey struct{ lang, id string }
 func Load(fsys fs.FS) (*Catalog, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	c := &Catalog{bundle: b, ids: map[string]map[string]*goi18n.Message{}}
+	c := &Catalog{bundle: b, ids: map[string]map[string]*goi18n.Message{}, fills: map[string]map[string]*fill{}}
 	for _, l := range languages {
 		c.ids[l] = map[string]*goi18n.Message{}
+		c.fills[l] = map[string]*fill{}
 	}
 	files, err := fs.Glob(fsys, "locales/*.toml")
 	if err != nil {
@@ -101,6 +105,9 @@ func Load(fsys fs.FS) (*Catalog, error) {
 				return nil, fmt.Errorf("i18n: %s: message %q is not in area %q", f, m.ID, area)
 			}
 			c.ids[lang][m.ID] = m
+			if f := compileFill(m); f != nil {
+				c.fills[lang][m.ID] = f
+			}
 		}
 	}
 	c.names = map[string][]string{}
@@ -220,7 +227,14 @@ func (l *Localizer) T(id string) string {
 }
 
 // Tf is the message id with its placeholders filled from data.
-func (l *Localizer) Tf(id string, data map[string]any) string { return l.localize(id, nil, data) }
+func (l *Localizer) Tf(id string, data map[string]any) string {
+	if f := l.c.fills[l.lang][id]; f != nil {
+		if s, ok := f.execute(data); ok {
+			return s
+		}
+	}
+	return l.localize(id, nil, data)
+}
 
 // Tn is the plural message id for the count n ({{.Count}}), with data.
 func (l *Localizer) Tn(id string, n int, data map[string]any) string {
