@@ -75,23 +75,6 @@ type Store struct {
 	kick     chan struct{} // Flush: write now, do not wait out WriteDelay
 }
 
-// seen is one room state waiting to be written.
-type seen struct {
-	app  string
-	room tencent.RoomInfo
-	how  rooms.Seen
-	at   time.Time
-}
-
-// maxPending bounds the states waiting for the writer (a database that is
-// down must not grow memory without end); beyond it the oldest are
-// dropped, as the next read or sweep brings them back.
-const maxPending = 10_000
-
-// maxBatch bounds one write transaction, so the catalogue never holds
-// SQLite's single write lock long enough to keep an audit append waiting.
-const maxBatch = 50
-
 // New returns the catalogue on d.
 func New(d *db.DB, opts Options) *Store {
 	if opts.Now == nil {
@@ -106,86 +89,6 @@ func New(d *db.DB, opts Options) *Store {
 	s := &Store{db: d, opts: opts, kick: make(chan struct{}, 1)}
 	s.idle = sync.NewCond(&s.mu)
 	return s
-}
-
-// RoomSeen records one room state (rooms.Observer). It only queues the
-// state: a writer goroutine stores what is queued, many at a time, so the
-// read or edit that saw the room does not wait for another database
-// write. Readers of the catalogue (Get, Search, Status) first wait for
-// what is queued, so a room just read is found. A failure is logged: the
-// catalogue is a copy, and a read must not fail because of it.
-func (s *Store) RoomSeen(_ context.Context, app string, r tencent.RoomInfo, how rooms.Seen) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.pending) >= maxPending {
-		s.opts.Logger.Warn("catalogue: too many rooms waiting to be recorded; dropping the oldest", "app", app)
-		s.pending = s.pending[1:]
-	}
-	s.pending = append(s.pending, seen{app: app, room: r, how: how, at: s.opts.Now()})
-	if !s.draining {
-		s.draining = true
-		go s.drain()
-	}
-}
-
-// drain waits WriteDelay (or a Flush), then writes what is queued until
-// nothing is.
-func (s *Store) drain() {
-	t := time.NewTimer(s.opts.WriteDelay)
-	select {
-	case <-t.C:
-	case <-s.kick:
-		t.Stop()
-	}
-	for {
-		s.mu.Lock()
-		batch := s.pending[:min(len(s.pending), maxBatch)]
-		s.pending = s.pending[len(batch):]
-		if len(batch) == 0 {
-			s.draining = false
-			s.idle.Broadcast()
-			s.mu.Unlock()
-			return
-		}
-		s.mu.Unlock()
-		if err := s.write(batch); err != nil {
-			s.opts.Logger.Warn("catalogue: rooms not recorded", "rooms", len(batch), "err", err)
-		}
-	}
-}
-
-func (s *Store) write(batch []seen) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("catalogue: put: %w", err)
-	}
-	defer tx.Rollback()
-	for _, b := range batch {
-		if err := s.put(ctx, tx, b.app, []tencent.RoomInfo{b.room}, b.how, b.at); err != nil {
-			return err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("catalogue: put: %w", err)
-	}
-	return nil
-}
-
-// Flush waits until every room state RoomSeen queued is written (or
-// failed to be). Get, Search and Status call it; the app calls it before
-// closing the database.
-func (s *Store) Flush() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for s.draining {
-		select {
-		case s.kick <- struct{}{}:
-		default: // a kick is already waiting for the writer
-		}
-		s.idle.Wait()
-	}
 }
 
 // Put records room states seen now, in one transaction.
