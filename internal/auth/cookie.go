@@ -62,6 +62,7 @@ func NewCookieCodecs(keys [][]byte, maxAge time.Duration) ([]securecookie.Codec,
 	for _, c := range codecs {
 		if sc, ok := c.(*securecookie.SecureCookie); ok {
 			sc.MaxAge(int(maxAge / time.Second))
+			sc.SetSerializer(sessionSerializer{})
 		}
 	}
 	return codecs, nil
