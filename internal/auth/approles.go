@@ -28,7 +28,7 @@ func ParseAppRole(s string) (Role, error) {
 // RoleIn is u's role in app: admin everywhere for admins, else the app's
 // override if there is one, else the global role. RoleNone allows nothing.
 func (s *Service) RoleIn(ctx context.Context, u User, app string) (Role, error) {
-	if u.Role == RoleAdmin || app == "" {
+	if u.Role == RoleAdmin || app == "" || u.noAppRoles {
 		return u.Role, nil
 	}
 	roles, err := s.AppRoles(ctx, u.ID)

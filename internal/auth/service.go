@@ -99,6 +99,9 @@ type User struct {
 	// Source is SourceLocal (a password kept here) or SourceOIDC (signs
 	// in with the identity provider, which also does its second factor).
 	Source string
+	// noAppRoles says the user had no per-app role when read with its
+	// session, so RoleIn need not look (false: unknown, look).
+	noAppRoles bool
 }
 
 // User sources.

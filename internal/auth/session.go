@@ -111,14 +111,16 @@ func (s *Service) Session(ctx context.Context, rawID string) (User, SessionInfo,
 	var info SessionInfo
 	var created, lastSeen, expires int64
 	var revoked sql.NullInt64
+	var appRoles int64
 	u, err := scanUser(s.db.QueryRowContext(ctx, sessionQuery, id),
-		&created, &lastSeen, &expires, &revoked, &info.IP, &info.UserAgent, &info.Stage)
+		&created, &lastSeen, &expires, &revoked, &info.IP, &info.UserAgent, &info.Stage, &appRoles)
 	if errors.Is(err, ErrNotFound) {
 		return User{}, SessionInfo{}, fmt.Errorf("%w: unknown id", ErrNoSession)
 	}
 	if err != nil {
 		return User{}, SessionInfo{}, err
 	}
+	u.noAppRoles = appRoles == 0
 	info.CreatedAt, info.LastSeen, info.ExpiresAt = fromUS(created), fromUS(lastSeen), fromUS(expires)
 	info.IdleDeadline = info.LastSeen.Add(s.idle)
 	now := s.nowUS()
@@ -207,8 +209,11 @@ func (s *Service) endUserSessions(ctx context.Context, userID int64) (int64, err
 
 // sessionQuery is Session's lookup, built once: every request runs it, and
 // the same text lets SQLite run its prepared statement again.
+// sessionQuery also counts the user's per-app roles: a request in an app
+// then needs no second read to learn there are none (RoleIn).
 var sessionQuery = `SELECT ` + prefixed("u.") + `, s.created_at_us, s.last_seen_us,
-		s.expires_at_us, s.revoked_at_us, s.ip, s.user_agent, s.stage
+		s.expires_at_us, s.revoked_at_us, s.ip, s.user_agent, s.stage,
+		(SELECT COUNT(*) FROM user_app_roles r WHERE r.user_id = u.id)
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`
 
 func prefixed(p string) string {
