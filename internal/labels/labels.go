@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -79,14 +80,28 @@ type Store struct {
 	db    *db.DB
 	audit audit.Store
 	now   func() time.Time
+
+	// Every page in an app names its codes, so All runs on every request,
+	// and the names change rarely (an admin on /admin/labels). The last
+	// read is kept for cacheFor: a change made through this Store drops it
+	// at once; one made by another instance shows here within cacheFor.
+	mu       sync.Mutex
+	cacheFor time.Duration // defaultCacheFor
+	cached   map[string]Names
+	cachedAt time.Time
+	gen      uint64 // counts changes, so a read that raced one is not kept
 }
+
+// defaultCacheFor is how long All's answer is reused: another instance's
+// change to a name shows on this one's pages within it.
+const defaultCacheFor = 2 * time.Second
 
 // New returns the store; now may be nil (time.Now).
 func New(d *db.DB, log audit.Store, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: d, audit: log, now: now}
+	return &Store{db: d, audit: log, now: now, cacheFor: defaultCacheFor}
 }
 
 // Names are app's names (empty maps when there are none).
@@ -102,9 +117,33 @@ func (s *Store) Names(ctx context.Context, app string) (Names, error) {
 }
 
 // All are the names of every app that has any, by app id: the audit log
-// spans the apps.
+// spans the apps. The maps are shared (see Store.cacheFor): read them, never
+// change them.
 func (s *Store) All(ctx context.Context) (map[string]Names, error) {
-	return s.load(ctx, "")
+	s.mu.Lock()
+	all, fresh, gen := s.cached, time.Since(s.cachedAt) < s.cacheFor, s.gen
+	s.mu.Unlock()
+	if all != nil && fresh {
+		return all, nil
+	}
+	all, err := s.load(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.gen == gen {
+		s.cached, s.cachedAt = all, time.Now()
+	}
+	s.mu.Unlock()
+	return all, nil
+}
+
+// changed drops the cached names after a change has been written.
+func (s *Store) changed() {
+	s.mu.Lock()
+	s.gen++
+	s.cached = nil
+	s.mu.Unlock()
 }
 
 func empty() Names { return Names{Category: map[int]string{}, Activity: map[int]string{}} }
@@ -210,6 +249,7 @@ func (s *Store) Set(ctx context.Context, actor audit.Actor, app string, kind Kin
 	if _, err := s.db.ExecContext(ctx, q, args...); err != nil {
 		return false, fmt.Errorf("labels: set: %w", err)
 	}
+	s.changed()
 	e := audit.Entry{Kind: audit.KindEvent, Action: audit.ActionLabelsUpdate, Outcome: audit.OutcomeOK, App: app,
 		Changes: []audit.Change{{Field: string(kind) + " " + strconv.Itoa(code), Before: jsonText(before), After: jsonText(name)}},
 		Detail:  describe(kind, code, before, name)}

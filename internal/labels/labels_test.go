@@ -114,3 +114,45 @@ func TestSetRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestAllIsKeptBriefly: All's answer is reused, a change made through the
+// same Store shows at once, and one made by another instance (another
+// Store on the same database) shows once the kept answer is too old.
+func TestAllIsKeptBriefly(t *testing.T) {
+	conn := dbtest.Open(t, dbtest.Dialects[0])
+	log := sqlstore.New(conn)
+	here, there := New(conn, log, nil), New(conn, log, nil)
+	ctx := context.Background()
+	music := func(s *Store) string {
+		t.Helper()
+		all, err := s.All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return all["prod-cn"].Category[7]
+	}
+	if got := music(here); got != "" {
+		t.Fatalf("before any name: %q", got)
+	}
+	if _, err := there.Set(ctx, admin, "prod-cn", Category, 7, "Music"); err != nil {
+		t.Fatal(err)
+	}
+	if got := music(there); got != "Music" {
+		t.Errorf("the instance that named it reads %q", got)
+	}
+	if got := music(here); got != "" {
+		t.Errorf("another instance read %q within its kept answer's time: All is not reusing it", got)
+	}
+	here.mu.Lock()
+	here.cachedAt = here.cachedAt.Add(-here.cacheFor)
+	here.mu.Unlock()
+	if got := music(here); got != "Music" {
+		t.Errorf("another instance, after its kept answer is too old: %q", got)
+	}
+	if _, err := here.Set(ctx, admin, "prod-cn", Category, 7, "音乐"); err != nil {
+		t.Fatal(err)
+	}
+	if got := music(here); got != "音乐" {
+		t.Errorf("after renaming here: %q", got)
+	}
+}
