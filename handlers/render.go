@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -18,7 +19,14 @@ func render(c echo.Context, status int, comp templ.Component) error {
 	if err := comp.Render(c.Request().Context(), &buf); err != nil {
 		return err
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	return send(c, status, buf.Bytes())
+}
+
+// send writes a rendered page. Its length is known, so it goes with a
+// Content-Length, in one write, instead of chunked.
+func send(c echo.Context, status int, html []byte) error {
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(html)))
+	return c.HTMLBlob(status, html)
 }
 
 // isHTMX reports whether htmx issued the request (and so wants a fragment).

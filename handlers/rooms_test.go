@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -82,6 +83,10 @@ func TestRoomsEditSendsExactBody(t *testing.T) {
 	}
 	if testid(d, "request-id").Text() == "" || testid(d, "attempts").Text() != "1" {
 		t.Errorf("result panel lacks RequestId or attempts")
+	}
+	// A rendered answer goes whole, with its length, not chunked.
+	if page := c.Get(components.RoomURL(seedRoom)); r.ContentLength != int64(len(r.Body)) || page.ContentLength != int64(len(page.Body)) {
+		t.Errorf("Content-Length %d for an answer of %d bytes, %d for a page of %d", r.ContentLength, len(r.Body), page.ContentLength, len(page.Body))
 	}
 	// The form now carries the new state, so a second edit sends only itself.
 	if d.Find(`input[name="orig_RoomName"]`).AttrOr("value", "") != "Finals night" {
@@ -255,5 +260,34 @@ func TestRoomsListWithUnreadableRoom(t *testing.T) {
 	}
 	if strings.Contains(r.Body, "<b>one</b>") {
 		t.Error("the raw value was not escaped")
+	}
+}
+
+// TestRoomsEditResultNotAudited: when the result's audit row cannot be
+// written (the database refuses result rows), the answer htmx gets still
+// shows Tencent's answer, and says the log will read "outcome unknown".
+// The answer rendered while the row was being written is not the one sent.
+func TestRoomsEditResultNotAudited(t *testing.T) {
+	env, c := newRoomsEnv(t)
+	if _, err := env.DB.ExecContext(t.Context(), `CREATE TRIGGER refuse_results BEFORE INSERT ON audit_log
+		WHEN NEW.kind = 'result' BEGIN SELECT RAISE(ABORT, 'result rows refused'); END`); err != nil {
+		t.Fatal(err)
+	}
+	for _, htmx := range []bool{true, false} {
+		v := browserForm(t, c, seedRoom)
+		v.Set("Notice", fmt.Sprintf("htmx %v", htmx))
+		var r *apptest.Response
+		if htmx {
+			r = post(c, seedRoom, v)
+		} else {
+			r = c.PostForm(components.RoomURL(seedRoom), v)
+		}
+		d := doc(t, r)
+		if r.StatusCode != http.StatusOK || testid(d, "result-panel").AttrOr("data-outcome", "") != "ok" {
+			t.Fatalf("htmx %v: %s", htmx, r)
+		}
+		if w := testid(d, "result-warning").Text(); !strings.Contains(w, "outcome unknown") {
+			t.Errorf("htmx %v: warning %q", htmx, w)
+		}
 	}
 }

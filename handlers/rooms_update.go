@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/roomdesk/roomdesk/internal/rooms"
@@ -27,18 +28,24 @@ func (h *Handlers) RoomsUpdate(c echo.Context) error {
 	if done, err := h.scheduleInstead(c, id, form, submitted, original); done {
 		return err // a time to apply at: a scheduled change instead of a call
 	}
-	res, err := h.rooms(c).Update(c.Request().Context(), actorFrom(c), id, submitted, original)
-	return h.editAnswer(c, roomsview.EditProps{RoomID: id}, submitted, original, res, err)
+	p := roomsview.EditProps{RoomID: id}
+	var early earlyAnswer // rendered while the result's audit row is written
+	res, err := h.rooms(c).UpdateWhile(c.Request().Context(), actorFrom(c), id, submitted, original,
+		func(r rooms.Result) { early = h.renderEarly(c, p, r) })
+	if err == nil && early.html != nil && res.Warning == "" {
+		return send(c, http.StatusOK, early.html)
+	}
+	return h.editAnswer(c, p, submitted, original, res, err)
 }
 
 // editAnswer shows what an edit came to (p's RoomID, Action and Banner
 // kept): the outcome above a form holding the values to edit next.
 func (h *Handlers) editAnswer(c echo.Context, p roomsview.EditProps, submitted, original rooms.Form, res rooms.Result, err error) error {
 	id, ctx := p.RoomID, c.Request().Context()
-	p.CanEdit, p.CSRF, p.Fields = true, csrfToken(c), editFields(ctx, submitted, original, nil)
 	status, room := http.StatusOK, res.Room
 	var ve *rooms.ValidationError
 	var ce *rooms.ConflictError
+	p.CanEdit, p.CSRF = true, csrfToken(c)
 	switch {
 	case err == nil:
 		p.Result, p.Fields = resultView(ctx, res), editFields(ctx, res.Form, res.Original, nil)
@@ -52,7 +59,7 @@ func (h *Handlers) editAnswer(c echo.Context, p roomsview.EditProps, submitted, 
 		if !ok {
 			return err
 		}
-		status, p.Problem = prob.Status, &prob
+		status, p.Problem, p.Fields = prob.Status, &prob, editFields(ctx, submitted, original, nil)
 	}
 	return h.renderEdit(c, status, p, room)
 }
@@ -60,18 +67,11 @@ func (h *Handlers) editAnswer(c echo.Context, p roomsview.EditProps, submitted, 
 // renderEdit sends the edit region to htmx (refreshing the facts panel out
 // of band when the room was read), or the whole page to a plain form post.
 func (h *Handlers) renderEdit(c echo.Context, status int, p roomsview.EditProps, room *tencent.RoomInfo) error {
-	pol, err := h.policy(c)
-	if err != nil {
+	if err := h.dressEdit(c, &p); err != nil {
 		return err
 	}
-	guard(&p, pol)
-	h.scheduleForm(c, &p)
 	if isHTMX(c) {
-		if room != nil {
-			facts := roomView(*room)
-			p.Facts = &facts
-		}
-		return render(c, status, roomsview.EditRegion(p))
+		return render(c, status, editRegion(p, room))
 	}
 	if room == nil {
 		r, err := h.rooms(c).Get(c.Request().Context(), p.RoomID)
@@ -81,4 +81,26 @@ func (h *Handlers) renderEdit(c echo.Context, status int, p roomsview.EditProps,
 		room = &r
 	}
 	return render(c, status, roomsview.ShowPage(h.showProps(c, *room, p)))
+}
+
+// dressEdit adds to an edit form what the policy and the schedule say:
+// the fields needing approval, the time zone to schedule in.
+func (h *Handlers) dressEdit(c echo.Context, p *roomsview.EditProps) error {
+	pol, err := h.policy(c)
+	if err != nil {
+		return err
+	}
+	guard(p, pol)
+	h.scheduleForm(c, p)
+	return nil
+}
+
+// editRegion is the edit region htmx swaps in, refreshing the facts panel
+// out of band when the room was read.
+func editRegion(p roomsview.EditProps, room *tencent.RoomInfo) templ.Component {
+	if room != nil {
+		facts := roomView(*room)
+		p.Facts = &facts
+	}
+	return roomsview.EditRegion(p)
 }

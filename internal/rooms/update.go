@@ -51,6 +51,17 @@ type Result struct {
 // ErrAuditUnavailable (intent not recorded, nothing sent). Once Tencent is
 // called, every outcome, refusals and timeouts included, is a Result.
 func (s *Service) Update(ctx context.Context, actor audit.Actor, roomID string, submitted, original Form) (Result, error) {
+	return s.UpdateWhile(ctx, actor, roomID, submitted, original, nil)
+}
+
+// UpdateWhile is Update, and once Tencent has answered it calls meanwhile,
+// on a goroutine of its own, with the result as it reads when its audit
+// row is written, while that row is being written: the row's disk sync is
+// most of an edit's own time, and the console renders its answer in it
+// (docs/BENCHMARKS.md). UpdateWhile returns after both, with the final
+// result; it differs from meanwhile's only when the row could not be
+// written (Warning is then set). meanwhile must only read its Result.
+func (s *Service) UpdateWhile(ctx context.Context, actor audit.Actor, roomID string, submitted, original Form, meanwhile func(Result)) (Result, error) {
 	if p := CheckRoomID(roomID); !p.OK() {
 		return Result{}, newValidationError(Problems{FieldRoomID: p})
 	}
@@ -80,7 +91,7 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, roomID string, 
 		return Result{Outcome: OutcomeNothing, Room: &room, Form: current, Original: current,
 			Message: "Nothing to send: the room already has these values (someone made the same change)."}, nil
 	}
-	return s.send(ctx, actor, room, submitted, send)
+	return s.send(ctx, actor, room, submitted, send, meanwhile)
 }
 
 // diff returns the valid fields whose value differs from the original, or
@@ -137,7 +148,7 @@ func plan(changed []string, submitted, original, current Form) ([]string, []Conf
 }
 
 // send records the intent, calls Tencent and records the result.
-func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.RoomInfo, submitted Form, fields []string) (Result, error) {
+func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.RoomInfo, submitted Form, fields []string, meanwhile func(Result)) (Result, error) {
 	only := Form{}
 	for _, f := range fields {
 		only[f] = submitted[f]
@@ -170,7 +181,18 @@ func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.Room
 	res.IntentSeq = intent.Seq
 	res.Changes = changes(fields, FormFromRoom(room), only)
 	s.settle(&res, room, u, submitted, fields)
-	if told := s.recordResult(callCtx, intent, meta, callErr, &res); !told && res.Outcome == audit.OutcomeOK {
+	done := make(chan struct{})
+	if meanwhile != nil {
+		go func(r Result) { // a copy: recordResult may yet set res.Warning
+			defer close(done)
+			meanwhile(r)
+		}(res)
+	} else {
+		close(done)
+	}
+	told := s.recordResult(callCtx, intent, meta, callErr, &res)
+	<-done
+	if !told && res.Outcome == audit.OutcomeOK {
 		s.observe(callCtx, *res.Room, SeenUpdate)
 	}
 	return res, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -482,4 +483,52 @@ func equalForms(a, b rooms.Form) bool {
 		}
 	}
 	return true
+}
+
+// TestUpdateWhile: meanwhile sees the result as Update returns it (the
+// console sends what it rendered there), except the Warning of a result
+// row that could not be written, which only the returned result has; it is
+// not called when nothing was sent.
+func TestUpdateWhile(t *testing.T) {
+	for _, failResult := range []bool{false, true} {
+		f := newFixture(t)
+		orig := f.rendered(t)
+		if failResult {
+			f.log.FailAppends(audit.KindResult)
+		}
+		var seen []rooms.Result
+		res, err := f.svc.UpdateWhile(context.Background(), actor, roomID, edit(orig, "RoomName", "X"), orig,
+			func(r rooms.Result) { seen = append(seen, r) })
+		if err != nil || len(seen) != 1 {
+			t.Fatalf("fail result %v: %v, meanwhile called %d times", failResult, err, len(seen))
+		}
+		early := seen[0]
+		if early.Warning != "" {
+			t.Errorf("fail result %v: meanwhile saw a warning: %q", failResult, early.Warning)
+		}
+		if (res.Warning != "") != failResult {
+			t.Errorf("fail result %v: returned warning %q", failResult, res.Warning)
+		}
+		early.Warning = res.Warning
+		if !reflect.DeepEqual(early, res) {
+			t.Errorf("fail result %v: meanwhile saw\n%+v\nUpdate returned\n%+v", failResult, early, res)
+		}
+		if early.Outcome != audit.OutcomeOK || early.Room == nil || early.Room.RoomName != "X" || early.IntentSeq == 0 {
+			t.Errorf("fail result %v: meanwhile saw %+v", failResult, early)
+		}
+	}
+
+	f := newFixture(t)
+	orig := f.rendered(t)
+	called := false
+	meanwhile := func(rooms.Result) { called = true }
+	if res, err := f.svc.UpdateWhile(context.Background(), actor, roomID, orig, orig, meanwhile); err != nil || res.Outcome != rooms.OutcomeNothing {
+		t.Fatalf("no change: %+v %v", res, err)
+	}
+	if _, err := f.svc.UpdateWhile(context.Background(), actor, "no_such_room", edit(orig, "RoomName", "X"), orig, meanwhile); err == nil {
+		t.Fatal("an unknown room was updated")
+	}
+	if called {
+		t.Error("meanwhile was called for an edit that sent nothing")
+	}
 }
