@@ -8,6 +8,7 @@ import (
 
 	"github.com/roomdesk/roomdesk/internal/bulk"
 	"github.com/roomdesk/roomdesk/internal/rooms"
+	"github.com/roomdesk/roomdesk/internal/safetext"
 	"github.com/roomdesk/roomdesk/views/bulkview"
 )
 
@@ -30,6 +31,9 @@ func (h *Handlers) bulkPage(c echo.Context, in bulk.Input) (bulkview.NewProps, e
 	ctx := c.Request().Context()
 	p := bulkview.NewProps{Layout: h.page(c, tr(c, "bulk.Title"), "bulk"), RoomIDs: in.RoomIDs, Selected: in.Selected,
 		MaxRooms: bulk.MaxRooms, Inputs: bulkInputs(ctx, in.Values, in.Change)}
+	if len(in.CSV) > 0 && len(in.CSV) <= bulk.MaxInputBytes {
+		p.CSV = &bulkview.KeptCSV{Name: in.CSVName, Text: string(in.CSV)}
+	}
 	recent, err := h.bulk(c).Recent(ctx, recentJobs)
 	if err != nil {
 		return p, err
@@ -59,6 +63,9 @@ func bulkInput(c echo.Context) (bulk.Input, error) {
 			return bulk.Input{}, echo.NewHTTPError(http.StatusBadRequest, "The CSV file could not be read.")
 		}
 		in.CSVName = fh.Filename
+	} else if kept := form.Get("csv_kept"); kept != "" && form.Get("csv_forget") == "" {
+		// The file chosen before the page was drawn again (bulkview.KeptCSV).
+		in.CSV, in.CSVName = []byte(kept), safetext.Clip(form.Get("csv_name"), safetext.DefaultMax)
 	}
 	return in, nil
 }

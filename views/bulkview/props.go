@@ -27,6 +27,15 @@ type NewProps struct {
 	Recent    []Job
 	Preview   *PreviewProps
 	Templates Templates
+	// CSV is the file chosen before this page was drawn again (a template
+	// applied, a preview without JavaScript): a browser never refills a
+	// file input, so the page carries the file's text itself.
+	CSV *KeptCSV
+}
+
+// KeptCSV is a chosen CSV file carried by the form.
+type KeptCSV struct {
+	Name, Text string
 }
 
 // Input is one field of the changes form.
