@@ -41,6 +41,10 @@ func Run(t *testing.T, newStore NewStore) {
 	})
 }
 
+// RunFilters runs the suite's filter cases alone, for a store to run them
+// again under another setting (sqlstore: the rare-prefix lookup on and off).
+func RunFilters(t *testing.T, newStore NewStore) { testFilters(t, newStore) }
+
 // base is the tests' clock start: fixed, so failures reproduce.
 var base = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 

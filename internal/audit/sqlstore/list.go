@@ -177,6 +177,11 @@ func (s *Store) list(ctx context.Context, f audit.Filter, before int64, n int) (
 		return nil, err
 	}
 	cond, args := where(f, lo, hi)
+	if seqs, rare, err := s.rarePrefix(ctx, f, lo, hi); err != nil {
+		return nil, err
+	} else if rare {
+		return s.listSeqs(ctx, cond, args, seqs, n) // prefix.go
+	}
 	if f.Outcome == "" || inlineOutcome(f) {
 		args = append(args, n)
 		return s.query(ctx, recordSelect+cond+" ORDER BY i.seq DESC LIMIT $"+strconv.Itoa(len(args)), args...)

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -20,6 +21,24 @@ func TestContract(t *testing.T) {
 				return sqlstore.New(conn), conn
 			})
 		})
+	}
+}
+
+// TestPrefixLookups runs the filter cases with room and operator prefixes
+// read through the names' indexes for no prefix (the log walked always),
+// for some (the fixture's rooms have more rows than 20, some operators
+// fewer) and for all of them.
+func TestPrefixLookups(t *testing.T) {
+	for _, rare := range []int{0, 20, 1_000_000} {
+		for _, d := range dbtest.Dialects {
+			t.Run(fmt.Sprintf("%s/rare %d", d, rare), func(t *testing.T) {
+				defer sqlstore.SetRareRows(rare)()
+				audittest.RunFilters(t, func(t *testing.T) (audit.Store, *db.DB) {
+					conn := dbtest.Open(t, d)
+					return sqlstore.New(conn), conn
+				})
+			})
+		}
 	}
 }
 

@@ -1,0 +1,96 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/roomdesk/roomdesk/internal/audit"
+	"github.com/roomdesk/roomdesk/internal/db"
+)
+
+// A room or operator filter matches by prefix, which no index answers as
+// such: List walks the log newest first until it has a page. For a prefix
+// with many rows that is quick, and for one with a handful (a room edited
+// twice in a year, the usual question) it was the whole log: 63 ms at
+// 200,000 rows, growing with the log (docs/BENCHMARKS.md, figure 3). So
+// List first reads the prefix's range of the name's index, ordered by
+// bytes (SQLite's BINARY; on PostgreSQL the "C" collation of the
+// audit_log_*_prefix indexes, migration 0026), stopping after rareRows
+// rows: when there are no more, those rows are the candidates.
+
+// rareRows is how many rows a prefix may have for List to look them up
+// through the name's index instead of walking the log.
+var rareRows = 2000
+
+// rarePrefix returns, newest first, the seqs in [lo, hi) of the rows whose
+// room (or, with no room filter, operator) starts with the filter's value,
+// when there are at most rareRows; ok is false otherwise, or with neither
+// filter.
+func (s *Store) rarePrefix(ctx context.Context, f audit.Filter, lo, hi int64) (seqs []any, ok bool, err error) {
+	col, p := "room_id", f.RoomID
+	if p == "" {
+		col, p = "actor", f.Actor
+	}
+	if p == "" || rareRows <= 0 {
+		return nil, false, nil
+	}
+	if s.db.Dialect == db.Postgres {
+		col += ` COLLATE "C"`
+	}
+	cond, args := col+" >= $1", []any{p}
+	if end, ok := prefixEnd(p); ok {
+		args = append(args, end)
+		cond += " AND " + col + " < $2"
+	}
+	args = append(args, lo, hi, rareRows+1)
+	n := len(args)
+	// The inner LIMIT bounds the rows read, whatever the order: a common
+	// prefix stops there and is walked instead.
+	q := fmt.Sprintf(`SELECT seq FROM (SELECT seq FROM audit_log WHERE %s AND seq >= $%d AND seq < $%d LIMIT $%d) AS p`,
+		cond, n-2, n-1, n)
+	seqs, err = s.seqs(ctx, q, args...)
+	if err != nil || len(seqs) > rareRows {
+		return nil, false, err
+	}
+	slices.SortFunc(seqs, func(a, b any) int { return cmp.Compare(b.(int64), a.(int64)) })
+	return seqs, true, nil
+}
+
+// prefixEnd is the least string above every string that starts with p in
+// byte order: p with its last character one code point higher. ok is
+// false when there is none (p ends in U+10FFFF or in broken UTF-8).
+func prefixEnd(p string) (string, bool) {
+	r, size := utf8.DecodeLastRuneInString(p)
+	if r == utf8.RuneError && size <= 1 {
+		return "", false
+	}
+	next := r + 1
+	if next >= 0xD800 && next <= 0xDFFF { // surrogates are not characters
+		next = 0xE000
+	}
+	if next > utf8.MaxRune {
+		return "", false
+	}
+	return p[:len(p)-size] + string(next), true
+}
+
+// listSeqs is list over the candidate seqs (newest first): the records
+// among them that match cond, a chunk of seqs at a time.
+func (s *Store) listSeqs(ctx context.Context, cond string, args, seqs []any, n int) ([]audit.Record, error) {
+	const chunk = 500
+	var out []audit.Record
+	for len(seqs) > 0 && len(out) < n {
+		c := seqs[:min(len(seqs), chunk)]
+		seqs = seqs[len(c):]
+		q := recordSelect + cond + " AND i.seq IN (" + placeholders(len(args), len(c)) + ") ORDER BY i.seq DESC"
+		recs, err := s.query(ctx, q, append(args[:len(args):len(args)], c...)...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, recs[:min(len(recs), n-len(out))]...)
+	}
+	return out, nil
+}
