@@ -3,8 +3,8 @@ package sqlstore
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -27,8 +27,8 @@ var rareRows = 2000
 
 // rarePrefix returns, newest first, the seqs in [lo, hi) of the rows whose
 // room (or, with no room filter, operator) starts with the filter's value,
-// when there are at most rareRows; ok is false otherwise, or with neither
-// filter.
+// when the whole log has at most rareRows of them; ok is false otherwise,
+// or with neither filter.
 func (s *Store) rarePrefix(ctx context.Context, f audit.Filter, lo, hi int64) (seqs []any, ok bool, err error) {
 	col, p := "room_id", f.RoomID
 	if p == "" {
@@ -40,20 +40,24 @@ func (s *Store) rarePrefix(ctx context.Context, f audit.Filter, lo, hi int64) (s
 	if s.db.Dialect == db.Postgres {
 		col += ` COLLATE "C"`
 	}
-	cond, args := col+" >= $1", []any{p}
+	q, args := "SELECT seq FROM audit_log WHERE "+col+" >= $1", []any{p}
 	if end, ok := prefixEnd(p); ok {
 		args = append(args, end)
-		cond += " AND " + col + " < $2"
+		q += " AND " + col + " < $2"
 	}
-	args = append(args, lo, hi, rareRows+1)
-	n := len(args)
-	// The inner LIMIT bounds the rows read, whatever the order: a common
-	// prefix stops there and is walked instead.
-	q := fmt.Sprintf(`SELECT seq FROM (SELECT seq FROM audit_log WHERE %s AND seq >= $%d AND seq < $%d LIMIT $%d) AS p`,
-		cond, n-2, n-1, n)
-	seqs, err = s.seqs(ctx, q, args...)
-	if err != nil || len(seqs) > rareRows {
+	// The LIMIT bounds the index entries read, whatever the page: a prefix
+	// with more rows in the whole log is walked, even on a page where few
+	// of them fall (a seq bound on this range would not narrow its seek,
+	// only filter every entry of the prefix).
+	args = append(args, rareRows+1)
+	all, err := s.seqs(ctx, q+" LIMIT $"+strconv.Itoa(len(args)), args...)
+	if err != nil || len(all) > rareRows {
 		return nil, false, err
+	}
+	for _, v := range all {
+		if seq := v.(int64); seq >= lo && seq < hi {
+			seqs = append(seqs, v)
+		}
 	}
 	slices.SortFunc(seqs, func(a, b any) int { return cmp.Compare(b.(int64), a.(int64)) })
 	return seqs, true, nil
