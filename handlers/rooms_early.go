@@ -17,9 +17,9 @@ type earlyAnswer struct {
 	html []byte // nil: none, render after the row as before
 }
 
-// renderEarly renders what editAnswer would for res. It runs on the
-// service's goroutine while the handler's waits in UpdateWhile, so it only
-// reads c. Only htmx's fragment is rendered early: the whole page lists
+// renderEarly renders what editAnswer would for res. It runs on a
+// goroutine UpdateWhile starts, while the handler's waits in UpdateWhile,
+// so the two never use c at once. Only htmx's fragment is rendered early: the whole page lists
 // the room's history, which must include the row being written.
 func (h *Handlers) renderEarly(c echo.Context, p roomsview.EditProps, res rooms.Result) (a earlyAnswer) {
 	if !isHTMX(c) {
