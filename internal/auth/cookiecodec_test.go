@@ -62,6 +62,11 @@ func TestSessionCookieValues(t *testing.T) {
 	if err := (sessionSerializer{}).Deserialize(b, &got); err != nil || !reflect.DeepEqual(got, mixed) {
 		t.Errorf("mixed round trip: %v, %v", got, err)
 	}
+	// Into a map not yet made.
+	var fresh map[any]any
+	if err := (sessionSerializer{}).Deserialize(append([]byte{jsonMark}, `{"sid":"abc"}`...), &fresh); err != nil || fresh["sid"] != "abc" {
+		t.Errorf("into a nil map: %v, %v", fresh, err)
+	}
 	// JSON into anything but a session's values is refused, not guessed.
 	var s string
 	if err := (sessionSerializer{}).Deserialize([]byte("\x00{}"), &s); err == nil {

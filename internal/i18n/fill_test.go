@@ -50,13 +50,16 @@ Trim = "x {{- .A}}"
 Nested = "{{.A.B}}"
 If = "{{if .A}}yes{{end}}"
 Unclosed = "{{.A"
+Edges = "{{.a}}{{.z}}{{.A}}{{.Z}}{{._}}{{.a0}}{{.z9}}"
+Digit = "{{.9a}}"
+Empty = "{{.}}"
 `)}}
 	c, err := Load(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for id, want := range map[string]bool{"t.Plain": true, "t.Both": true, "t.Pipe": false, "t.Trim": false,
-		"t.Nested": false, "t.If": false} {
+		"t.Nested": false, "t.If": false, "t.Edges": true, "t.Digit": false, "t.Empty": false} {
 		if _, split := c.fills[English][id]; split != want {
 			t.Errorf("%s: split = %v, want %v", id, split, want)
 		}
@@ -64,6 +67,10 @@ Unclosed = "{{.A"
 	l := c.Localizer(English)
 	if got := l.Tf("t.Both", map[string]any{"A": "x", "B": 3}); got != "x and 3!" {
 		t.Errorf("t.Both = %q", got)
+	}
+	edges := map[string]any{"a": 1, "z": 2, "A": 3, "Z": 4, "_": 5, "a0": 6, "z9": 7}
+	if got := l.Tf("t.Edges", edges); got != "1234567" {
+		t.Errorf("t.Edges = %q", got)
 	}
 	// The ones left to text/template still work through it.
 	if got := l.Tf("t.Pipe", map[string]any{"A": "x"}); got != `"x"` {
