@@ -35,7 +35,7 @@ func (h *Handlers) renderEarly(c echo.Context, p roomsview.EditProps, res rooms.
 	}()
 	ctx := c.Request().Context()
 	p.CanEdit, p.CSRF = true, csrfToken(c)
-	p.Result, p.Fields = resultView(ctx, res), editFields(ctx, res.Form, res.Original, nil)
+	answered(ctx, &p, res)
 	if err := h.dressEdit(c, &p); err != nil {
 		return earlyAnswer{}
 	}

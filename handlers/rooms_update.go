@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -48,7 +49,7 @@ func (h *Handlers) editAnswer(c echo.Context, p roomsview.EditProps, submitted, 
 	p.CanEdit, p.CSRF = true, csrfToken(c)
 	switch {
 	case err == nil:
-		p.Result, p.Fields = resultView(ctx, res), editFields(ctx, res.Form, res.Original, nil)
+		answered(ctx, &p, res)
 	case errors.As(err, &ve) && ve.Fields[rooms.FieldRoomID] == "":
 		status, p.Fields = http.StatusUnprocessableEntity, editFields(ctx, submitted, original, ve.Problems)
 	case errors.As(err, &ce):
@@ -81,6 +82,13 @@ func (h *Handlers) renderEdit(c echo.Context, status int, p roomsview.EditProps,
 		room = &r
 	}
 	return render(c, status, roomsview.ShowPage(h.showProps(c, *room, p)))
+}
+
+// answered fills p for an edit Tencent answered: the outcome above a form
+// holding the values to edit next. editAnswer and renderEarly share it, so
+// the answer rendered early is the one rendered after.
+func answered(ctx context.Context, p *roomsview.EditProps, res rooms.Result) {
+	p.Result, p.Fields = resultView(ctx, res), editFields(ctx, res.Form, res.Original, nil)
 }
 
 // dressEdit adds to an edit form what the policy and the schedule say:

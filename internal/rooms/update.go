@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/roomdesk/roomdesk/internal/audit"
@@ -181,17 +182,13 @@ func (s *Service) send(ctx context.Context, actor audit.Actor, room tencent.Room
 	res.IntentSeq = intent.Seq
 	res.Changes = changes(fields, FormFromRoom(room), only)
 	s.settle(&res, room, u, submitted, fields)
-	done := make(chan struct{})
+	var rendering sync.WaitGroup
 	if meanwhile != nil {
-		go func(r Result) { // a copy: recordResult may yet set res.Warning
-			defer close(done)
-			meanwhile(r)
-		}(res)
-	} else {
-		close(done)
+		early := res // a copy: recordResult may yet set res.Warning
+		rendering.Go(func() { meanwhile(early) })
 	}
 	told := s.recordResult(callCtx, intent, meta, callErr, &res)
-	<-done
+	rendering.Wait()
 	if !told && res.Outcome == audit.OutcomeOK {
 		s.observe(callCtx, *res.Room, SeenUpdate)
 	}

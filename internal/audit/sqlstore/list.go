@@ -198,8 +198,7 @@ func (s *Store) list(ctx context.Context, f audit.Filter, before int64, n int) (
 		if err != nil || len(cands) == 0 {
 			return out, err
 		}
-		q := recordSelect + cond + " AND i.seq IN (" + placeholders(len(args), len(cands)) + ") ORDER BY i.seq DESC"
-		recs, err := s.query(ctx, q, append(args[:len(args):len(args)], cands...)...)
+		recs, err := s.recordsIn(ctx, cond, args, cands)
 		if err != nil {
 			return nil, err
 		}

@@ -81,6 +81,14 @@ func prefixEnd(p string) (string, bool) {
 	return p[:len(p)-size] + string(next), true
 }
 
+// recordsIn returns the records among seqs that match cond (with its
+// args), newest first: list's outcome walk and the rare-prefix lookup both
+// end here.
+func (s *Store) recordsIn(ctx context.Context, cond string, args, seqs []any) ([]audit.Record, error) {
+	q := recordSelect + cond + " AND i.seq IN (" + placeholders(len(args), len(seqs)) + ") ORDER BY i.seq DESC"
+	return s.query(ctx, q, append(args[:len(args):len(args)], seqs...)...)
+}
+
 // listSeqs is list over the candidate seqs (newest first): the records
 // among them that match cond, a chunk of seqs at a time.
 func (s *Store) listSeqs(ctx context.Context, cond string, args, seqs []any, n int) ([]audit.Record, error) {
@@ -89,8 +97,7 @@ func (s *Store) listSeqs(ctx context.Context, cond string, args, seqs []any, n i
 	for len(seqs) > 0 && len(out) < n {
 		c := seqs[:min(len(seqs), chunk)]
 		seqs = seqs[len(c):]
-		q := recordSelect + cond + " AND i.seq IN (" + placeholders(len(args), len(c)) + ") ORDER BY i.seq DESC"
-		recs, err := s.query(ctx, q, append(args[:len(args):len(args)], c...)...)
+		recs, err := s.recordsIn(ctx, cond, args, c)
 		if err != nil {
 			return nil, err
 		}
